@@ -1,0 +1,49 @@
+# identity-pool-provider: `make run` (the lifecycle on local stand-ins) and `make test` (every test).
+# Each target installs what it needs: the Python tools go into .venv, never onto the machine.
+
+SHELL := /bin/bash
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum local/requirements.txt | cut -c1-12)
+BINARY := target/debug/identity-pool-provider
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: run test lint build venv binary unit e2e clean
+
+## The Python virtualenv with moto, cargo-lambda, cfn-lint and pytest (pinned in local/requirements.txt).
+venv: $(STAMP)
+$(STAMP): local/requirements.txt
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -r local/requirements.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+## The bootstrap binary the local runs and end-to-end tests execute.
+binary:
+	cargo build --locked --bin identity-pool-provider
+
+## Create → Update in place → Update with replacement → Delete old → Delete, against local stand-ins.
+run: venv binary
+	$(PYTHON) local/run_lifecycle.py --binary $(BINARY)
+
+## Unit, SDK-seam and property tests, then the end-to-end tests of the built binary.
+test: venv binary unit e2e
+
+unit:
+	cargo test --locked
+
+e2e: venv binary
+	$(PYTHON) -m pytest -q tests/local tests/e2e
+
+lint: venv
+	cargo fmt --check
+	cargo clippy --locked --all-targets -- -D warnings
+	$(VENV)/bin/cfn-lint template.yaml
+
+## The arm64 Lambda zip (cargo-lambda brings zig from PyPI; about 8 minutes cold).
+build: venv
+	cargo lambda build --release --arm64 --output-format zip
+
+clean:
+	cargo clean
+	rm -rf $(VENV)

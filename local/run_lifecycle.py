@@ -1,0 +1,132 @@
+"""`make run`: one custom resource's whole life, played locally against the real binary.
+
+It starts the project's local Cognito Identity endpoint (the one with tags and the
+documented full-replace Update), an https receiver standing in for CloudFormation's
+presigned ResponseURL (trusted through a local CA in SSL_CERT_FILE), and a Lambda
+Runtime API; runs the bootstrap under it; and replays the requests in `events/` as
+CloudFormation would send them:
+
+    Create → Update in place (rename, retag) → Update with replacement
+    (DeveloperProviderName changed) → Delete of the old pool → Delete
+
+After each step it prints the response CloudFormation would have received and the
+pool as the endpoint describes it. It stops everything it started and exits 0 only
+if every step answered as CloudFormation needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import boto3
+from botocore.config import Config
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cognito_endpoint import CognitoServer  # noqa: E402
+from lambda_harness import LambdaProcess, LocalStack  # noqa: E402
+
+EVENTS = Path(__file__).resolve().parent.parent / "events"
+
+
+class Lifecycle:
+    """Sends the events of `events/` through the function and checks each answer."""
+
+    def __init__(self, stack: LocalStack, endpoint_url: str):
+        self.stack = stack
+        self.cognito = boto3.client(
+            "cognito-identity",
+            endpoint_url=endpoint_url,
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+            config=Config(retries={"total_max_attempts": 1}),
+        )
+        self.failures: list[str] = []
+
+    def send(self, name: str, title: str, **overrides: object) -> dict:
+        """Invokes the function with events/<name>.json, addressed to the local receiver."""
+        event = json.loads((EVENTS / f"{name}.json").read_text())
+        event.update(overrides, ResponseURL=self.stack.receiver.url_for(name))
+        before = len(self.stack.receiver.responses())
+        self.stack.runtime_api.invoke(event, timeout_s=30)
+        response = self.stack.receiver.wait_for(before + 1, timeout=5)[-1].json
+        print(f"\n=== {title} ({event['RequestType']}) ===")
+        print("CloudFormation received:")
+        print(json.dumps(response, indent=2, sort_keys=True))
+        if response["Status"] != "SUCCESS":
+            self.failures.append(f"{title}: {response.get('Reason')}")
+        return response
+
+    def show_pool(self, pool_id: str) -> dict | None:
+        """Prints the pool as the endpoint describes it (or that it is gone)."""
+        try:
+            pool = self.cognito.describe_identity_pool(IdentityPoolId=pool_id)
+        except self.cognito.exceptions.ResourceNotFoundException:
+            print(f"Pool {pool_id}: gone")
+            return None
+        pool.pop("ResponseMetadata", None)
+        print(f"Pool {pool_id} as the endpoint describes it:")
+        print(json.dumps(pool, indent=2, sort_keys=True))
+        return pool
+
+    def expect(self, condition: bool, what: str) -> None:
+        if not condition:
+            self.failures.append(what)
+
+    def run(self) -> None:
+        created = self.send("create", "Create the pool")
+        first = created["PhysicalResourceId"]
+        self.show_pool(first)
+
+        updated = self.send("update", "Rename and retag in place", PhysicalResourceId=first)
+        self.expect(updated["PhysicalResourceId"] == first, "the in-place update kept the same id")
+        pool = self.show_pool(first)
+        self.expect(bool(pool) and pool["IdentityPoolName"] == "identity_demo_pool_renamed", "the pool was renamed")
+
+        replaced = self.send("update-replace", "Change DeveloperProviderName: replacement", PhysicalResourceId=first)
+        second = replaced["PhysicalResourceId"]
+        self.expect(second != first, "the replacement answered a new pool id")
+        self.show_pool(second)
+
+        old_properties = json.loads((EVENTS / "update.json").read_text())["ResourceProperties"]
+        self.send("delete", "CloudFormation cleans up the old pool", PhysicalResourceId=first,
+                  ResourceProperties=old_properties)
+        self.expect(self.show_pool(first) is None, "the old pool was deleted")
+
+        self.send("delete", "Delete the stack", PhysicalResourceId=second,
+                  RequestId="0d9f1c52-6666-4a8e-9a41-6f0e1c2b3a06")
+        self.expect(self.show_pool(second) is None, "the new pool was deleted")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--binary", required=True, help="the bootstrap binary to run")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="identity-pool-provider-") as scratch, \
+            CognitoServer() as endpoint, LocalStack(scratch) as stack:
+        env = stack.lambda_env() | {"AWS_ENDPOINT_URL_COGNITO_IDENTITY": endpoint.url}
+        print(f"local Cognito Identity endpoint: {endpoint.url}")
+        print(f"response receiver:               {stack.receiver.base_url} (CA {stack.ca.ca_file})")
+        with LambdaProcess(Path(args.binary).resolve(), stack.runtime_api, env) as function:
+            lifecycle = Lifecycle(stack, endpoint.url)
+            try:
+                lifecycle.run()
+            finally:
+                function.stop()
+            print("\n=== function log ===")
+            print(function.logs())
+    if lifecycle.failures:
+        print("\nFAILED:\n  " + "\n  ".join(lifecycle.failures), file=sys.stderr)
+        return 1
+    print("\nLifecycle complete: every request answered SUCCESS, no pool left behind.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

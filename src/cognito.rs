@@ -1,0 +1,360 @@
+//! The Cognito Identity adapter: the only place that talks to the SDK.
+//!
+//! It speaks in the provider's own types ([`PoolConfig`], tag maps, [`Pool`]) so
+//! the rest of the code never sees a builder, and it writes down every call it
+//! starts in the request's [`Journal`]: that is how a deadline Reason can say
+//! which step hung, how a cut-off Create knows it already made a pool, and how the
+//! summary log line counts the calls a request made.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+use aws_sdk_cognitoidentity::Client;
+use aws_sdk_cognitoidentity::error::ProvideErrorMetadata;
+use aws_sdk_cognitoidentity::types::CognitoIdentityProvider;
+
+use crate::properties::{CognitoProvider, PoolConfig};
+
+/// ListIdentityPools' largest page: fewest calls for the idempotency look-up.
+const LIST_PAGE_SIZE: i32 = 60;
+
+/// A pool as Cognito describes it now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pool {
+    pub id: String,
+    pub config: PoolConfig,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A failed Cognito call, worded for the CloudFormation console: the operation,
+/// the service's error code and its message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{operation} failed: {code}: {message}")]
+pub struct CognitoError {
+    pub operation: &'static str,
+    pub code: String,
+    pub message: String,
+}
+
+impl CognitoError {
+    fn from_sdk<E, R>(
+        operation: &'static str,
+        error: aws_sdk_cognitoidentity::error::SdkError<E, R>,
+    ) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        let code = error.code().unwrap_or("Unknown").to_owned();
+        let message = match error.message() {
+            Some(message) => message.to_owned(),
+            None => aws_sdk_cognitoidentity::error::DisplayErrorContext(&error).to_string(),
+        };
+        CognitoError {
+            operation,
+            code,
+            message,
+        }
+    }
+
+    fn is_not_found(&self) -> bool {
+        self.code == "ResourceNotFoundException"
+    }
+}
+
+/// What one request has done so far: the calls it started, in order, and the
+/// pool it created, if any. Shared with the handler, which reads it when the
+/// deadline cuts the work off.
+#[derive(Debug, Default)]
+pub struct Journal {
+    state: Mutex<JournalState>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct JournalState {
+    calls: Vec<&'static str>,
+    created_pool: Option<String>,
+}
+
+impl Journal {
+    fn begin(&self, operation: &'static str) {
+        self.lock().calls.push(operation);
+    }
+
+    fn record_created(&self, pool_id: &str) {
+        self.lock().created_pool = Some(pool_id.to_owned());
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, JournalState> {
+        // A panic while the lock was held leaves the journal readable, and the
+        // journal is exactly what the panic's FAILED answer needs.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Every Cognito operation started, in order.
+    pub fn calls(&self) -> Vec<&'static str> {
+        self.lock().calls.clone()
+    }
+
+    /// The step that was under way last: what a timed-out request was waiting on.
+    pub fn current_step(&self) -> &'static str {
+        self.lock()
+            .calls
+            .last()
+            .copied()
+            .unwrap_or("validating the request")
+    }
+
+    /// The pool this request created, so a request cut off after
+    /// CreateIdentityPool can still answer with it or remove it.
+    pub fn created_pool(&self) -> Option<String> {
+        self.lock().created_pool.clone()
+    }
+}
+
+/// The Cognito Identity client, built once at start-up and shared by every request.
+#[derive(Debug, Clone)]
+pub struct IdentityPools {
+    client: Client,
+}
+
+/// The client seen by one request, writing its calls into that request's journal.
+pub struct PoolCalls<'a> {
+    client: &'a Client,
+    journal: &'a Journal,
+}
+
+/// Sets every field of UpdateIdentityPool or CreateIdentityPool from a config:
+/// the two builders share no trait, and both must always receive the whole
+/// configuration, because an Update resets whatever it leaves out.
+macro_rules! with_config {
+    ($builder:expr, $config:expr) => {{
+        let config: &PoolConfig = $config;
+        $builder
+            .identity_pool_name(&config.name)
+            .allow_unauthenticated_identities(config.allow_unauthenticated_identities)
+            .allow_classic_flow(config.allow_classic_flow)
+            .set_supported_login_providers(Some(
+                config
+                    .supported_login_providers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ))
+            .set_developer_provider_name(config.developer_provider_name.clone())
+            .set_open_id_connect_provider_arns(Some(config.open_id_connect_provider_arns.clone()))
+            .set_cognito_identity_providers(Some(
+                config
+                    .cognito_identity_providers
+                    .iter()
+                    .map(to_sdk_provider)
+                    .collect(),
+            ))
+            .set_saml_provider_arns(Some(config.saml_provider_arns.clone()))
+    }};
+}
+
+fn to_sdk_provider(provider: &CognitoProvider) -> CognitoIdentityProvider {
+    CognitoIdentityProvider::builder()
+        .provider_name(&provider.provider_name)
+        .client_id(&provider.client_id)
+        .server_side_token_check(provider.server_side_token_check)
+        .build()
+}
+
+fn from_sdk_provider(provider: &CognitoIdentityProvider) -> CognitoProvider {
+    CognitoProvider {
+        provider_name: provider.provider_name().unwrap_or_default().to_owned(),
+        client_id: provider.client_id().unwrap_or_default().to_owned(),
+        server_side_token_check: provider.server_side_token_check().unwrap_or(false),
+    }
+}
+
+fn sorted(map: Option<&HashMap<String, String>>) -> BTreeMap<String, String> {
+    map.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
+}
+
+impl IdentityPools {
+    pub fn new(client: Client) -> Self {
+        IdentityPools { client }
+    }
+
+    /// This client, recording into one request's journal.
+    pub fn for_request<'a>(&'a self, journal: &'a Journal) -> PoolCalls<'a> {
+        PoolCalls {
+            client: &self.client,
+            journal,
+        }
+    }
+}
+
+impl PoolCalls<'_> {
+    /// CreateIdentityPool with the whole configuration and the tags, answering the
+    /// new pool's id. The tags go in the same call so that a pool never exists
+    /// without its request tag.
+    pub async fn create(
+        &self,
+        config: &PoolConfig,
+        tags: &BTreeMap<String, String>,
+    ) -> Result<String, CognitoError> {
+        const OP: &str = "CreateIdentityPool";
+        self.journal.begin(OP);
+        let builder = with_config!(self.client.create_identity_pool(), config);
+        let output = builder
+            .set_identity_pool_tags(Some(
+                tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            ))
+            .send()
+            .await
+            .map_err(|e| CognitoError::from_sdk(OP, e))?;
+        let id = output.identity_pool_id().to_owned();
+        self.journal.record_created(&id);
+        Ok(id)
+    }
+
+    /// The pool as it is now, or `None` if no pool has this id.
+    pub async fn describe(&self, pool_id: &str) -> Result<Option<Pool>, CognitoError> {
+        const OP: &str = "DescribeIdentityPool";
+        self.journal.begin(OP);
+        let output = match self
+            .client
+            .describe_identity_pool()
+            .identity_pool_id(pool_id)
+            .send()
+            .await
+        {
+            Ok(output) => output,
+            Err(e) => {
+                let error = CognitoError::from_sdk(OP, e);
+                return if error.is_not_found() {
+                    Ok(None)
+                } else {
+                    Err(error)
+                };
+            }
+        };
+        Ok(Some(Pool {
+            id: output.identity_pool_id().to_owned(),
+            config: PoolConfig {
+                name: output.identity_pool_name().to_owned(),
+                allow_unauthenticated_identities: output.allow_unauthenticated_identities(),
+                allow_classic_flow: output.allow_classic_flow().unwrap_or(false),
+                supported_login_providers: sorted(output.supported_login_providers()),
+                developer_provider_name: output.developer_provider_name().map(str::to_owned),
+                open_id_connect_provider_arns: output.open_id_connect_provider_arns().to_vec(),
+                cognito_identity_providers: output
+                    .cognito_identity_providers()
+                    .iter()
+                    .map(from_sdk_provider)
+                    .collect(),
+                saml_provider_arns: output.saml_provider_arns().to_vec(),
+            },
+            tags: sorted(output.identity_pool_tags()),
+        }))
+    }
+
+    /// UpdateIdentityPool with the complete desired configuration: anything left
+    /// out would be reset by the API (REFERENCE §2.3).
+    pub async fn update(&self, pool_id: &str, config: &PoolConfig) -> Result<(), CognitoError> {
+        const OP: &str = "UpdateIdentityPool";
+        self.journal.begin(OP);
+        with_config!(
+            self.client.update_identity_pool().identity_pool_id(pool_id),
+            config
+        )
+        .send()
+        .await
+        .map_err(|e| CognitoError::from_sdk(OP, e))?;
+        Ok(())
+    }
+
+    /// DeleteIdentityPool; `false` when there was no such pool, which for a
+    /// Delete is as good as success.
+    pub async fn delete(&self, pool_id: &str) -> Result<bool, CognitoError> {
+        const OP: &str = "DeleteIdentityPool";
+        self.journal.begin(OP);
+        match self
+            .client
+            .delete_identity_pool()
+            .identity_pool_id(pool_id)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(e) => {
+                let error = CognitoError::from_sdk(OP, e);
+                if error.is_not_found() {
+                    Ok(false)
+                } else {
+                    Err(error)
+                }
+            }
+        }
+    }
+
+    /// Ids of the pools with exactly this name, in pages of 60: the cheap first
+    /// half of the idempotency look-up (only these pools' tags are read).
+    pub async fn ids_named(&self, name: &str) -> Result<Vec<String>, CognitoError> {
+        const OP: &str = "ListIdentityPools";
+        let mut ids = Vec::new();
+        let mut next_token = None;
+        loop {
+            self.journal.begin(OP);
+            let page = self
+                .client
+                .list_identity_pools()
+                .max_results(LIST_PAGE_SIZE)
+                .set_next_token(next_token)
+                .send()
+                .await
+                .map_err(|e| CognitoError::from_sdk(OP, e))?;
+            ids.extend(
+                page.identity_pools()
+                    .iter()
+                    .filter(|pool| pool.identity_pool_name() == Some(name))
+                    .filter_map(|pool| pool.identity_pool_id().map(str::to_owned)),
+            );
+            match page.next_token() {
+                Some(token) if !token.is_empty() => next_token = Some(token.to_owned()),
+                _ => return Ok(ids),
+            }
+        }
+    }
+
+    /// TagResource: adds or overwrites these tags.
+    pub async fn tag(
+        &self,
+        pool_arn: &str,
+        tags: &BTreeMap<String, String>,
+    ) -> Result<(), CognitoError> {
+        const OP: &str = "TagResource";
+        self.journal.begin(OP);
+        self.client
+            .tag_resource()
+            .resource_arn(pool_arn)
+            .set_tags(Some(
+                tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            ))
+            .send()
+            .await
+            .map_err(|e| CognitoError::from_sdk(OP, e))?;
+        Ok(())
+    }
+
+    /// UntagResource: removes these tag keys.
+    pub async fn untag(&self, pool_arn: &str, keys: &[String]) -> Result<(), CognitoError> {
+        const OP: &str = "UntagResource";
+        self.journal.begin(OP);
+        self.client
+            .untag_resource()
+            .resource_arn(pool_arn)
+            .set_tag_keys(Some(keys.to_vec()))
+            .send()
+            .await
+            .map_err(|e| CognitoError::from_sdk(OP, e))?;
+        Ok(())
+    }
+}

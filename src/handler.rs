@@ -1,0 +1,177 @@
+//! One invocation: read the request, answer it before the deadline, deliver the answer.
+//!
+//! The work runs in its own task, so that a panic inside it is caught as a
+//! `JoinError` and a hung call is cut off by the deadline; either way a FAILED
+//! answer still goes out, and the runtime goes on to the next event. Part of the
+//! time left is held back for delivering the answer: a provider that spends its
+//! whole deadline working leaves CloudFormation waiting for an hour.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use lambda_runtime::LambdaEvent;
+use serde_json::Value;
+use tokio::time::Instant;
+use tracing::Instrument;
+
+use crate::cognito::Journal;
+use crate::error::ProviderError;
+use crate::provider::Provider;
+use crate::request::CustomResourceRequest;
+use crate::response::{Answer, ResponseSender};
+
+/// The most time held back from the work for delivering the answer.
+const MAX_DELIVERY_RESERVE: Duration = Duration::from_secs(5);
+
+/// The handler the Lambda runtime calls, with the clients built once at start-up.
+#[derive(Debug, Clone)]
+pub struct Handler {
+    provider: Arc<Provider>,
+    sender: ResponseSender,
+}
+
+impl Handler {
+    pub fn new(provider: Provider, sender: ResponseSender) -> Self {
+        Handler {
+            provider: Arc::new(provider),
+            sender,
+        }
+    }
+
+    /// Answers one event. Returns the response object (without the URL) as the
+    /// invocation's result; returns an error when there was nothing to answer or
+    /// the answer could not be delivered, so that Lambda retries the event.
+    pub async fn handle(&self, event: LambdaEvent<Value>) -> Result<Value, lambda_runtime::Error> {
+        let request = CustomResourceRequest::from_event(event.payload)?;
+        let deadline = Instant::now() + remaining_until(event.context.deadline());
+        let span = tracing::info_span!(
+            "request",
+            stack_id = %request.requester.stack_id,
+            request_id = %request.requester.request_id,
+            logical_resource_id = %request.requester.logical_resource_id,
+            request_type = request.request_type(),
+        );
+        self.answer(request, deadline).instrument(span).await
+    }
+
+    async fn answer(
+        &self,
+        request: CustomResourceRequest,
+        deadline: Instant,
+    ) -> Result<Value, lambda_runtime::Error> {
+        let started = Instant::now();
+        tracing::info!(
+            physical_resource_id = request.physical_resource_id(),
+            response_url = request.redacted_response_url(),
+            "request received"
+        );
+        let request = Arc::new(request);
+        let journal = Arc::new(Journal::default());
+        let work_deadline =
+            deadline - delivery_reserve(deadline.saturating_duration_since(started));
+        let answer = self.work(&request, &journal, work_deadline, deadline).await;
+
+        let body = answer.to_body(&request.requester);
+        let delivered = self
+            .sender
+            .deliver(&request.requester.response_url, body.clone(), deadline)
+            .await;
+        let duration_ms = started.elapsed().as_millis() as u64;
+        let calls = journal.calls();
+        match delivered {
+            Ok(attempts) => {
+                tracing::info!(
+                    status = answer.status(),
+                    physical_resource_id = %answer.physical_resource_id,
+                    reason = answer.outcome.as_ref().err(),
+                    duration_ms,
+                    api_calls = calls.len(),
+                    calls = ?calls,
+                    put_attempts = attempts,
+                    "request answered"
+                );
+                Ok(serde_json::from_slice(&body)?)
+            }
+            Err(error) => {
+                tracing::error!(
+                    status = answer.status(),
+                    physical_resource_id = %answer.physical_resource_id,
+                    duration_ms,
+                    calls = ?calls,
+                    %error,
+                    "ANSWER NOT DELIVERED: CloudFormation will wait for this resource until its ServiceTimeout"
+                );
+                Err(error.into())
+            }
+        }
+    }
+
+    /// Runs the provider in its own task, bounded by `work_deadline`. A request
+    /// cut off may still clean up after itself, in half the time kept for delivery.
+    async fn work(
+        &self,
+        request: &Arc<CustomResourceRequest>,
+        journal: &Arc<Journal>,
+        work_deadline: Instant,
+        deadline: Instant,
+    ) -> Answer {
+        let task = {
+            let (provider, request, journal) =
+                (self.provider.clone(), request.clone(), journal.clone());
+            tokio::spawn(async move { provider.answer(&request, &journal).await }.in_current_span())
+        };
+        let abort = task.abort_handle();
+        let cut_off = match tokio::time::timeout_at(work_deadline, task).await {
+            Ok(Ok(answer)) => return answer,
+            Ok(Err(join_error)) => ProviderError::Panicked {
+                step: journal.current_step(),
+                message: panic_message(join_error),
+            },
+            Err(_elapsed) => {
+                abort.abort();
+                ProviderError::TimedOut {
+                    step: journal.current_step(),
+                }
+            }
+        };
+        tracing::error!(error = %cut_off, "request cut off");
+        let cleanup_deadline =
+            work_deadline + deadline.saturating_duration_since(work_deadline) / 2;
+        match tokio::time::timeout_at(
+            cleanup_deadline,
+            self.provider.cut_off(request, journal, &cut_off),
+        )
+        .await
+        {
+            Ok(answer) => answer,
+            Err(_elapsed) => {
+                let id = request.physical_resource_id().map(str::to_owned);
+                Answer::failed(id.unwrap_or_else(|| request.failed_create_id()), &cut_off)
+            }
+        }
+    }
+}
+
+/// How long the work may take before the answer must go out: a third of the
+/// time left, at most five seconds, is kept for the PUT and its retries.
+fn delivery_reserve(remaining: Duration) -> Duration {
+    (remaining / 3).min(MAX_DELIVERY_RESERVE)
+}
+
+fn remaining_until(deadline: SystemTime) -> Duration {
+    deadline
+        .duration_since(SystemTime::now())
+        .unwrap_or_default()
+}
+
+fn panic_message(error: tokio::task::JoinError) -> String {
+    if !error.is_panic() {
+        return error.to_string();
+    }
+    let payload = error.into_panic();
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
+}

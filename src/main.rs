@@ -1,0 +1,36 @@
+//! The Lambda bootstrap: wires the clients together once and serves events.
+#![recursion_limit = "256"]
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use identity_pool_provider::cognito::IdentityPools;
+use identity_pool_provider::handler::Handler;
+use identity_pool_provider::logging;
+use identity_pool_provider::provider::Provider;
+use identity_pool_provider::response::ResponseSender;
+use lambda_runtime::service_fn;
+use std::time::Duration;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    logging::init();
+    // Throttling and 5xx are retried by the SDK with backoff; the handler's
+    // deadline bounds the whole thing.
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::standard().with_max_attempts(5))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(3))
+                .build(),
+        )
+        .load()
+        .await;
+    let pools = IdentityPools::new(aws_sdk_cognitoidentity::Client::new(&config));
+    let handler = Handler::new(Provider::new(pools), ResponseSender::new()?);
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        "identity-pool-provider started"
+    );
+    lambda_runtime::run(service_fn(|event| handler.handle(event))).await
+}

@@ -1,0 +1,216 @@
+//! The answer to CloudFormation: its body, and the PUT that delivers it.
+//!
+//! Three traps sank other providers here (REFERENCE §1.2, §3): a Content-Type on
+//! the PUT breaks the presigned signature (403), a body over 4096 bytes is
+//! refused, and a PUT whose status nobody checks leaves the stack waiting for an
+//! hour. So the body is bounded by construction, the PUT carries no Content-Type,
+//! and every attempt's status is checked and retried while the deadline allows.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, RandomState};
+use std::time::Duration;
+
+use aws_lambda_events::cloudformation::{
+    CloudFormationCustomResourceResponse, CloudFormationCustomResourceResponseStatus,
+};
+use tokio::time::Instant;
+
+use crate::error::ProviderError;
+use crate::request::Requester;
+
+/// CloudFormation refuses a larger response body ("Response object is too long").
+pub const MAX_BODY_BYTES: usize = 4096;
+
+const TRUNCATED: &str = " … (truncated)";
+
+/// The outcome of one request, before it is addressed to anyone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub physical_resource_id: String,
+    pub outcome: Result<BTreeMap<String, String>, String>,
+}
+
+impl Answer {
+    /// SUCCESS, with the attributes `Fn::GetAtt` reads.
+    pub fn success(
+        physical_resource_id: impl Into<String>,
+        data: BTreeMap<String, String>,
+    ) -> Self {
+        Answer {
+            physical_resource_id: physical_resource_id.into(),
+            outcome: Ok(data),
+        }
+    }
+
+    /// FAILED. The id is never empty (an empty one hides the real error behind
+    /// "Invalid PhysicalResourceId").
+    pub fn failed(physical_resource_id: impl Into<String>, error: &ProviderError) -> Self {
+        Answer {
+            physical_resource_id: physical_resource_id.into(),
+            outcome: Err(error.to_string()),
+        }
+    }
+
+    pub fn status(&self) -> &'static str {
+        if self.outcome.is_ok() {
+            "SUCCESS"
+        } else {
+            "FAILED"
+        }
+    }
+
+    /// The response object, at most [`MAX_BODY_BYTES`] long: a long Reason is cut,
+    /// keeping its beginning (where the field and rule are named); Data that cannot
+    /// fit turns the answer into a FAILED that says so.
+    pub fn to_body(&self, requester: &Requester) -> Vec<u8> {
+        let body = self.render(requester);
+        if body.len() <= MAX_BODY_BYTES {
+            return body;
+        }
+        if let Err(reason) = &self.outcome {
+            let mut reason = reason.clone();
+            let mut overflow = body.len() - MAX_BODY_BYTES + TRUNCATED.len();
+            while overflow > 0 && !reason.is_empty() {
+                let mut cut = reason.len().saturating_sub(overflow);
+                while !reason.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                reason.truncate(cut);
+                let shortened = Answer {
+                    physical_resource_id: self.physical_resource_id.clone(),
+                    outcome: Err(format!("{reason}{TRUNCATED}")),
+                }
+                .render(requester);
+                if shortened.len() <= MAX_BODY_BYTES {
+                    return shortened;
+                }
+                overflow = shortened.len() - MAX_BODY_BYTES;
+            }
+        }
+        Answer {
+            physical_resource_id: self.physical_resource_id.clone(),
+            outcome: Err(format!(
+                "The response would exceed CloudFormation's {MAX_BODY_BYTES}-byte limit ({} bytes)",
+                body.len()
+            )),
+        }
+        .render(requester)
+    }
+
+    fn render(&self, requester: &Requester) -> Vec<u8> {
+        let mut response = CloudFormationCustomResourceResponse::default();
+        response.physical_resource_id = self.physical_resource_id.clone();
+        response.stack_id = requester.stack_id.clone();
+        response.request_id = requester.request_id.clone();
+        response.logical_resource_id = requester.logical_resource_id.clone();
+        match &self.outcome {
+            Ok(data) => {
+                response.status = CloudFormationCustomResourceResponseStatus::Success;
+                response.data = data
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect::<HashMap<_, _>>();
+            }
+            Err(reason) => {
+                response.status = CloudFormationCustomResourceResponseStatus::Failed;
+                response.reason = Some(reason.clone());
+            }
+        }
+        serde_json::to_vec(&response).unwrap_or_default()
+    }
+}
+
+/// Why an answer never reached CloudFormation. Logged loudly: the stack hangs
+/// until its ServiceTimeout otherwise.
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    #[error("the response URL refused the answer with HTTP {status} after {attempts} attempt(s)")]
+    Refused { status: u16, attempts: u32 },
+    #[error(
+        "the answer could not be delivered before the deadline after {attempts} attempt(s): {last_error}"
+    )]
+    DeadlinePassed { attempts: u32, last_error: String },
+}
+
+/// PUTs answers to presigned ResponseURLs. One HTTP client for the life of the
+/// process: its TLS roots are loaded once (from `SSL_CERT_FILE` when set, the
+/// system store otherwise), not per request.
+#[derive(Debug, Clone)]
+pub struct ResponseSender {
+    http: reqwest::Client,
+}
+
+const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+const MAX_BACKOFF: Duration = Duration::from_secs(2);
+const MAX_ATTEMPT_TIME: Duration = Duration::from_secs(10);
+
+impl ResponseSender {
+    pub fn new() -> Result<Self, reqwest::Error> {
+        Ok(ResponseSender {
+            http: reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(3))
+                .build()?,
+        })
+    }
+
+    /// PUTs the body with no Content-Type and an exact Content-Length, retrying
+    /// connection errors, 5xx and 429 with exponential backoff and full jitter
+    /// until `deadline`. A 4xx other than 429 is final: a refused signature will
+    /// not get better.
+    pub async fn deliver(
+        &self,
+        url: &str,
+        body: Vec<u8>,
+        deadline: Instant,
+    ) -> Result<u32, DeliveryError> {
+        let mut attempts = 0;
+        let mut backoff = FIRST_BACKOFF;
+        loop {
+            attempts += 1;
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let outcome = self
+                .http
+                .put(url)
+                .body(body.clone())
+                .timeout(remaining.min(MAX_ATTEMPT_TIME))
+                .send()
+                .await;
+            let last_error = match outcome {
+                Ok(response) if response.status().is_success() => return Ok(attempts),
+                Ok(response) => {
+                    let status = response.status();
+                    if status.is_client_error() && status != reqwest::StatusCode::TOO_MANY_REQUESTS
+                    {
+                        return Err(DeliveryError::Refused {
+                            status: status.as_u16(),
+                            attempts,
+                        });
+                    }
+                    format!("HTTP {status}")
+                }
+                // Without the URL: its query string is the presigned signature.
+                Err(error) => error.without_url().to_string(),
+            };
+            tracing::warn!(attempt = attempts, error = %last_error, "response PUT failed, retrying");
+            let pause = jitter(backoff);
+            if Instant::now() + pause >= deadline {
+                return Err(DeliveryError::DeadlinePassed {
+                    attempts,
+                    last_error,
+                });
+            }
+            tokio::time::sleep(pause).await;
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+        }
+    }
+}
+
+/// Full jitter: a random pause in `[0, ceiling)`, so retries from many functions
+/// do not arrive in step.
+fn jitter(ceiling: Duration) -> Duration {
+    let random = RandomState::new().hash_one(Instant::now());
+    ceiling.mul_f64((random % 1000) as f64 / 1000.0)
+}
+
+#[cfg(test)]
+mod tests;

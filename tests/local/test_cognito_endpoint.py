@@ -1,0 +1,463 @@
+"""Tests for local/cognito_endpoint.py, driven through boto3 as a real client would.
+
+The endpoint stands in for Amazon Cognito Identity where moto falls short, so
+these tests pin the AWS semantics the Lambda depends on (REFERENCE.md section 2)
+and the fault-injection admin API the reliability tests use.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+LOCAL_DIR = Path(__file__).resolve().parents[2] / "local"
+sys.path.insert(0, str(LOCAL_DIR))
+
+from cognito_endpoint import CognitoServer  # noqa: E402
+
+USER_POOL = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abcdefghi"
+USER_POOL_CLIENT = f"{USER_POOL}:clientid123"
+OIDC_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.example.com"
+SAML_ARN = "arn:aws:iam::123456789012:saml-provider/corp"
+AUTH_ROLE = "arn:aws:iam::123456789012:role/auth"
+UNAUTH_ROLE = "arn:aws:iam::123456789012:role/unauth"
+
+
+@pytest.fixture(scope="module")
+def server():
+    """One endpoint for the module: starting it is cheap, but sharing is cheaper."""
+    srv = CognitoServer(host="127.0.0.1", port=0).start()
+    yield srv
+    srv.stop()
+
+
+def admin(server, path, payload=None, method="GET"):
+    """Call the admin API; a payload makes it a POST."""
+    data = None if payload is None and method == "GET" else json.dumps(payload).encode()
+    with urllib.request.urlopen(urllib.request.Request(server.url + path, data=data), timeout=5) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture(autouse=True)
+def clean(server):
+    """Every test starts from an empty account with no faults."""
+    admin(server, "/_admin/reset", method="POST")
+
+
+def make_client(server, region="us-east-1"):
+    """A boto3 client without retries or client-side validation, so the server's answers show.
+
+    botocore's ``max_attempts`` counts retries only; ``total_max_attempts`` counts the first try.
+    """
+    return boto3.client(
+        "cognito-identity", endpoint_url=server.url, region_name=region,
+        aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret",
+        config=Config(retries={"total_max_attempts": 1}, parameter_validation=False),
+    )
+
+
+@pytest.fixture
+def client(server):
+    return make_client(server)
+
+
+def create_pool(client, name="pool", **extra):
+    """Create a pool with the two required members plus ``extra``."""
+    return client.create_identity_pool(IdentityPoolName=name, AllowUnauthenticatedIdentities=False, **extra)
+
+
+def error_of(call, *args, **kwargs):
+    """Run a call that must fail; return (code, message)."""
+    with pytest.raises(ClientError) as info:
+        call(*args, **kwargs)
+    error = info.value.response["Error"]
+    return error["Code"], error["Message"]
+
+
+def arn_of(pool_id, partition="aws"):
+    return f"arn:{partition}:cognito-identity:{pool_id.split(':')[0]}:123456789012:identitypool/{pool_id}"
+
+
+FULL_CONFIG = {
+    "AllowClassicFlow": True,
+    "SupportedLoginProviders": {"graph.facebook.com": "1234567890"},
+    "DeveloperProviderName": "login.example",
+    "OpenIdConnectProviderARNs": [OIDC_ARN],
+    "CognitoIdentityProviders": [{"ProviderName": USER_POOL, "ClientId": "clientid123"}],
+    "SamlProviderARNs": [SAML_ARN],
+}
+
+
+# ---------------------------------------------------------------- pools
+
+
+def test_create_describe_round_trip_with_tags(client):
+    created = create_pool(client, "my pool", IdentityPoolTags={"team": "id", "env": "dev"}, **FULL_CONFIG)
+    pool_id = created["IdentityPoolId"]
+    assert pool_id.startswith("us-east-1:")
+    described = client.describe_identity_pool(IdentityPoolId=pool_id)
+    for output in (created, described):
+        output.pop("ResponseMetadata")
+    assert created == described
+    assert described["IdentityPoolTags"] == {"team": "id", "env": "dev"}
+    assert described["CognitoIdentityProviders"] == [
+        {"ProviderName": USER_POOL, "ClientId": "clientid123", "ServerSideTokenCheck": False}]
+    assert described["SupportedLoginProviders"] == FULL_CONFIG["SupportedLoginProviders"]
+    assert described["AllowClassicFlow"] is True
+
+
+def test_describe_omits_empty_members(client):
+    pool_id = create_pool(client)["IdentityPoolId"]
+    described = client.describe_identity_pool(IdentityPoolId=pool_id)
+    assert "IdentityPoolTags" not in described and "SupportedLoginProviders" not in described
+    assert described["AllowClassicFlow"] is False
+
+
+def test_update_replaces_whole_configuration(client):
+    pool_id = create_pool(client, "before", IdentityPoolTags={"keep": "me"}, **FULL_CONFIG)["IdentityPoolId"]
+    updated = client.update_identity_pool(IdentityPoolId=pool_id, IdentityPoolName="after",
+                                          AllowUnauthenticatedIdentities=True)
+    described = client.describe_identity_pool(IdentityPoolId=pool_id)
+    for output in (updated, described):
+        output.pop("ResponseMetadata")
+    assert updated == described == {
+        "IdentityPoolId": pool_id,
+        "IdentityPoolName": "after",
+        "AllowUnauthenticatedIdentities": True,
+        "AllowClassicFlow": True,
+        "DeveloperProviderName": "login.example",
+        "IdentityPoolTags": {"keep": "me"},
+    }
+
+
+def test_update_replaces_tags_only_when_sent(client):
+    pool_id = create_pool(client, IdentityPoolTags={"a": "1"})["IdentityPoolId"]
+    client.update_identity_pool(IdentityPoolId=pool_id, IdentityPoolName="pool",
+                                AllowUnauthenticatedIdentities=False, IdentityPoolTags={"b": "2"})
+    assert client.describe_identity_pool(IdentityPoolId=pool_id)["IdentityPoolTags"] == {"b": "2"}
+
+
+def test_developer_provider_name_cannot_change(client):
+    pool_id = create_pool(client, DeveloperProviderName="first")["IdentityPoolId"]
+    same = dict(IdentityPoolId=pool_id, IdentityPoolName="pool", AllowUnauthenticatedIdentities=False)
+    client.update_identity_pool(**same, DeveloperProviderName="first")
+    code, message = error_of(client.update_identity_pool, **same, DeveloperProviderName="second")
+    assert code == "InvalidParameterException"
+    assert "cannot be changed" in message
+    assert client.describe_identity_pool(IdentityPoolId=pool_id)["DeveloperProviderName"] == "first"
+
+
+def test_developer_provider_name_can_be_set_later(client):
+    pool_id = create_pool(client)["IdentityPoolId"]
+    client.update_identity_pool(IdentityPoolId=pool_id, IdentityPoolName="pool",
+                                AllowUnauthenticatedIdentities=False, DeveloperProviderName="late")
+    assert client.describe_identity_pool(IdentityPoolId=pool_id)["DeveloperProviderName"] == "late"
+
+
+@pytest.mark.parametrize("kwargs, expected", [
+    ({"IdentityPoolName": "bad!"},
+     "1 validation error detected: Value 'bad!' at 'identityPoolName' failed to satisfy constraint: "
+     r"Member must satisfy regular expression pattern: [\w\s+=,.@-]+"),
+    ({"IdentityPoolName": "x" * 129},
+     "at 'identityPoolName' failed to satisfy constraint: Member must have length less than or equal to 128"),
+    ({"AllowUnauthenticatedIdentities": "yes"},
+     "Value 'yes' at 'allowUnauthenticatedIdentities' failed to satisfy constraint: Member must be of type boolean"),
+    ({"AllowUnauthenticatedIdentities": None},
+     "Value null at 'allowUnauthenticatedIdentities' failed to satisfy constraint: Member must not be null"),
+    ({"DeveloperProviderName": "a b"}, "at 'developerProviderName' failed"),
+    ({"SupportedLoginProviders": {"graph.facebook.com": "bad id"}},
+     "at 'supportedLoginProviders' failed to satisfy constraint: Map value must satisfy constraint"),
+    ({"SupportedLoginProviders": {f"p{i}.example": "id" for i in range(11)}},
+     "at 'supportedLoginProviders' failed to satisfy constraint: Member must have length less than or equal to 10"),
+    ({"CognitoIdentityProviders": [{"ProviderName": USER_POOL, "ClientId": "bad-id"}]},
+     "Value 'bad-id' at 'cognitoIdentityProviders.1.member.clientId'"),
+    ({"SamlProviderARNs": ["arn:short"]}, "at 'samlProviderARNs.1.member'"),
+    ({"IdentityPoolTags": {"aws:reserved": "x"}}, "at 'identityPoolTags' failed"),
+    ({"IdentityPoolTags": {"k": "v" * 257}}, "at 'identityPoolTags' failed"),
+])
+def test_validation_errors_name_the_member(client, kwargs, expected):
+    request = {"IdentityPoolName": "pool", "AllowUnauthenticatedIdentities": False, **kwargs}
+    request = {k: v for k, v in request.items() if v is not None}
+    code, message = error_of(client.create_identity_pool, **request)
+    assert code == "ValidationException"
+    assert expected in message
+
+
+def test_malformed_pool_id_is_a_validation_error(client):
+    code, message = error_of(client.describe_identity_pool, IdentityPoolId="not-a-pool-id")
+    assert code == "ValidationException" and "'identityPoolId'" in message
+
+
+def test_delete_and_not_found(client):
+    pool_id = create_pool(client)["IdentityPoolId"]
+    client.delete_identity_pool(IdentityPoolId=pool_id)
+    for call in (client.describe_identity_pool, client.delete_identity_pool, client.get_identity_pool_roles):
+        code, message = error_of(call, IdentityPoolId=pool_id)
+        assert code == "ResourceNotFoundException" and pool_id in message
+    assert error_of(client.list_tags_for_resource, ResourceArn=arn_of(pool_id))[0] == "ResourceNotFoundException"
+
+
+def test_too_many_tags_on_create(client):
+    tags = {f"k{i}": "v" for i in range(51)}
+    assert error_of(create_pool, client, IdentityPoolTags=tags)[0] == "InvalidParameterException"
+
+
+# ---------------------------------------------------------------- listing and regions
+
+
+def test_list_pages_with_next_token(client):
+    ids = [create_pool(client, f"pool{i}")["IdentityPoolId"] for i in range(5)]
+    client.delete_identity_pool(IdentityPoolId=ids.pop(2))
+    seen, token, pages = [], None, 0
+    while True:
+        page = client.list_identity_pools(MaxResults=2, **({"NextToken": token} if token else {}))
+        seen += [(p["IdentityPoolId"], p["IdentityPoolName"]) for p in page["IdentityPools"]]
+        pages += 1
+        token = page.get("NextToken")
+        if not token:
+            break
+    assert pages == 2
+    assert seen == [(i, f"pool{n}") for i, n in zip(ids, (0, 1, 3, 4))]
+
+
+@pytest.mark.parametrize("max_results", [0, 61])
+def test_list_max_results_out_of_range(client, max_results):
+    code, message = error_of(client.list_identity_pools, MaxResults=max_results)
+    assert code == "ValidationException" and "'maxResults'" in message
+
+
+def test_list_bad_token(client):
+    assert error_of(client.list_identity_pools, MaxResults=5, NextToken="garbage")[0] == "InvalidParameterException"
+
+
+def test_region_comes_from_credential_scope(server, client):
+    west = make_client(server, "us-west-2")
+    pool_id = create_pool(west)["IdentityPoolId"]
+    assert pool_id.startswith("us-west-2:")
+    assert client.list_identity_pools(MaxResults=10)["IdentityPools"] == []
+    assert [p["IdentityPoolId"] for p in west.list_identity_pools(MaxResults=10)["IdentityPools"]] == [pool_id]
+
+
+# ---------------------------------------------------------------- tags
+
+
+def test_tag_untag_list_tags(client):
+    pool_id = create_pool(client, IdentityPoolTags={"a": "1"})["IdentityPoolId"]
+    arn = arn_of(pool_id)
+    client.tag_resource(ResourceArn=arn, Tags={"b": "2", "a": "one"})
+    assert client.list_tags_for_resource(ResourceArn=arn)["Tags"] == {"a": "one", "b": "2"}
+    client.untag_resource(ResourceArn=arn, TagKeys=["a", "missing"])
+    assert client.list_tags_for_resource(ResourceArn=arn_of(pool_id, "aws-cn"))["Tags"] == {"b": "2"}
+    assert client.describe_identity_pool(IdentityPoolId=pool_id)["IdentityPoolTags"] == {"b": "2"}
+
+
+def test_tag_errors(client):
+    pool_id = create_pool(client, IdentityPoolTags={f"k{i}": "v" for i in range(50)})["IdentityPoolId"]
+    arn = arn_of(pool_id)
+    assert error_of(client.tag_resource, ResourceArn=arn, Tags={"one": "more"})[0] == "InvalidParameterException"
+    assert error_of(client.tag_resource, ResourceArn=arn, Tags={"AWS:x": "y"})[0] == "ValidationException"
+    code, message = error_of(client.list_tags_for_resource, ResourceArn="arn:aws:s3:::not-a-pool-at-all")
+    assert code == "ValidationException" and "'resourceArn'" in message
+    unknown = arn_of("us-east-1:00000000-0000-0000-0000-000000000000")
+    assert error_of(client.list_tags_for_resource, ResourceArn=unknown)[0] == "ResourceNotFoundException"
+
+
+# ---------------------------------------------------------------- roles and principal tags
+
+
+def test_roles_set_get_replace(client):
+    pool_id = create_pool(client, **FULL_CONFIG)["IdentityPoolId"]
+    assert client.get_identity_pool_roles(IdentityPoolId=pool_id)["IdentityPoolId"] == pool_id
+    rules = {"Type": "Rules", "AmbiguousRoleResolution": "Deny", "RulesConfiguration": {"Rules": [
+        {"Claim": "custom:dept", "MatchType": "Equals", "Value": "eng", "RoleARN": AUTH_ROLE}]}}
+    client.set_identity_pool_roles(IdentityPoolId=pool_id,
+                                   Roles={"authenticated": AUTH_ROLE, "unauthenticated": UNAUTH_ROLE},
+                                   RoleMappings={USER_POOL_CLIENT: rules})
+    got = client.get_identity_pool_roles(IdentityPoolId=pool_id)
+    assert got["Roles"] == {"authenticated": AUTH_ROLE, "unauthenticated": UNAUTH_ROLE}
+    assert got["RoleMappings"] == {USER_POOL_CLIENT: rules}
+
+    client.set_identity_pool_roles(IdentityPoolId=pool_id, Roles={"authenticated": AUTH_ROLE})
+    got = client.get_identity_pool_roles(IdentityPoolId=pool_id)
+    assert got["Roles"] == {"authenticated": AUTH_ROLE}
+    assert "RoleMappings" not in got
+
+
+@pytest.mark.parametrize("mappings, code", [
+    ({"accounts.google.com": {"Type": "Token", "AmbiguousRoleResolution": "Deny"}}, "InvalidParameterException"),
+    ({USER_POOL: {"Type": "Token", "AmbiguousRoleResolution": "Deny"}}, "InvalidParameterException"),
+    ({USER_POOL_CLIENT: {"Type": "Rules", "AmbiguousRoleResolution": "Deny"}}, "InvalidParameterException"),
+    ({USER_POOL_CLIENT: {"Type": "Tokens", "AmbiguousRoleResolution": "Deny"}}, "ValidationException"),
+])
+def test_role_mapping_errors(client, mappings, code):
+    pool_id = create_pool(client, **FULL_CONFIG)["IdentityPoolId"]
+    assert error_of(client.set_identity_pool_roles, IdentityPoolId=pool_id,
+                    Roles={"authenticated": AUTH_ROLE}, RoleMappings=mappings)[0] == code
+
+
+@pytest.mark.parametrize("provider", ["graph.facebook.com", OIDC_ARN, SAML_ARN, USER_POOL_CLIENT])
+def test_role_mapping_accepts_each_configured_provider(client, provider):
+    pool_id = create_pool(client, **FULL_CONFIG)["IdentityPoolId"]
+    mapping = {provider: {"Type": "Token", "AmbiguousRoleResolution": "AuthenticatedRole"}}
+    client.set_identity_pool_roles(IdentityPoolId=pool_id, Roles={"authenticated": AUTH_ROLE}, RoleMappings=mapping)
+    assert client.get_identity_pool_roles(IdentityPoolId=pool_id)["RoleMappings"] == mapping
+
+
+def test_principal_tags(client):
+    pool_id = create_pool(client, **FULL_CONFIG)["IdentityPoolId"]
+    key = dict(IdentityPoolId=pool_id, IdentityProviderName=USER_POOL)
+    default = client.get_principal_tag_attribute_map(**key)
+    assert (default["UseDefaults"], default["PrincipalTags"]) == (True, {})
+    echoed = client.set_principal_tag_attribute_map(**key, UseDefaults=False, PrincipalTags={"dept": "custom:dept"})
+    stored = client.get_principal_tag_attribute_map(**key)
+    for output in (echoed, stored):
+        output.pop("ResponseMetadata")
+    assert echoed == stored == {**key, "UseDefaults": False, "PrincipalTags": {"dept": "custom:dept"}}
+    other = dict(IdentityPoolId=pool_id, IdentityProviderName="accounts.google.com")
+    assert error_of(client.get_principal_tag_attribute_map, **other)[0] == "InvalidParameterException"
+    assert error_of(client.set_principal_tag_attribute_map, **other, UseDefaults=True)[0] == "InvalidParameterException"
+
+
+def test_admin_pools_shows_everything(server, client):
+    pool_id = create_pool(client, **FULL_CONFIG)["IdentityPoolId"]
+    client.set_identity_pool_roles(IdentityPoolId=pool_id, Roles={"authenticated": AUTH_ROLE})
+    client.set_principal_tag_attribute_map(IdentityPoolId=pool_id, IdentityProviderName=USER_POOL,
+                                           UseDefaults=True)
+    [pool] = admin(server, "/_admin/pools")["pools"]
+    assert pool["IdentityPoolId"] == pool_id and pool["IdentityPoolTags"] == {}
+    assert pool["Roles"] == {"authenticated": AUTH_ROLE} and pool["RoleMappings"] == {}
+    assert pool["PrincipalTags"] == {USER_POOL: {"UseDefaults": True, "PrincipalTags": {}}}
+    client.delete_identity_pool(IdentityPoolId=pool_id)
+    assert admin(server, "/_admin/pools")["pools"] == []
+
+
+# ---------------------------------------------------------------- wire format
+
+
+def raw_call(server, target, body=b"{}"):
+    """POST without an SDK, to see status, headers and body as sent."""
+    request = urllib.request.Request(server.url + "/", data=body, method="POST",
+                                     headers={"X-Amz-Target": target, "Content-Type": "text/plain"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.headers, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, json.loads(error.read())
+
+
+def test_unknown_operation_and_error_wire_format(server):
+    status, headers, body = raw_call(server, "AWSCognitoIdentityService.GetId")
+    assert status == 400
+    assert headers["x-amzn-ErrorType"] == "UnknownOperationException"
+    assert body["__type"] == "UnknownOperationException" and body["message"]
+
+
+def test_success_wire_format_accepts_any_content_type(server):
+    status, headers, body = raw_call(server, "AWSCognitoIdentityService.ListIdentityPools", b'{"MaxResults": 5}')
+    assert (status, body) == (200, {"IdentityPools": []})
+    assert headers["Content-Type"] == "application/x-amz-json-1.1"
+
+
+# ---------------------------------------------------------------- faults and the call log
+
+
+def test_throttle_count_then_success(server, client):
+    admin(server, "/_admin/faults", [{"operation": "CreateIdentityPool", "mode": "throttle", "count": 2}])
+    for _ in range(2):
+        assert error_of(create_pool, client)[0] == "TooManyRequestsException"
+    client.list_identity_pools(MaxResults=1)  # other operations are unaffected
+    create_pool(client)
+    assert len(admin(server, "/_admin/pools")["pools"]) == 1
+    assert admin(server, "/_admin/faults")["faults"] == []
+
+
+def test_error500(server, client):
+    admin(server, "/_admin/faults", [{"operation": "*", "mode": "error500"}])
+    with pytest.raises(ClientError) as info:
+        create_pool(client)
+    assert info.value.response["Error"]["Code"] == "InternalErrorException"
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+    assert admin(server, "/_admin/pools")["pools"] == []
+    create_pool(client)
+
+
+def test_fail_after_leaves_the_pool_created(server, client):
+    admin(server, "/_admin/faults", [{"operation": "CreateIdentityPool", "mode": "fail-after"}])
+    assert error_of(create_pool, client, "lost")[0] == "InternalErrorException"
+    assert [p["IdentityPoolName"] for p in admin(server, "/_admin/pools")["pools"]] == ["lost"]
+
+
+def test_forever_rule_until_replaced(server, client):
+    admin(server, "/_admin/faults", [{"operation": "ListIdentityPools", "mode": "throttle", "count": -1}])
+    for _ in range(3):
+        assert error_of(client.list_identity_pools, MaxResults=1)[0] == "TooManyRequestsException"
+    admin(server, "/_admin/faults", [])
+    client.list_identity_pools(MaxResults=1)
+
+
+def test_bad_fault_rule_is_refused(server):
+    with pytest.raises(urllib.error.HTTPError) as info:
+        admin(server, "/_admin/faults", [{"operation": "*", "mode": "explode"}])
+    assert info.value.code == 400
+
+
+def test_hang_delays_while_another_request_is_served(server, client):
+    pool_id = create_pool(client)["IdentityPoolId"]
+    admin(server, "/_admin/faults", [{"operation": "DescribeIdentityPool", "mode": "hang", "seconds": 1.5}])
+    result = {}
+
+    def slow_describe():
+        started = time.monotonic()
+        result["name"] = make_client(server).describe_identity_pool(IdentityPoolId=pool_id)["IdentityPoolName"]
+        result["elapsed"] = time.monotonic() - started
+
+    thread = threading.Thread(target=slow_describe)
+    thread.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    client.list_identity_pools(MaxResults=1)
+    assert time.monotonic() - started < 0.5
+    assert "name" not in result  # still hanging
+    thread.join(5)
+    assert result["name"] == "pool" and result["elapsed"] >= 1.4
+
+
+def test_calls_log(server, client):
+    admin(server, "/_admin/faults", [{"operation": "CreateIdentityPool", "mode": "throttle"}])
+    error_of(create_pool, client)
+    pool_id = create_pool(client)["IdentityPoolId"]
+    client.describe_identity_pool(IdentityPoolId=pool_id)
+    error_of(client.describe_identity_pool, IdentityPoolId="bad")
+    assert admin(server, "/_admin/calls")["calls"] == [
+        "CreateIdentityPool", "CreateIdentityPool", "DescribeIdentityPool", "DescribeIdentityPool"]
+    admin(server, "/_admin/calls/clear", method="POST")
+    assert admin(server, "/_admin/calls")["calls"] == []
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def test_cli_announces_url_and_exits_cleanly_on_sigterm():
+    process = subprocess.Popen([sys.executable, str(LOCAL_DIR / "cognito_endpoint.py"), "--port", "0"],
+                               stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        line = process.stdout.readline().strip()
+        assert line.startswith("listening on http://127.0.0.1:")
+        url = line.removeprefix("listening on ")
+        with urllib.request.urlopen(url + "/_admin/calls", timeout=5) as response:
+            assert json.loads(response.read()) == {"calls": []}
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=5) == 0
+    finally:
+        process.kill()
