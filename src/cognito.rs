@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use aws_sdk_cognitoidentity::Client;
-use aws_sdk_cognitoidentity::error::ProvideErrorMetadata;
+use aws_sdk_cognitoidentity::config::http::HttpResponse;
+use aws_sdk_cognitoidentity::config::retry::RetryConfig;
+use aws_sdk_cognitoidentity::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentity::types::CognitoIdentityProvider;
 
 use crate::properties::{CognitoProvider, PoolConfig};
@@ -34,26 +36,38 @@ pub struct CognitoError {
     pub operation: &'static str,
     pub code: String,
     pub message: String,
+    /// Throttling, a 5xx or a network failure: the same call may succeed later.
+    pub transient: bool,
 }
 
 impl CognitoError {
-    fn from_sdk<E, R>(
-        operation: &'static str,
-        error: aws_sdk_cognitoidentity::error::SdkError<E, R>,
-    ) -> Self
+    fn from_sdk<E>(operation: &'static str, error: SdkError<E, HttpResponse>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
     {
         let code = error.code().unwrap_or("Unknown").to_owned();
         let message = match error.message() {
             Some(message) => message.to_owned(),
             None => aws_sdk_cognitoidentity::error::DisplayErrorContext(&error).to_string(),
         };
+        let transient = match &error {
+            SdkError::TimeoutError(_)
+            | SdkError::DispatchFailure(_)
+            | SdkError::ResponseError(_) => true,
+            SdkError::ServiceError(service) => {
+                service.raw().status().is_server_error()
+                    || matches!(
+                        code.as_str(),
+                        "TooManyRequestsException" | "ThrottlingException"
+                    )
+            }
+            _ => false,
+        };
         CognitoError {
             operation,
             code,
             message,
+            transient,
         }
     }
 
@@ -194,7 +208,11 @@ impl IdentityPools {
 impl PoolCalls<'_> {
     /// CreateIdentityPool with the whole configuration and the tags, answering the
     /// new pool's id. The tags go in the same call so that a pool never exists
-    /// without its request tag.
+    /// without its request tag. The SDK does not retry this one call: a retry after
+    /// a lost response would make a second pool, so the provider retries it itself,
+    /// looking for the pool by its request tag first. The SDK does not retry this one call: a retry after
+    /// a lost response would make a second pool, so the provider retries it itself,
+    /// looking for the pool by its request tag first.
     pub async fn create(
         &self,
         config: &PoolConfig,
@@ -207,6 +225,11 @@ impl PoolCalls<'_> {
             .set_identity_pool_tags(Some(
                 tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             ))
+            .customize()
+            .config_override(
+                aws_sdk_cognitoidentity::config::Builder::default()
+                    .retry_config(RetryConfig::disabled()),
+            )
             .send()
             .await
             .map_err(|e| CognitoError::from_sdk(OP, e))?;

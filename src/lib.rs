@@ -6,6 +6,7 @@
 //! [`provider`] carries it out through the [`cognito`] adapter, and [`handler`]
 //! bounds it all by the Lambda deadline and delivers the [`response`].
 
+pub mod backoff;
 pub mod cognito;
 pub mod error;
 pub mod handler;

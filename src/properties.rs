@@ -142,8 +142,9 @@ impl PoolSpec {
                         && !CLOUDFORMATION_PROPERTIES.contains(&key.as_str())
                 })
                 .map(|key| {
+                    // An empty name still needs a field a person can see.
                     PropertyError::new(
-                        key,
+                        if key.is_empty() { "\"\"" } else { key },
                         format!(
                             "unknown property (known properties: {})",
                             POOL_PROPERTIES.join(", ")

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::backoff;
 use crate::cognito::{CognitoError, IdentityPools, Journal, PoolCalls};
 use crate::error::ProviderError;
 use crate::plan::{UpdatePlan, plan_update};
@@ -181,24 +182,37 @@ async fn delete(
 }
 
 /// Creates the pool unless this same request already did: Lambda delivers an
-/// async event at least once, and CreateIdentityPool has no client token.
+/// async event at least once, and CreateIdentityPool has no client token. A
+/// transient failure is retried here rather than by the SDK, looking again
+/// before each attempt, because the failed attempt may have made the pool.
 async fn create_once(
     calls: &PoolCalls<'_>,
     spec: &PoolSpec,
     request_tag: &str,
 ) -> Result<String, ProviderError> {
-    if let Some(existing) = pools_created_by(calls, &spec.config.name, request_tag)
-        .await?
-        .into_iter()
-        .next()
-    {
-        tracing::info!(pool_id = %existing, "this request already created the pool; answering it again");
-        return Ok(existing);
-    }
     let mut tags = spec.tags.clone();
     tags.insert(REQUEST_TAG_KEY.to_owned(), request_tag.to_owned());
-    Ok(calls.create(&spec.config, &tags).await?)
+    let mut attempt = 1;
+    loop {
+        let existing = pools_created_by(calls, &spec.config.name, request_tag).await?;
+        if let Some(existing) = existing.into_iter().next() {
+            tracing::info!(pool_id = %existing, "this request already created the pool; answering it again");
+            return Ok(existing);
+        }
+        match calls.create(&spec.config, &tags).await {
+            Ok(pool_id) => return Ok(pool_id),
+            Err(error) if error.transient && attempt < CREATE_ATTEMPTS => {
+                tracing::warn!(attempt, %error, "CreateIdentityPool failed transiently; looking for the pool before trying again");
+                tokio::time::sleep(backoff::delay(attempt)).await;
+                attempt += 1;
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
 }
+
+/// As many CreateIdentityPool attempts as the SDK makes of any other call.
+const CREATE_ATTEMPTS: u32 = 5;
 
 /// The pools named `name` whose request tag is `request_tag`: list by name
 /// first, so only the few same-named pools are described.

@@ -7,7 +7,6 @@
 //! and every attempt's status is checked and retried while the deadline allows.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasher, RandomState};
 use std::time::Duration;
 
 use aws_lambda_events::cloudformation::{
@@ -15,6 +14,7 @@ use aws_lambda_events::cloudformation::{
 };
 use tokio::time::Instant;
 
+use crate::backoff;
 use crate::error::ProviderError;
 use crate::request::Requester;
 
@@ -140,8 +140,6 @@ pub struct ResponseSender {
     http: reqwest::Client,
 }
 
-const FIRST_BACKOFF: Duration = Duration::from_millis(100);
-const MAX_BACKOFF: Duration = Duration::from_secs(2);
 const MAX_ATTEMPT_TIME: Duration = Duration::from_secs(10);
 
 impl ResponseSender {
@@ -164,7 +162,6 @@ impl ResponseSender {
         deadline: Instant,
     ) -> Result<u32, DeliveryError> {
         let mut attempts = 0;
-        let mut backoff = FIRST_BACKOFF;
         loop {
             attempts += 1;
             let remaining = deadline.saturating_duration_since(Instant::now());
@@ -192,7 +189,7 @@ impl ResponseSender {
                 Err(error) => error.without_url().to_string(),
             };
             tracing::warn!(attempt = attempts, error = %last_error, "response PUT failed, retrying");
-            let pause = jitter(backoff);
+            let pause = backoff::delay(attempts);
             if Instant::now() + pause >= deadline {
                 return Err(DeliveryError::DeadlinePassed {
                     attempts,
@@ -200,16 +197,8 @@ impl ResponseSender {
                 });
             }
             tokio::time::sleep(pause).await;
-            backoff = (backoff * 2).min(MAX_BACKOFF);
         }
     }
-}
-
-/// Full jitter: a random pause in `[0, ceiling)`, so retries from many functions
-/// do not arrive in step.
-fn jitter(ceiling: Duration) -> Duration {
-    let random = RandomState::new().hash_one(Instant::now());
-    ceiling.mul_f64((random % 1000) as f64 / 1000.0)
 }
 
 #[cfg(test)]
