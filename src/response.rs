@@ -68,23 +68,19 @@ impl Answer {
             return body;
         }
         if let Err(reason) = &self.outcome {
-            let mut reason = reason.clone();
-            let mut overflow = body.len() - MAX_BODY_BYTES + TRUNCATED.len();
-            while overflow > 0 && !reason.is_empty() {
-                let mut cut = reason.len().saturating_sub(overflow);
-                while !reason.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                reason.truncate(cut);
-                let shortened = Answer {
+            // The longest beginning of the Reason that fits once JSON-escaped:
+            // escaping can make a character up to six bytes, so search, don't guess.
+            let shortened = |keep: usize| {
+                Answer {
                     physical_resource_id: self.physical_resource_id.clone(),
-                    outcome: Err(format!("{reason}{TRUNCATED}")),
+                    outcome: Err(format!("{}{TRUNCATED}", &reason[..keep])),
                 }
-                .render(requester);
-                if shortened.len() <= MAX_BODY_BYTES {
-                    return shortened;
-                }
-                overflow = shortened.len() - MAX_BODY_BYTES;
+                .render(requester)
+            };
+            let cuts: Vec<usize> = reason.char_indices().map(|(i, _)| i).collect();
+            let fitting = cuts.partition_point(|&keep| shortened(keep).len() <= MAX_BODY_BYTES);
+            if fitting > 0 {
+                return shortened(cuts[fitting - 1]);
             }
         }
         Answer {

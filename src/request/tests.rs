@@ -1,1 +1,377 @@
 use super::*;
+
+use proptest::prelude::*;
+use serde_json::json;
+
+const STACK_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d";
+const REQUEST_ID: &str = "d8e6a2b0-5f3c-4e1a-9b7d-2c4f6a8e0b1d";
+const SIGNATURE: &str = "deadbeefcafef00d0123456789abcdef0123456789abcdef0123456789abcdef";
+const POOL_ID: &str = "us-east-1:0c5e2a4b-1234-4cde-8f00-123456789abc";
+const SERVICE_TOKEN: &str = "arn:aws:lambda:us-east-1:123456789012:function:identity-pool-provider";
+
+fn url_path() -> String {
+    "https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/\
+     arn%3Aaws%3Acloudformation%3Aus-east-1%3A123456789012%3Astack/my-stack/0c5e2a4b%7CIdentityPool%7Cd8e6a2b0"
+        .to_owned()
+}
+
+fn response_url() -> String {
+    format!(
+        "{}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20250101T000000Z&X-Amz-SignedHeaders=host\
+         &X-Amz-Expires=7199&X-Amz-Credential=AKIAEXAMPLE%2F20250101%2Fus-east-1%2Fs3%2Faws4_request\
+         &X-Amz-Signature={SIGNATURE}",
+        url_path()
+    )
+}
+
+fn properties(name: &str) -> Value {
+    json!({
+        "ServiceToken": SERVICE_TOKEN,
+        "ServiceTimeout": "300",
+        "IdentityPoolName": name,
+        "AllowUnauthenticatedIdentities": "false",
+        "CognitoIdentityProviders": [{"ProviderName": "cognito-idp.us-east-1.amazonaws.com/us-east-1_A", "ClientId": "abc", "ServerSideTokenCheck": "true"}],
+    })
+}
+
+/// A request as CloudFormation sends it (REFERENCE §1.1).
+fn event(request_type: &str) -> Value {
+    let mut event = json!({
+        "RequestType": request_type,
+        "ServiceToken": SERVICE_TOKEN,
+        "ServiceTimeout": "300",
+        "ResponseURL": response_url(),
+        "StackId": STACK_ID,
+        "RequestId": REQUEST_ID,
+        "LogicalResourceId": "IdentityPool",
+        "ResourceType": "Custom::IdentityPool",
+        "ResourceProperties": properties("new-name"),
+    });
+    if request_type != "Create" {
+        event["PhysicalResourceId"] = json!(POOL_ID);
+    }
+    if request_type == "Update" {
+        event["OldResourceProperties"] = properties("old-name");
+    }
+    event
+}
+
+fn without(mut event: Value, field: &str) -> Value {
+    event.as_object_mut().unwrap().remove(field);
+    event
+}
+
+fn read(event: Value) -> CustomResourceRequest {
+    CustomResourceRequest::from_event(event.clone())
+        .unwrap_or_else(|error| panic!("{event} was refused: {error}"))
+}
+
+fn refused(event: Value) -> EventError {
+    match CustomResourceRequest::from_event(event.clone()) {
+        Ok(request) => panic!("{event} was read as {request:?}"),
+        Err(error) => error,
+    }
+}
+
+fn assert_malformed_mentioning(event: Value, fragment: &str) {
+    match refused(event) {
+        EventError::Malformed(message) => {
+            assert!(message.contains(fragment), "{message:?} lacks {fragment:?}")
+        }
+        other => panic!("expected Malformed, got {other:?}"),
+    }
+}
+
+fn request(stack_id: &str, request_id: &str) -> CustomResourceRequest {
+    CustomResourceRequest {
+        requester: Requester {
+            response_url: response_url(),
+            stack_id: stack_id.to_owned(),
+            request_id: request_id.to_owned(),
+            logical_resource_id: "IdentityPool".to_owned(),
+        },
+        kind: RequestKind::Create,
+        properties: Value::Null,
+    }
+}
+
+// ---- from_event ----
+
+fn expected_requester() -> Requester {
+    Requester {
+        response_url: response_url(),
+        stack_id: STACK_ID.to_owned(),
+        request_id: REQUEST_ID.to_owned(),
+        logical_resource_id: "IdentityPool".to_owned(),
+    }
+}
+
+#[test]
+fn create_event_is_read() {
+    let request = read(event("Create"));
+    assert_eq!(request.requester, expected_requester());
+    assert_eq!(request.kind, RequestKind::Create);
+    assert_eq!(request.request_type(), "Create");
+    assert_eq!(request.physical_resource_id(), None);
+    assert_eq!(
+        request.properties,
+        properties("new-name"),
+        "properties are kept verbatim, strings and all"
+    );
+}
+
+#[test]
+fn update_event_is_read_with_the_new_properties() {
+    let request = read(event("Update"));
+    assert_eq!(request.requester, expected_requester());
+    assert_eq!(
+        request.kind,
+        RequestKind::Update {
+            physical_resource_id: POOL_ID.to_owned()
+        }
+    );
+    assert_eq!(request.request_type(), "Update");
+    assert_eq!(request.physical_resource_id(), Some(POOL_ID));
+    assert_eq!(request.properties, properties("new-name"));
+}
+
+#[test]
+fn delete_event_is_read() {
+    let request = read(event("Delete"));
+    assert_eq!(request.requester, expected_requester());
+    assert_eq!(
+        request.kind,
+        RequestKind::Delete {
+            physical_resource_id: POOL_ID.to_owned()
+        }
+    );
+    assert_eq!(request.request_type(), "Delete");
+    assert_eq!(request.physical_resource_id(), Some(POOL_ID));
+}
+
+#[test]
+fn name_source_is_the_stack_and_logical_id() {
+    let request = read(event("Create"));
+    let names = request.name_source();
+    assert_eq!(names.stack_id, STACK_ID);
+    assert_eq!(names.logical_resource_id, "IdentityPool");
+}
+
+#[test]
+fn an_event_without_request_type_is_no_request() {
+    assert_eq!(
+        refused(without(event("Create"), "RequestType")),
+        EventError::NoRequestType
+    );
+    let sns = json!({"Records": [{"EventSource": "aws:sns", "Sns": {"Message": event("Create").to_string()}}]});
+    assert_eq!(refused(sns), EventError::NoRequestType);
+    assert_eq!(refused(json!("Create")), EventError::NoRequestType);
+    assert!(
+        EventError::NoRequestType
+            .to_string()
+            .contains("no RequestType")
+    );
+}
+
+#[test]
+fn an_unknown_request_type_is_malformed() {
+    assert_malformed_mentioning(event("Replace"), "Replace");
+    assert_malformed_mentioning(event("create"), "create");
+    assert_malformed_mentioning(json!({"RequestType": 3}), "");
+}
+
+#[test]
+fn a_missing_or_empty_response_url_is_malformed() {
+    assert_malformed_mentioning(without(event("Create"), "ResponseURL"), "ResponseURL");
+    let mut empty = event("Delete");
+    empty["ResponseURL"] = json!("");
+    assert_eq!(
+        refused(empty),
+        EventError::Malformed("ResponseURL is empty".to_owned())
+    );
+}
+
+#[test]
+fn update_and_delete_need_a_physical_resource_id() {
+    for request_type in ["Update", "Delete"] {
+        assert_malformed_mentioning(
+            without(event(request_type), "PhysicalResourceId"),
+            "PhysicalResourceId",
+        );
+    }
+}
+
+/// Events that must be refused, each still carrying the signed ResponseURL
+/// somewhere: every required field missing in turn, every string field of
+/// the wrong type (holding the URL).
+fn broken_events() -> Vec<Value> {
+    let mut broken = Vec::new();
+    for request_type in ["Create", "Update", "Delete"] {
+        let mut required = vec![
+            "RequestType",
+            "StackId",
+            "RequestId",
+            "LogicalResourceId",
+            "ResourceType",
+            "ResourceProperties",
+        ];
+        let mut strings = vec![
+            "StackId",
+            "RequestId",
+            "LogicalResourceId",
+            "ResourceType",
+            "ResponseURL",
+        ];
+        if request_type != "Create" {
+            required.push("PhysicalResourceId");
+            strings.push("PhysicalResourceId");
+        }
+        if request_type == "Update" {
+            required.push("OldResourceProperties");
+        }
+        broken.extend(
+            required
+                .into_iter()
+                .map(|field| without(event(request_type), field)),
+        );
+        for field in strings {
+            let mut wrong_type = event(request_type);
+            wrong_type[field] = json!({"url": [response_url()]});
+            broken.push(wrong_type);
+        }
+    }
+    broken
+}
+
+#[test]
+fn no_event_error_shows_the_response_url_signature() {
+    for event in broken_events() {
+        let text = match CustomResourceRequest::from_event(event.clone()) {
+            Ok(request) => panic!("{event} was read as {request:?}"),
+            Err(error) => error.to_string(),
+        };
+        assert!(
+            !text.contains(SIGNATURE) && !text.contains("X-Amz-"),
+            "{text}"
+        );
+    }
+}
+
+// ---- identities ----
+
+#[test]
+fn request_tag_is_stack_guid_and_request_id() {
+    assert_eq!(
+        request(STACK_ID, REQUEST_ID).request_tag(),
+        format!("0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d/{REQUEST_ID}")
+    );
+}
+
+#[test]
+fn request_identities_are_stable_for_the_same_request_and_differ_for_another() {
+    let first = request(STACK_ID, REQUEST_ID);
+    let redelivered = read(event("Create"));
+    assert_eq!(first.request_tag(), redelivered.request_tag());
+    assert_eq!(first.failed_create_id(), redelivered.failed_create_id());
+
+    let other = request(STACK_ID, "11111111-2222-3333-4444-555555555555");
+    assert_ne!(first.request_tag(), other.request_tag());
+    assert_ne!(first.failed_create_id(), other.failed_create_id());
+
+    let other_stack = request(
+        "arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/ffffffff-9d1f-4f8a-b2c3-5e6f7a8b9c0d",
+        REQUEST_ID,
+    );
+    assert_ne!(first.request_tag(), other_stack.request_tag());
+}
+
+#[test]
+fn failed_create_id_classifies_back_to_its_request_tag() {
+    let request = request(STACK_ID, REQUEST_ID);
+    let id = request.failed_create_id();
+    assert!(id.starts_with("CreateFailed/"), "{id}");
+    assert_eq!(
+        PhysicalId::classify(&id),
+        PhysicalId::FailedCreate {
+            request_tag: &request.request_tag()
+        }
+    );
+}
+
+#[test]
+fn redacted_response_url_drops_the_query() {
+    let request = request(STACK_ID, REQUEST_ID);
+    assert_eq!(request.redacted_response_url(), url_path());
+
+    let mut plain = request.clone();
+    plain.requester.response_url = url_path();
+    assert_eq!(plain.redacted_response_url(), url_path());
+
+    let mut fragment = request;
+    fragment.requester.response_url = format!("{}#X-Amz-Signature={SIGNATURE}", url_path());
+    assert_eq!(fragment.redacted_response_url(), url_path());
+}
+
+// ---- PhysicalId ----
+
+#[test]
+fn pool_ids_classify_as_pools() {
+    for (id, region) in [
+        (POOL_ID, "us-east-1"),
+        (
+            "eu-west-2:7a1b2c3d-0000-4fff-8aaa-bbbbccccdddd",
+            "eu-west-2",
+        ),
+        (
+            "us-gov-west-1:0c5e2a4b-1234-4cde-8f00-123456789abc",
+            "us-gov-west-1",
+        ),
+    ] {
+        assert_eq!(PhysicalId::classify(id), PhysicalId::Pool { id, region });
+    }
+    let longest = format!("us-east-1:{}", "a".repeat(45));
+    assert_eq!(longest.len(), 55);
+    assert!(matches!(
+        PhysicalId::classify(&longest),
+        PhysicalId::Pool { .. }
+    ));
+}
+
+#[test]
+fn the_failed_create_placeholder_classifies_as_such() {
+    assert_eq!(
+        PhysicalId::classify("CreateFailed/0c5e2a4b/d8e6a2b0"),
+        PhysicalId::FailedCreate {
+            request_tag: "0c5e2a4b/d8e6a2b0"
+        }
+    );
+}
+
+#[test]
+fn anything_else_classifies_as_other() {
+    let too_long = format!("us-east-1:{}", "a".repeat(46));
+    for id in [
+        "",
+        "CreateFailed",
+        "us-east-1:0C5E2A4B-1234-4CDE-8F00-123456789ABC",
+        &too_long,
+        "0c5e2a4b-1234-4cde-8f00-123456789abc",
+        ":0c5e2a4b",
+        "us-east-1:",
+        "us east-1:0c5e2a4b",
+        "us-east-1:0c5e2a4b:1234",
+        "2025/01/01/[$LATEST]0123456789abcdef",
+    ] {
+        assert_eq!(PhysicalId::classify(id), PhysicalId::Other, "{id:?}");
+    }
+}
+
+proptest! {
+    #[test]
+    fn no_failed_create_id_is_a_pool(stack_id in ".{0,80}", request_id in ".{0,60}") {
+        let request = request(&stack_id, &request_id);
+        let id = request.failed_create_id();
+        let tag = request.request_tag();
+        prop_assert_eq!(PhysicalId::classify(&id), PhysicalId::FailedCreate { request_tag: &tag });
+    }
+}

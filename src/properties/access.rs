@@ -1,0 +1,330 @@
+//! `Roles`, `RoleMappings` and `PrincipalTags`: who gets which IAM role, and which
+//! claims become principal tags. The native stack needs two more resources for
+//! these (`AWS::Cognito::IdentityPoolRoleAttachment`, `…PrincipalTag`); here they
+//! are properties of the pool, read in the same shapes, with the same rules as
+//! the API model, and checked against the providers the pool configures.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::{
+    ARN, PoolConfig, PropertyError, TextRule, any_char, boolean, list, members, object, optional,
+    string, text,
+};
+
+/// The roles the pool hands out: SetIdentityPoolRoles' whole input.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RoleSettings {
+    /// `authenticated` / `unauthenticated` → IAM role ARN.
+    pub roles: BTreeMap<String, String>,
+    /// Provider → how its users' roles are chosen.
+    pub mappings: BTreeMap<String, RoleMapping>,
+}
+
+impl RoleSettings {
+    pub fn is_empty(&self) -> bool {
+        self.roles.is_empty() && self.mappings.is_empty()
+    }
+}
+
+/// How one provider's users get their role: from the token's `cognito:roles`
+/// claim (`Token`) or from rules on its claims (`Rules`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleMapping {
+    /// `Token` or `Rules`.
+    pub mapping_type: String,
+    /// `AuthenticatedRole` or `Deny`: what happens when no role is chosen.
+    pub ambiguous_role_resolution: String,
+    /// The rules of a `Rules` mapping, in order; empty for `Token`.
+    pub rules: Vec<MappingRule>,
+}
+
+/// One rule: if `claim` `match_type` `value`, the user gets `role_arn`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MappingRule {
+    pub claim: String,
+    /// `Equals`, `Contains`, `StartsWith` or `NotEqual`.
+    pub match_type: String,
+    pub value: String,
+    pub role_arn: String,
+}
+
+/// One provider's principal tags: SetPrincipalTagAttributeMap's input.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PrincipalTagMap {
+    pub use_defaults: bool,
+    /// Principal tag → the claim it is taken from.
+    pub tags: BTreeMap<String, String>,
+}
+
+impl PrincipalTagMap {
+    /// What a provider returns to when the template no longer mentions it.
+    pub fn defaults() -> Self {
+        PrincipalTagMap {
+            use_defaults: true,
+            tags: BTreeMap::new(),
+        }
+    }
+}
+
+const ROLE_ARN: TextRule = ARN;
+const CLAIM: TextRule = TextRule {
+    min: 1,
+    max: 64,
+    allowed: |c| !c.is_whitespace() && !c.is_control(),
+    pattern: r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+",
+};
+const RULE_VALUE: TextRule = TextRule {
+    min: 1,
+    max: 128,
+    allowed: any_char,
+    pattern: "",
+};
+const PROVIDER_NAME: TextRule = TextRule {
+    min: 1,
+    max: 128,
+    allowed: any_char,
+    pattern: "",
+};
+const PRINCIPAL_TAG_KEY: TextRule = TextRule {
+    min: 1,
+    max: 128,
+    allowed: any_char,
+    pattern: "",
+};
+const PRINCIPAL_TAG_CLAIM: TextRule = TextRule {
+    min: 1,
+    max: 256,
+    allowed: any_char,
+    pattern: "",
+};
+
+fn one_of(field: &str, value: &Value, allowed: &[&str]) -> Result<String, PropertyError> {
+    let text = string(field, value)?;
+    if allowed.contains(&text) {
+        Ok(text.to_owned())
+    } else {
+        Err(PropertyError::new(
+            field,
+            format!("must be one of {}, got {text:?}", allowed.join(", ")),
+        ))
+    }
+}
+
+fn role_arn(field: &str, value: &Value) -> Result<String, PropertyError> {
+    let arn = text(field, value, &ROLE_ARN)?;
+    if arn.starts_with("arn:") && arn.contains(":role/") {
+        Ok(arn)
+    } else {
+        Err(PropertyError::new(
+            field,
+            format!("must be an IAM role ARN (arn:…:iam::…:role/…), got {arn:?}"),
+        ))
+    }
+}
+
+/// `Roles`: `authenticated` and/or `unauthenticated` → role ARN.
+pub(super) fn roles(field: &str, value: &Value) -> Result<BTreeMap<String, String>, PropertyError> {
+    object(field, value)?
+        .iter()
+        .map(|(key, arn)| {
+            let path = format!("{field}.{key}");
+            if key != "authenticated" && key != "unauthenticated" {
+                return Err(PropertyError::new(
+                    &path,
+                    "unknown role (known: authenticated, unauthenticated)",
+                ));
+            }
+            Ok((key.clone(), role_arn(&path, arn)?))
+        })
+        .collect()
+}
+
+/// `RoleMappings`, keyed by the provider, or by a free name when the mapping
+/// names its provider in `IdentityProvider` (as the native resource allows).
+pub(super) fn role_mappings(
+    field: &str,
+    value: &Value,
+) -> Result<BTreeMap<String, RoleMapping>, PropertyError> {
+    let map = object(field, value)?;
+    if map.len() > 10 {
+        return Err(PropertyError::new(
+            field,
+            format!("may have at most 10 mappings, got {}", map.len()),
+        ));
+    }
+    let mut mappings = BTreeMap::new();
+    for (key, item) in map {
+        let path = format!("{field}.{key}");
+        let [provider, mapping_type, ambiguous, rules] = members(
+            &path,
+            item,
+            ["IdentityProvider", "Type", "AmbiguousRoleResolution", "RulesConfiguration"],
+            &["Type", "AmbiguousRoleResolution"],
+        )?;
+        let provider = match provider {
+            Some(v) => text(&format!("{path}.IdentityProvider"), v, &PROVIDER_NAME)?,
+            None => text(&path, &Value::String(key.clone()), &PROVIDER_NAME)?,
+        };
+        let mapping_type = one_of(
+            &format!("{path}.Type"),
+            mapping_type.unwrap_or(&Value::Null),
+            &["Token", "Rules"],
+        )?;
+        let rules = match (mapping_type.as_str(), rules) {
+            ("Rules", Some(rules)) => mapping_rules(&format!("{path}.RulesConfiguration"), rules)?,
+            ("Rules", None) => {
+                return Err(PropertyError::new(
+                    &format!("{path}.RulesConfiguration"),
+                    "is required when Type is Rules",
+                ));
+            }
+            (_, Some(_)) => {
+                return Err(PropertyError::new(
+                    &format!("{path}.RulesConfiguration"),
+                    "is only allowed when Type is Rules",
+                ));
+            }
+            (_, None) => Vec::new(),
+        };
+        let mapping = RoleMapping {
+            mapping_type,
+            ambiguous_role_resolution: one_of(
+                &format!("{path}.AmbiguousRoleResolution"),
+                ambiguous.unwrap_or(&Value::Null),
+                &["AuthenticatedRole", "Deny"],
+            )?,
+            rules,
+        };
+        if mappings.insert(provider.clone(), mapping).is_some() {
+            return Err(PropertyError::new(
+                &path,
+                format!("provider {provider:?} has two mappings"),
+            ));
+        }
+    }
+    Ok(mappings)
+}
+
+fn mapping_rules(field: &str, value: &Value) -> Result<Vec<MappingRule>, PropertyError> {
+    let [rules] = members(field, value, ["Rules"], &["Rules"])?;
+    let path = format!("{field}.Rules");
+    let items = list(&path, rules.unwrap_or(&Value::Null), 25)?;
+    if items.is_empty() {
+        return Err(PropertyError::new(&path, "must have 1 to 25 rules, got 0"));
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let path = format!("{path}[{i}]");
+            let [claim, match_type, value, arn] = members(
+                &path,
+                item,
+                ["Claim", "MatchType", "Value", "RoleARN"],
+                &["Claim", "MatchType", "Value", "RoleARN"],
+            )?;
+            let member = |name: &str, v: Option<&Value>| (format!("{path}.{name}"), v.cloned().unwrap_or_default());
+            let (claim_path, claim) = member("Claim", claim);
+            let (match_path, match_type) = member("MatchType", match_type);
+            let (value_path, value) = member("Value", value);
+            let (arn_path, arn) = member("RoleARN", arn);
+            Ok(MappingRule {
+                claim: text(&claim_path, &claim, &CLAIM)?,
+                match_type: one_of(
+                    &match_path,
+                    &match_type,
+                    &["Equals", "Contains", "StartsWith", "NotEqual"],
+                )?,
+                value: text(&value_path, &value, &RULE_VALUE)?,
+                role_arn: role_arn(&arn_path, &arn)?,
+            })
+        })
+        .collect()
+}
+
+/// `PrincipalTags`: provider → `{UseDefaults, PrincipalTags}`.
+pub(super) fn principal_tags(
+    field: &str,
+    value: &Value,
+) -> Result<BTreeMap<String, PrincipalTagMap>, PropertyError> {
+    object(field, value)?
+        .iter()
+        .map(|(provider, item)| {
+            let path = format!("{field}.{provider}");
+            text(&path, &Value::String(provider.clone()), &PROVIDER_NAME)?;
+            let [use_defaults, tags] = members(&path, item, ["UseDefaults", "PrincipalTags"], &[])?;
+            let tags_path = format!("{path}.PrincipalTags");
+            let tags = optional(tags, |v| {
+                let map = object(&tags_path, v)?;
+                if map.len() > 50 {
+                    return Err(PropertyError::new(
+                        &tags_path,
+                        format!("may have at most 50 tags, got {}", map.len()),
+                    ));
+                }
+                map.iter()
+                    .map(|(tag, claim)| {
+                        let tag_path = format!("{tags_path}.{tag}");
+                        text(&tag_path, &Value::String(tag.clone()), &PRINCIPAL_TAG_KEY)?;
+                        Ok((tag.clone(), text(&tag_path, claim, &PRINCIPAL_TAG_CLAIM)?))
+                    })
+                    .collect()
+            })?;
+            let use_defaults = optional(use_defaults, |v| boolean(&format!("{path}.UseDefaults"), v))?;
+            Ok((provider.clone(), PrincipalTagMap { use_defaults, tags }))
+        })
+        .collect()
+}
+
+/// The names under which the pool's providers can be referred to by a role
+/// mapping or a principal tag map: the login provider domains, the OIDC and SAML
+/// provider ARNs (and an OIDC provider's issuer), and each user pool as
+/// `ProviderName:ClientId` (role mappings) or `ProviderName` (principal tags).
+fn configured_providers(config: &PoolConfig) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = config.supported_login_providers.keys().cloned().collect();
+    names.extend(config.saml_provider_arns.iter().cloned());
+    for arn in &config.open_id_connect_provider_arns {
+        names.insert(arn.clone());
+        if let Some((_, issuer)) = arn.split_once(":oidc-provider/") {
+            names.insert(issuer.to_owned());
+        }
+    }
+    for provider in &config.cognito_identity_providers {
+        names.insert(provider.provider_name.clone());
+        names.insert(format!("{}:{}", provider.provider_name, provider.client_id));
+    }
+    names
+}
+
+/// Every mapping and principal tag map must name a provider the pool configures:
+/// Cognito refuses the others, and it is better to hear so before the pool exists.
+pub(super) fn check_providers(
+    config: &PoolConfig,
+    roles: &RoleSettings,
+    principal_tags: &BTreeMap<String, PrincipalTagMap>,
+) -> Vec<PropertyError> {
+    let configured = configured_providers(config);
+    let unknown = |field: &str, provider: &String| {
+        (!configured.contains(provider)).then(|| {
+            PropertyError::new(
+                field,
+                format!(
+                    "provider {provider:?} is not configured on the pool (configured: {})",
+                    configured.iter().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            )
+        })
+    };
+    roles
+        .mappings
+        .keys()
+        .filter_map(|provider| unknown(&format!("RoleMappings.{provider}"), provider))
+        .chain(
+            principal_tags
+                .keys()
+                .filter_map(|provider| unknown(&format!("PrincipalTags.{provider}"), provider)),
+        )
+        .collect()
+}
