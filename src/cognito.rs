@@ -10,12 +10,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use aws_sdk_cognitoidentity::Client;
+use aws_sdk_cognitoidentity::config::Region;
 use aws_sdk_cognitoidentity::config::http::HttpResponse;
 use aws_sdk_cognitoidentity::config::retry::RetryConfig;
 use aws_sdk_cognitoidentity::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentity::types::CognitoIdentityProvider;
 
 use crate::properties::{CognitoProvider, PoolConfig};
+
+mod access;
 
 /// ListIdentityPools' largest page: fewest calls for the idempotency look-up.
 const LIST_PAGE_SIZE: i32 = 60;
@@ -128,15 +131,19 @@ impl Journal {
     }
 }
 
-/// The Cognito Identity client, built once at start-up and shared by every request.
-#[derive(Debug, Clone)]
+/// The Cognito Identity clients, shared by every request: the one for the
+/// function's own region, built at start-up, and one per other region a pool
+/// lives in, built the first time it is needed and kept.
+#[derive(Debug)]
 pub struct IdentityPools {
-    client: Client,
+    home: Client,
+    home_region: String,
+    elsewhere: Mutex<HashMap<String, Client>>,
 }
 
 /// The client seen by one request, writing its calls into that request's journal.
 pub struct PoolCalls<'a> {
-    client: &'a Client,
+    client: Client,
     journal: &'a Journal,
 }
 
@@ -192,16 +199,48 @@ fn sorted(map: Option<&HashMap<String, String>>) -> BTreeMap<String, String> {
 }
 
 impl IdentityPools {
-    pub fn new(client: Client) -> Self {
-        IdentityPools { client }
+    /// `home` is the client for the function's own region, configured from the
+    /// environment; other regions' clients copy its configuration.
+    pub fn new(home: Client) -> Self {
+        let home_region = home
+            .config()
+            .region()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        IdentityPools {
+            home,
+            home_region,
+            elsewhere: Mutex::new(HashMap::new()),
+        }
     }
 
-    /// This client, recording into one request's journal.
-    pub fn for_request<'a>(&'a self, journal: &'a Journal) -> PoolCalls<'a> {
-        PoolCalls {
-            client: &self.client,
-            journal,
-        }
+    /// The region pools are created in when the template names none.
+    pub fn home_region(&self) -> &str {
+        &self.home_region
+    }
+
+    /// The client for `region`, recording into one request's journal.
+    pub fn for_request<'a>(&self, region: &str, journal: &'a Journal) -> PoolCalls<'a> {
+        let client = if region == self.home_region || region.is_empty() {
+            self.home.clone()
+        } else {
+            let mut clients = self
+                .elsewhere
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            clients
+                .entry(region.to_owned())
+                .or_insert_with(|| {
+                    let config = self
+                        .home
+                        .config()
+                        .to_builder()
+                        .region(Region::new(region.to_owned()));
+                    Client::from_conf(config.build())
+                })
+                .clone()
+        };
+        PoolCalls { client, journal }
     }
 }
 
@@ -209,8 +248,6 @@ impl PoolCalls<'_> {
     /// CreateIdentityPool with the whole configuration and the tags, answering the
     /// new pool's id. The tags go in the same call so that a pool never exists
     /// without its request tag. The SDK does not retry this one call: a retry after
-    /// a lost response would make a second pool, so the provider retries it itself,
-    /// looking for the pool by its request tag first. The SDK does not retry this one call: a retry after
     /// a lost response would make a second pool, so the provider retries it itself,
     /// looking for the pool by its request tag first.
     pub async fn create(

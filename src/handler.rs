@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use lambda_runtime::LambdaEvent;
+use lambda_runtime::{Diagnostic, LambdaEvent};
 use serde_json::Value;
 use tokio::time::Instant;
 use tracing::Instrument;
@@ -17,8 +17,34 @@ use tracing::Instrument;
 use crate::cognito::Journal;
 use crate::error::ProviderError;
 use crate::provider::Provider;
-use crate::request::CustomResourceRequest;
-use crate::response::{Answer, ResponseSender};
+use crate::request::{CustomResourceRequest, EventError, Invocation, unwrap_sns};
+use crate::response::{Answer, DeliveryError, ResponseSender};
+
+/// Why an invocation fails as a whole. Lambda records the variant as the
+/// error's type, so the two cases can be told apart in its metrics and logs.
+#[derive(Debug, thiserror::Error)]
+pub enum InvocationError {
+    /// Nothing to answer: the event is no custom-resource request.
+    #[error(transparent)]
+    InvalidEvent(#[from] EventError),
+    /// The answer never reached the ResponseURL; failing the invocation makes
+    /// Lambda deliver the event again, and the retry answers it idempotently.
+    #[error(transparent)]
+    AnswerNotDelivered(#[from] DeliveryError),
+}
+
+impl From<InvocationError> for Diagnostic {
+    fn from(error: InvocationError) -> Self {
+        let error_type = match &error {
+            InvocationError::InvalidEvent(_) => "InvalidEvent",
+            InvocationError::AnswerNotDelivered(_) => "AnswerNotDelivered",
+        };
+        Diagnostic {
+            error_type: error_type.to_owned(),
+            error_message: error.to_string(),
+        }
+    }
+}
 
 /// The most time held back from the work for delivering the answer.
 const MAX_DELIVERY_RESERVE: Duration = Duration::from_secs(5);
@@ -38,27 +64,40 @@ impl Handler {
         }
     }
 
-    /// Answers one event. Returns the response object (without the URL) as the
-    /// invocation's result; returns an error when there was nothing to answer or
-    /// the answer could not be delivered, so that Lambda retries the event.
-    pub async fn handle(&self, event: LambdaEvent<Value>) -> Result<Value, lambda_runtime::Error> {
-        let request = CustomResourceRequest::from_event(event.payload)?;
+    /// Answers one event: a request, or an SNS notification of requests (each
+    /// handled in turn). Returns the response object (without the URL) as the
+    /// invocation's result, which is the whole answer for a direct invocation;
+    /// returns an error when there was nothing to answer or an answer could not
+    /// be delivered, so that Lambda retries the event.
+    pub async fn handle(&self, event: LambdaEvent<Value>) -> Result<Value, InvocationError> {
         let deadline = Instant::now() + remaining_until(event.context.deadline());
-        let span = tracing::info_span!(
-            "request",
-            stack_id = %request.requester.stack_id,
-            request_id = %request.requester.request_id,
-            logical_resource_id = %request.requester.logical_resource_id,
-            request_type = request.request_type(),
-        );
-        self.answer(request, deadline).instrument(span).await
+        let invocation = Invocation {
+            request_id: &event.context.request_id,
+            function_arn: &event.context.invoked_function_arn,
+        };
+        let mut results = Vec::new();
+        for request in unwrap_sns(event.payload)? {
+            let request = CustomResourceRequest::from_event(request, invocation)?;
+            let span = tracing::info_span!(
+                "request",
+                stack_id = %request.requester.stack_id,
+                request_id = %request.requester.request_id,
+                logical_resource_id = %request.requester.logical_resource_id,
+                request_type = request.request_type(),
+            );
+            results.push(self.answer(request, deadline).instrument(span).await?);
+        }
+        Ok(match results.len() {
+            1 => results.remove(0),
+            _ => Value::Array(results),
+        })
     }
 
     async fn answer(
         &self,
         request: CustomResourceRequest,
         deadline: Instant,
-    ) -> Result<Value, lambda_runtime::Error> {
+    ) -> Result<Value, InvocationError> {
         let started = Instant::now();
         tracing::info!(
             physical_resource_id = request.physical_resource_id(),
@@ -72,10 +111,10 @@ impl Handler {
         let answer = self.work(&request, &journal, work_deadline, deadline).await;
 
         let body = answer.to_body(&request.requester);
-        let delivered = self
-            .sender
-            .deliver(&request.requester.response_url, body.clone(), deadline)
-            .await;
+        let delivered = match &request.requester.response_url {
+            Some(url) => self.sender.deliver(url, body.clone(), deadline).await,
+            None => Ok(0),
+        };
         let duration_ms = started.elapsed().as_millis() as u64;
         let calls = journal.calls();
         match delivered {
@@ -90,7 +129,7 @@ impl Handler {
                     put_attempts = attempts,
                     "request answered"
                 );
-                Ok(serde_json::from_slice(&body)?)
+                Ok(serde_json::from_slice(&body).unwrap_or_default())
             }
             Err(error) => {
                 tracing::error!(

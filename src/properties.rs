@@ -11,6 +11,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+mod access;
+
+pub use access::{MappingRule, PrincipalTagMap, RoleMapping, RoleSettings};
+
 /// The tag the provider puts on every pool it creates, valued with the request
 /// that created it. CreateIdentityPool has no client token, so this tag is what
 /// lets a redelivered Create find the pool it already made instead of making a
@@ -25,7 +29,7 @@ const MAX_USER_TAGS: usize = 49;
 const CLOUDFORMATION_PROPERTIES: [&str; 2] = ["ServiceToken", "ServiceTimeout"];
 
 /// Every pool property the provider understands, named as on `AWS::Cognito::IdentityPool`.
-const POOL_PROPERTIES: [&str; 9] = [
+const POOL_PROPERTIES: [&str; 13] = [
     "IdentityPoolName",
     "AllowUnauthenticatedIdentities",
     "AllowClassicFlow",
@@ -35,13 +39,30 @@ const POOL_PROPERTIES: [&str; 9] = [
     "CognitoIdentityProviders",
     "SamlProviderARNs",
     "IdentityPoolTags",
+    "Roles",
+    "RoleMappings",
+    "PrincipalTags",
+    "Region",
 ];
 
-/// The desired state of one identity pool: its configuration and its user tags.
+/// The desired state of one identity pool: its configuration, its user tags,
+/// who gets which role, and where it lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PoolSpec {
     pub config: PoolConfig,
     pub tags: BTreeMap<String, String>,
+    /// Roles and principal tags: set by their own calls once the pool exists.
+    pub access: Access,
+    /// The region to create the pool in, when it is not the function's own.
+    pub region: Option<String>,
+}
+
+/// What the pool grants: SetIdentityPoolRoles' input and, per provider,
+/// SetPrincipalTagAttributeMap's.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Access {
+    pub roles: RoleSettings,
+    pub principal_tags: BTreeMap<String, PrincipalTagMap>,
 }
 
 /// Everything UpdateIdentityPool sets. Kept apart from tags because the API
@@ -198,8 +219,30 @@ impl PoolSpec {
         let tags = errors.take(optional(field("IdentityPoolTags"), |v| {
             tags("IdentityPoolTags", v)
         }));
+        let access = Access {
+            roles: RoleSettings {
+                roles: errors.take(optional(field("Roles"), |v| access::roles("Roles", v))),
+                mappings: errors.take(optional(field("RoleMappings"), |v| {
+                    access::role_mappings("RoleMappings", v)
+                })),
+            },
+            principal_tags: errors.take(optional(field("PrincipalTags"), |v| {
+                access::principal_tags("PrincipalTags", v)
+            })),
+        };
+        let region = errors.take(optional(field("Region"), |v| {
+            text("Region", v, &REGION).map(Some)
+        }));
         if errors.0.is_empty() {
-            Ok(PoolSpec { config, tags })
+            errors.0 = access::check_providers(&config, &access.roles, &access.principal_tags);
+        }
+        if errors.0.is_empty() {
+            Ok(PoolSpec {
+                config,
+                tags,
+                access,
+                region,
+            })
         } else {
             Err(errors.0)
         }
@@ -296,6 +339,12 @@ const ARN: TextRule = TextRule {
     allowed: any_char,
     pattern: "",
 };
+const REGION: TextRule = TextRule {
+    min: 1,
+    max: 32,
+    allowed: |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-',
+    pattern: "[a-z0-9-]+",
+};
 const TAG_KEY: TextRule = TextRule {
     min: 1,
     max: 128,
@@ -310,7 +359,7 @@ const TAG_VALUE: TextRule = TextRule {
 };
 
 /// A value as the user wrote it, short enough to quote in a Reason.
-fn shown(value: &Value) -> String {
+pub(crate) fn shown(value: &Value) -> String {
     let text = value.to_string();
     if text.chars().count() > 64 {
         format!("{}…", text.chars().take(64).collect::<String>())

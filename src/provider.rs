@@ -6,18 +6,20 @@
 //! and every path that creates a pool either answers with it or removes it: the
 //! provider never leaves a pool that no stack knows about.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
 
 use crate::backoff;
 use crate::cognito::{CognitoError, IdentityPools, Journal, PoolCalls};
 use crate::error::ProviderError;
 use crate::plan::{UpdatePlan, plan_update};
-use crate::properties::{PoolSpec, REQUEST_TAG_KEY};
+use crate::properties::{Access, PoolSpec, PrincipalTagMap, REQUEST_TAG_KEY};
 use crate::request::{CustomResourceRequest, PhysicalId, RequestKind};
 use crate::response::Answer;
 
 /// The custom resource's logic, shared by every request of the process.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Provider {
     pools: IdentityPools,
 }
@@ -29,21 +31,17 @@ impl Provider {
 
     /// Handles one request to the end and says what to answer.
     pub async fn answer(&self, request: &CustomResourceRequest, journal: &Journal) -> Answer {
-        let calls = self.pools.for_request(journal);
         match &request.kind {
-            RequestKind::Create => self.create(request, &calls, journal).await,
+            RequestKind::Create => self.create(request, journal).await,
             RequestKind::Update {
                 physical_resource_id,
-            } => match self
-                .update(request, physical_resource_id, &calls, journal)
-                .await
-            {
+            } => match self.update(request, physical_resource_id, journal).await {
                 Ok(answer) => answer,
                 Err(error) => Answer::failed(physical_resource_id, &error),
             },
             RequestKind::Delete {
                 physical_resource_id,
-            } => match delete(request, physical_resource_id, &calls).await {
+            } => match self.delete(request, physical_resource_id, journal).await {
                 Ok(()) => Answer::success(physical_resource_id, BTreeMap::new()),
                 Err(error) => Answer::failed(physical_resource_id, &error),
             },
@@ -67,7 +65,7 @@ impl Provider {
             (RequestKind::Create, None) => Answer::failed(request.failed_create_id(), error),
             (_, created) => {
                 if let Some(pool_id) = created {
-                    remove_created(&self.pools.for_request(journal), &pool_id).await;
+                    remove_created(&self.calls_for_pool(&pool_id, journal), &pool_id).await;
                 }
                 let id = request.physical_resource_id().unwrap_or_default();
                 Answer::failed(id, error)
@@ -75,26 +73,32 @@ impl Provider {
         }
     }
 
-    async fn create(
-        &self,
-        request: &CustomResourceRequest,
-        calls: &PoolCalls<'_>,
-        journal: &Journal,
-    ) -> Answer {
+    /// The client for the region a new pool of `spec` goes to.
+    fn calls_for_spec<'a>(&self, spec: &PoolSpec, journal: &'a Journal) -> PoolCalls<'a> {
+        let region = spec.region.as_deref().unwrap_or(self.pools.home_region());
+        self.pools.for_request(region, journal)
+    }
+
+    /// The client for the region an existing pool lives in (its id says so).
+    fn calls_for_pool<'a>(&self, pool_id: &str, journal: &'a Journal) -> PoolCalls<'a> {
+        self.pools.for_request(region_of(pool_id), journal)
+    }
+
+    async fn create(&self, request: &CustomResourceRequest, journal: &Journal) -> Answer {
         let placeholder = request.failed_create_id();
         let spec = match parse(request) {
             Ok(spec) => spec,
             Err(error) => return Answer::failed(placeholder, &error),
         };
-        match create_once(calls, &spec, &request.request_tag()).await {
-            Ok(pool_id) => match attributes(request, &pool_id, &spec) {
-                Ok(data) => Answer::success(pool_id, data),
-                Err(error) => {
-                    let removed = remove_created(calls, &pool_id).await;
-                    Answer::failed(if removed { placeholder } else { pool_id }, &error)
+        let calls = self.calls_for_spec(&spec, journal);
+        match new_pool(request, &calls, &spec).await {
+            Ok(answer) => answer,
+            Err(error) => match journal.created_pool() {
+                Some(pool_id) if !remove_created(&calls, &pool_id).await => {
+                    Answer::failed(pool_id, &error)
                 }
+                _ => Answer::failed(placeholder, &error),
             },
-            Err(error) => Answer::failed(journal.created_pool().unwrap_or(placeholder), &error),
         }
     }
 
@@ -102,19 +106,28 @@ impl Provider {
         &self,
         request: &CustomResourceRequest,
         physical_resource_id: &str,
-        calls: &PoolCalls<'_>,
         journal: &Journal,
     ) -> Result<Answer, ProviderError> {
         let spec = parse(request)?;
-        let PhysicalId::Pool { id: pool_id, .. } = PhysicalId::classify(physical_resource_id)
+        let PhysicalId::Pool {
+            id: pool_id,
+            region,
+        } = PhysicalId::classify(physical_resource_id)
         else {
             return Err(ProviderError::NotAPoolId(physical_resource_id.to_owned()));
         };
+        let calls = self.pools.for_request(region, journal);
         let current = calls
             .describe(pool_id)
             .await?
             .ok_or_else(|| ProviderError::PoolGone(pool_id.to_owned()))?;
+        let moves = spec
+            .region
+            .as_deref()
+            .is_some_and(|wanted| wanted != region);
         match plan_update(&spec, &current) {
+            UpdatePlan::Replace => return self.replace(request, &spec, journal).await,
+            _ if moves => return self.replace(request, &spec, journal).await,
             UpdatePlan::NoChange => {}
             UpdatePlan::InPlace { config, tags } => {
                 if let Some(config) = config {
@@ -130,24 +143,64 @@ impl Provider {
                     }
                 }
             }
-            UpdatePlan::Replace => {
-                let replaced = create_once(calls, &spec, &request.request_tag()).await;
-                let new_pool = match replaced
-                    .and_then(|id| attributes(request, &id, &spec).map(|data| (id, data)))
-                {
-                    Ok((id, data)) => return Ok(Answer::success(id, data)),
-                    Err(error) => error,
-                };
-                if let Some(created) = journal.created_pool() {
-                    remove_created(calls, &created).await;
-                }
-                return Err(new_pool);
-            }
         }
+        sync_access(
+            &calls,
+            pool_id,
+            &spec.access,
+            &previously_managed(&request.old_properties),
+        )
+        .await?;
         Ok(Answer::success(
             pool_id,
             attributes(request, pool_id, &spec)?,
         ))
+    }
+
+    /// A new pool in place of the old one; if anything fails after it was made,
+    /// it is removed again and the old pool stays in charge.
+    async fn replace(
+        &self,
+        request: &CustomResourceRequest,
+        spec: &PoolSpec,
+        journal: &Journal,
+    ) -> Result<Answer, ProviderError> {
+        let calls = self.calls_for_spec(spec, journal);
+        let error = match new_pool(request, &calls, spec).await {
+            Ok(answer) => return Ok(answer),
+            Err(error) => error,
+        };
+        if let Some(created) = journal.created_pool() {
+            remove_created(&calls, &created).await;
+        }
+        Err(error)
+    }
+
+    /// Delete: a pool id is deleted (already gone is fine); the placeholder of a
+    /// failed Create removes any pool that Create made after all; anything else
+    /// names no pool and needs no call.
+    async fn delete(
+        &self,
+        request: &CustomResourceRequest,
+        physical_resource_id: &str,
+        journal: &Journal,
+    ) -> Result<(), ProviderError> {
+        match PhysicalId::classify(physical_resource_id) {
+            PhysicalId::Pool { id, region } => {
+                self.pools.for_request(region, journal).delete(id).await?;
+            }
+            PhysicalId::FailedCreate { request_tag } => {
+                // Properties that do not parse never made a pool.
+                if let Ok(spec) = parse(request) {
+                    let calls = self.calls_for_spec(&spec, journal);
+                    for pool_id in pools_created_by(&calls, &spec.config.name, request_tag).await? {
+                        calls.delete(&pool_id).await?;
+                    }
+                }
+            }
+            PhysicalId::Other => {}
+        }
+        Ok(())
     }
 }
 
@@ -156,27 +209,76 @@ fn parse(request: &CustomResourceRequest) -> Result<PoolSpec, ProviderError> {
         .map_err(ProviderError::InvalidProperties)
 }
 
-/// Delete: a pool id is deleted (already gone is fine); the placeholder of a
-/// failed Create removes any pool that Create made after all; anything else
-/// names no pool and needs no call.
-async fn delete(
+fn region_of(pool_id: &str) -> &str {
+    pool_id.split(':').next().unwrap_or_default()
+}
+
+/// Creates the pool (once) and grants its roles and principal tags: the part
+/// that Create and a replacement share. The caller removes the pool if this fails.
+async fn new_pool(
     request: &CustomResourceRequest,
-    physical_resource_id: &str,
     calls: &PoolCalls<'_>,
+    spec: &PoolSpec,
+) -> Result<Answer, ProviderError> {
+    let pool_id = create_once(calls, spec, &request.request_tag()).await?;
+    sync_access(calls, &pool_id, &spec.access, &Managed::default()).await?;
+    Ok(Answer::success(
+        pool_id.clone(),
+        attributes(request, &pool_id, spec)?,
+    ))
+}
+
+/// What the template managed before this Update, read from its old properties
+/// only to know what to clear: roles and principal tags that the template no
+/// longer mentions go back to their defaults, and ones it never managed are
+/// left alone.
+#[derive(Debug, Default)]
+struct Managed {
+    roles: bool,
+    principal_tag_providers: BTreeSet<String>,
+}
+
+fn previously_managed(old_properties: &Value) -> Managed {
+    Managed {
+        roles: ["Roles", "RoleMappings"]
+            .iter()
+            .any(|key| old_properties.get(key).is_some_and(|v| !v.is_null())),
+        principal_tag_providers: old_properties
+            .get("PrincipalTags")
+            .and_then(Value::as_object)
+            .map(|providers| providers.keys().cloned().collect())
+            .unwrap_or_default(),
+    }
+}
+
+/// Makes the pool's roles and principal tags those of the template: read first,
+/// written only where they differ, so an Update that changes nothing writes nothing.
+async fn sync_access(
+    calls: &PoolCalls<'_>,
+    pool_id: &str,
+    desired: &Access,
+    previously: &Managed,
 ) -> Result<(), ProviderError> {
-    match PhysicalId::classify(physical_resource_id) {
-        PhysicalId::Pool { id, .. } => {
-            calls.delete(id).await?;
+    if !desired.roles.is_empty() || previously.roles {
+        let current = calls.roles(pool_id).await?;
+        if current != desired.roles {
+            calls.set_roles(pool_id, &desired.roles).await?;
         }
-        PhysicalId::FailedCreate { request_tag } => {
-            // Properties that do not parse never made a pool.
-            if let Ok(spec) = parse(request) {
-                for pool_id in pools_created_by(calls, &spec.config.name, request_tag).await? {
-                    calls.delete(&pool_id).await?;
-                }
-            }
+    }
+    let providers: BTreeSet<&String> = desired
+        .principal_tags
+        .keys()
+        .chain(&previously.principal_tag_providers)
+        .collect();
+    for provider in providers {
+        let wanted = desired
+            .principal_tags
+            .get(provider)
+            .cloned()
+            .unwrap_or_else(PrincipalTagMap::defaults);
+        if calls.principal_tags(pool_id, provider).await? != wanted {
+            calls.set_principal_tags(pool_id, provider, &wanted).await?;
         }
-        PhysicalId::Other => {}
     }
     Ok(())
 }
@@ -259,21 +361,22 @@ fn attributes(
 
 /// `arn:<partition>:cognito-identity:<region>:<account>:identitypool/<id>`.
 /// DescribeIdentityPool returns no ARN; the partition and account come from the
-/// stack's own ARN and the region from the pool id.
+/// stack's ARN (or, for a direct invocation without one, the function's own) and
+/// the region from the pool id.
 fn pool_arn(request: &CustomResourceRequest, pool_id: &str) -> Result<String, ProviderError> {
-    let stack_id = &request.requester.stack_id;
-    let parts: Vec<&str> = stack_id.splitn(6, ':').collect();
-    let region = pool_id.split(':').next().unwrap_or_default();
-    match parts.as_slice() {
-        ["arn", partition, "cloudformation", _, account, _]
-            if !partition.is_empty() && !account.is_empty() =>
-        {
-            Ok(format!(
-                "arn:{partition}:cognito-identity:{region}:{account}:identitypool/{pool_id}"
+    let account_of = |arn: &str| match arn.splitn(6, ':').collect::<Vec<_>>().as_slice() {
+        ["arn", partition, _, _, account, _] if !partition.is_empty() && !account.is_empty() => {
+            Some(format!(
+                "{partition}:cognito-identity:{}:{account}",
+                region_of(pool_id)
             ))
         }
-        _ => Err(ProviderError::NoStackArn(stack_id.clone())),
-    }
+        _ => None,
+    };
+    account_of(&request.requester.stack_id)
+        .or_else(|| account_of(&request.function_arn))
+        .map(|prefix| format!("arn:{prefix}:identitypool/{pool_id}"))
+        .ok_or_else(|| ProviderError::NoStackArn(request.requester.stack_id.clone()))
 }
 
 #[cfg(test)]

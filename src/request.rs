@@ -1,12 +1,17 @@
-//! The event → a typed custom-resource request.
+//! The event → typed custom-resource requests.
 //!
 //! The runtime hands the handler a bare `serde_json::Value` on purpose: a typed
 //! `LambdaEvent<…>` that fails to deserialize never reaches the handler, and then
 //! nobody answers CloudFormation (REFERENCE §3). Here the envelope is read first;
 //! the pool properties are read later, by the provider, so that even a request
 //! with malformed properties gets a FAILED answer at its ResponseURL.
+//!
+//! Three shapes arrive: a request from CloudFormation (with a ResponseURL), the
+//! same request wrapped in SNS records (an SNS-backed custom resource), and a
+//! request invoked directly by a script, a state machine or a pipe, with no
+//! ResponseURL, whose answer is the invocation's result.
 
-use aws_lambda_events::cloudformation::CloudFormationCustomResourceRequest;
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::properties::NameSource;
@@ -14,26 +19,12 @@ use crate::properties::NameSource;
 /// Who the answer goes to and what it must echo back verbatim (REFERENCE §1.2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Requester {
-    pub response_url: String,
+    /// Where to PUT the answer; `None` for a direct invocation, whose answer is
+    /// the invocation's result instead.
+    pub response_url: Option<String>,
     pub stack_id: String,
     pub request_id: String,
     pub logical_resource_id: String,
-}
-
-impl Requester {
-    fn new(
-        response_url: String,
-        stack_id: String,
-        request_id: String,
-        logical_resource_id: String,
-    ) -> Self {
-        Requester {
-            response_url,
-            stack_id,
-            request_id,
-            logical_resource_id,
-        }
-    }
 }
 
 /// What CloudFormation asks for.
@@ -50,6 +41,12 @@ pub struct CustomResourceRequest {
     pub requester: Requester,
     pub kind: RequestKind,
     pub properties: Value,
+    /// An Update's previous properties (null otherwise): only consulted to know
+    /// which roles and principal tags the template used to manage.
+    pub old_properties: Value,
+    /// The function's own ARN: names the partition and account of a pool's ARN
+    /// when a direct invocation carries no StackId.
+    pub function_arn: String,
 }
 
 /// An event that is no custom-resource request: there is nothing to answer, so it
@@ -65,58 +62,135 @@ pub enum EventError {
     Malformed(String),
 }
 
+/// The invocation an event came with, for what a direct request may leave out.
+#[derive(Debug, Clone, Copy)]
+pub struct Invocation<'a> {
+    /// Lambda's id of this invocation: a direct request without `RequestId`
+    /// is identified by it (an async retry of the same event keeps it).
+    pub request_id: &'a str,
+    pub function_arn: &'a str,
+}
+
+/// The envelope as it arrives: everything optional, so that what is missing
+/// can be named in the error rather than lost in a deserializer's message.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Envelope {
+    request_type: Option<Value>,
+    #[serde(rename = "ResponseURL")]
+    response_url: Option<String>,
+    stack_id: Option<String>,
+    request_id: Option<String>,
+    logical_resource_id: Option<String>,
+    physical_resource_id: Option<String>,
+    #[serde(default)]
+    resource_properties: Value,
+    #[serde(default)]
+    old_resource_properties: Value,
+}
+
+/// The logical id a direct request without one is given (it names the pool
+/// when `IdentityPoolName` is absent).
+const DIRECT_LOGICAL_ID: &str = "IdentityPool";
+
+/// The requests in an event: the records of an SNS notification, each message a
+/// request, or the event itself.
+pub fn unwrap_sns(event: Value) -> Result<Vec<Value>, EventError> {
+    let is_sns = event
+        .get("Records")
+        .and_then(Value::as_array)
+        .is_some_and(|records| {
+            !records.is_empty()
+                && records
+                    .iter()
+                    .all(|r| r.get("EventSource").and_then(Value::as_str) == Some("aws:sns"))
+        });
+    if !is_sns {
+        return Ok(vec![event]);
+    }
+    let Value::Object(mut event) = event else {
+        return Ok(Vec::new());
+    };
+    let Some(Value::Array(records)) = event.remove("Records") else {
+        return Ok(Vec::new());
+    };
+    records
+        .into_iter()
+        .map(|record| {
+            let message = record
+                .pointer("/Sns/Message")
+                .and_then(Value::as_str)
+                .ok_or_else(|| {
+                    EventError::Malformed("an SNS record has no Sns.Message".to_owned())
+                })?;
+            serde_json::from_str(message).map_err(|e| {
+                EventError::Malformed(format!("an SNS message is not a JSON request: {e}"))
+            })
+        })
+        .collect()
+}
+
 impl CustomResourceRequest {
-    /// Reads the envelope with `aws_lambda_events`' own protocol types.
-    pub fn from_event(event: Value) -> Result<Self, EventError> {
-        if event.get("RequestType").is_none() {
+    /// Reads one request's envelope.
+    pub fn from_event(event: Value, invocation: Invocation<'_>) -> Result<Self, EventError> {
+        if event.get("RequestType").is_none_or(Value::is_null) {
             return Err(EventError::NoRequestType);
         }
-        let parsed: CloudFormationCustomResourceRequest =
+        let envelope: Envelope =
             serde_json::from_value(event).map_err(|e| EventError::Malformed(e.to_string()))?;
-        let (requester, kind, properties) = match parsed {
-            CloudFormationCustomResourceRequest::Create(r) => (
-                Requester::new(
-                    r.response_url,
-                    r.stack_id,
-                    r.request_id,
-                    r.logical_resource_id,
-                ),
-                RequestKind::Create,
-                r.resource_properties,
-            ),
-            CloudFormationCustomResourceRequest::Update(r) => (
-                Requester::new(
-                    r.response_url,
-                    r.stack_id,
-                    r.request_id,
-                    r.logical_resource_id,
-                ),
-                RequestKind::Update {
-                    physical_resource_id: r.physical_resource_id,
-                },
-                r.resource_properties,
-            ),
-            CloudFormationCustomResourceRequest::Delete(r) => (
-                Requester::new(
-                    r.response_url,
-                    r.stack_id,
-                    r.request_id,
-                    r.logical_resource_id,
-                ),
-                RequestKind::Delete {
-                    physical_resource_id: r.physical_resource_id,
-                },
-                r.resource_properties,
-            ),
-            _ => return Err(EventError::Malformed("unsupported RequestType".to_owned())),
+        let request_type = match envelope.request_type {
+            None | Some(Value::Null) => return Err(EventError::NoRequestType),
+            Some(request_type) => request_type,
         };
-        if requester.response_url.is_empty() {
-            return Err(EventError::Malformed("ResponseURL is empty".to_owned()));
-        }
+        let physical_resource_id = || {
+            envelope
+                .physical_resource_id
+                .clone()
+                .filter(|id| !id.is_empty())
+                .ok_or_else(|| missing("PhysicalResourceId"))
+        };
+        let kind = match request_type.as_str() {
+            Some("Create") => RequestKind::Create,
+            Some("Update") => RequestKind::Update {
+                physical_resource_id: physical_resource_id()?,
+            },
+            Some("Delete") => RequestKind::Delete {
+                physical_resource_id: physical_resource_id()?,
+            },
+            _ => {
+                return Err(EventError::Malformed(format!(
+                    "RequestType must be Create, Update or Delete, got {}",
+                    crate::properties::shown(&request_type)
+                )));
+            }
+        };
+        let requester = match envelope.response_url {
+            Some(url) if url.is_empty() => return Err(missing("ResponseURL")),
+            Some(url) => Requester {
+                response_url: Some(url),
+                stack_id: envelope.stack_id.ok_or_else(|| missing("StackId"))?,
+                request_id: envelope.request_id.ok_or_else(|| missing("RequestId"))?,
+                logical_resource_id: envelope
+                    .logical_resource_id
+                    .ok_or_else(|| missing("LogicalResourceId"))?,
+            },
+            None => Requester {
+                response_url: None,
+                stack_id: envelope.stack_id.unwrap_or_default(),
+                request_id: envelope
+                    .request_id
+                    .unwrap_or_else(|| invocation.request_id.to_owned()),
+                logical_resource_id: envelope
+                    .logical_resource_id
+                    .unwrap_or_else(|| DIRECT_LOGICAL_ID.to_owned()),
+            },
+        };
         Ok(CustomResourceRequest {
             requester,
             kind,
-            properties,
+            properties: envelope.resource_properties,
+            old_properties: envelope.old_resource_properties,
+            function_arn: invocation.function_arn.to_owned(),
         })
     }
 
@@ -171,10 +245,14 @@ impl CustomResourceRequest {
     }
 
     /// The URL without its query string (the signature): all a log may show.
-    pub fn redacted_response_url(&self) -> &str {
-        let url = &self.requester.response_url;
-        url.split(['?', '#']).next().unwrap_or(url)
+    pub fn redacted_response_url(&self) -> Option<&str> {
+        let url = self.requester.response_url.as_deref()?;
+        url.split(['?', '#']).next()
     }
+}
+
+fn missing(field: &str) -> EventError {
+    EventError::Malformed(format!("{field} is missing or empty"))
 }
 
 const FAILED_CREATE_PREFIX: &str = "CreateFailed/";

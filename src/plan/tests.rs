@@ -1,4 +1,5 @@
 use super::*;
+use crate::properties::Access;
 
 use proptest::prelude::*;
 
@@ -36,6 +37,8 @@ fn spec(config: PoolConfig, user_tags: &[(&str, &str)]) -> PoolSpec {
     PoolSpec {
         config,
         tags: tags(user_tags),
+        access: Access::default(),
+        region: None,
     }
 }
 

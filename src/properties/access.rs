@@ -160,7 +160,12 @@ pub(super) fn role_mappings(
         let [provider, mapping_type, ambiguous, rules] = members(
             &path,
             item,
-            ["IdentityProvider", "Type", "AmbiguousRoleResolution", "RulesConfiguration"],
+            [
+                "IdentityProvider",
+                "Type",
+                "AmbiguousRoleResolution",
+                "RulesConfiguration",
+            ],
             &["Type", "AmbiguousRoleResolution"],
         )?;
         let provider = match provider {
@@ -225,7 +230,9 @@ fn mapping_rules(field: &str, value: &Value) -> Result<Vec<MappingRule>, Propert
                 ["Claim", "MatchType", "Value", "RoleARN"],
                 &["Claim", "MatchType", "Value", "RoleARN"],
             )?;
-            let member = |name: &str, v: Option<&Value>| (format!("{path}.{name}"), v.cloned().unwrap_or_default());
+            let member = |name: &str, v: Option<&Value>| {
+                (format!("{path}.{name}"), v.cloned().unwrap_or_default())
+            };
             let (claim_path, claim) = member("Claim", claim);
             let (match_path, match_type) = member("MatchType", match_type);
             let (value_path, value) = member("Value", value);
@@ -272,7 +279,8 @@ pub(super) fn principal_tags(
                     })
                     .collect()
             })?;
-            let use_defaults = optional(use_defaults, |v| boolean(&format!("{path}.UseDefaults"), v))?;
+            let use_defaults =
+                optional(use_defaults, |v| boolean(&format!("{path}.UseDefaults"), v))?;
             Ok((provider.clone(), PrincipalTagMap { use_defaults, tags }))
         })
         .collect()

@@ -172,6 +172,8 @@ fn every_property_as_cloudformation_sends_it_is_read() {
             saml_provider_arns: vec!["arn:aws:iam::123456789012:saml-provider/okta".to_owned()],
         },
         tags: string_map(&[("team", "identity"), ("cost-center", "")]),
+        access: Access::default(),
+        region: None,
     };
     assert_eq!(spec, expected);
 }
@@ -839,6 +841,6 @@ proptest! {
             json!(tags)
         };
         let spec = PoolSpec::from_properties(&properties, names());
-        prop_assert_eq!(spec, Ok(PoolSpec { config, tags }));
+        prop_assert_eq!(spec, Ok(PoolSpec { config, tags, access: Access::default(), region: None }));
     }
 }

@@ -23,6 +23,7 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::properties::PoolConfig;
+use crate::request::Invocation;
 
 const STACK_ID: &str =
     "arn:aws:cloudformation:us-east-1:123456789012:stack/demo/8e2f1b40-5a4d-11ef-9c1e-0a1b2c3d4e5f";
@@ -52,7 +53,14 @@ fn request(
     if request_type == "Update" {
         event["OldResourceProperties"] = json!({});
     }
-    CustomResourceRequest::from_event(event).expect("a valid envelope")
+    CustomResourceRequest::from_event(
+        event,
+        Invocation {
+            request_id: "lambda-1",
+            function_arn: "arn:aws:lambda:us-east-1:123456789012:function:provider",
+        },
+    )
+    .expect("a valid envelope")
 }
 
 fn properties() -> Value {
@@ -595,7 +603,7 @@ async fn a_cut_off_replacement_removes_the_new_pool_and_answers_the_old_id() {
     let journal = Journal::default();
     provider
         .pools
-        .for_request(&journal)
+        .for_request("us-east-1", &journal)
         .create(&PoolConfig::default(), &BTreeMap::new())
         .await
         .unwrap();
@@ -634,7 +642,7 @@ async fn a_cut_off_create_answers_the_pool_it_made_so_the_rollback_deletes_it() 
     let journal = Journal::default();
     provider
         .pools
-        .for_request(&journal)
+        .for_request("us-east-1", &journal)
         .create(&PoolConfig::default(), &BTreeMap::new())
         .await
         .unwrap();

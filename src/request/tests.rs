@@ -1,5 +1,11 @@
 use super::*;
 
+const FUNCTION_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:identity-pool-provider";
+const INVOCATION: Invocation<'static> = Invocation {
+    request_id: "lambda-invocation-1",
+    function_arn: FUNCTION_ARN,
+};
+
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -62,12 +68,12 @@ fn without(mut event: Value, field: &str) -> Value {
 }
 
 fn read(event: Value) -> CustomResourceRequest {
-    CustomResourceRequest::from_event(event.clone())
+    CustomResourceRequest::from_event(event.clone(), INVOCATION)
         .unwrap_or_else(|error| panic!("{event} was refused: {error}"))
 }
 
 fn refused(event: Value) -> EventError {
-    match CustomResourceRequest::from_event(event.clone()) {
+    match CustomResourceRequest::from_event(event.clone(), INVOCATION) {
         Ok(request) => panic!("{event} was read as {request:?}"),
         Err(error) => error,
     }
@@ -85,13 +91,15 @@ fn assert_malformed_mentioning(event: Value, fragment: &str) {
 fn request(stack_id: &str, request_id: &str) -> CustomResourceRequest {
     CustomResourceRequest {
         requester: Requester {
-            response_url: response_url(),
+            response_url: Some(response_url()),
             stack_id: stack_id.to_owned(),
             request_id: request_id.to_owned(),
             logical_resource_id: "IdentityPool".to_owned(),
         },
         kind: RequestKind::Create,
         properties: Value::Null,
+        old_properties: Value::Null,
+        function_arn: FUNCTION_ARN.to_owned(),
     }
 }
 
@@ -99,7 +107,7 @@ fn request(stack_id: &str, request_id: &str) -> CustomResourceRequest {
 
 fn expected_requester() -> Requester {
     Requester {
-        response_url: response_url(),
+        response_url: Some(response_url()),
         stack_id: STACK_ID.to_owned(),
         request_id: REQUEST_ID.to_owned(),
         logical_resource_id: "IdentityPool".to_owned(),
@@ -181,14 +189,40 @@ fn an_unknown_request_type_is_malformed() {
 }
 
 #[test]
-fn a_missing_or_empty_response_url_is_malformed() {
-    assert_malformed_mentioning(without(event("Create"), "ResponseURL"), "ResponseURL");
+fn an_empty_response_url_is_malformed() {
     let mut empty = event("Delete");
     empty["ResponseURL"] = json!("");
     assert_eq!(
         refused(empty),
-        EventError::Malformed("ResponseURL is empty".to_owned())
+        EventError::Malformed("ResponseURL is missing or empty".to_owned())
     );
+}
+
+#[test]
+fn without_a_response_url_a_request_is_a_direct_invocation_identified_by_the_invocation() {
+    let direct = read(without(
+        without(without(event("Create"), "ResponseURL"), "RequestId"),
+        "LogicalResourceId",
+    ));
+    assert_eq!(direct.requester.response_url, None);
+    assert_eq!(direct.requester.request_id, INVOCATION.request_id);
+    assert_eq!(direct.requester.logical_resource_id, "IdentityPool");
+    let keyed = read(without(event("Create"), "ResponseURL"));
+    assert_eq!(keyed.requester.request_id, REQUEST_ID);
+}
+
+#[test]
+fn sns_records_are_unwrapped_into_their_requests() {
+    let message = event("Create").to_string();
+    let notification = json!({"Records": [
+        {"EventSource": "aws:sns", "Sns": {"Message": message}},
+        {"EventSource": "aws:sns", "Sns": {"Message": message}},
+    ]});
+    let requests = unwrap_sns(notification).expect("two requests");
+    assert_eq!(requests, vec![event("Create"), event("Create")]);
+    assert_eq!(unwrap_sns(event("Create")), Ok(vec![event("Create")]));
+    let garbled = json!({"Records": [{"EventSource": "aws:sns", "Sns": {"Message": "not json"}}]});
+    assert!(matches!(unwrap_sns(garbled), Err(EventError::Malformed(_))));
 }
 
 #[test]
@@ -207,27 +241,13 @@ fn update_and_delete_need_a_physical_resource_id() {
 fn broken_events() -> Vec<Value> {
     let mut broken = Vec::new();
     for request_type in ["Create", "Update", "Delete"] {
-        let mut required = vec![
-            "RequestType",
-            "StackId",
-            "RequestId",
-            "LogicalResourceId",
-            "ResourceType",
-            "ResourceProperties",
-        ];
-        let mut strings = vec![
-            "StackId",
-            "RequestId",
-            "LogicalResourceId",
-            "ResourceType",
-            "ResponseURL",
-        ];
+        // With a ResponseURL these identify the request; ResourceType is never
+        // read, and missing properties are answered FAILED, not refused.
+        let mut required = vec!["RequestType", "StackId", "RequestId", "LogicalResourceId"];
+        let mut strings = vec!["StackId", "RequestId", "LogicalResourceId", "ResponseURL"];
         if request_type != "Create" {
             required.push("PhysicalResourceId");
             strings.push("PhysicalResourceId");
-        }
-        if request_type == "Update" {
-            required.push("OldResourceProperties");
         }
         broken.extend(
             required
@@ -246,7 +266,7 @@ fn broken_events() -> Vec<Value> {
 #[test]
 fn no_event_error_shows_the_response_url_signature() {
     for event in broken_events() {
-        let text = match CustomResourceRequest::from_event(event.clone()) {
+        let text = match CustomResourceRequest::from_event(event.clone(), INVOCATION) {
             Ok(request) => panic!("{event} was read as {request:?}"),
             Err(error) => error.to_string(),
         };
@@ -301,15 +321,15 @@ fn failed_create_id_classifies_back_to_its_request_tag() {
 #[test]
 fn redacted_response_url_drops_the_query() {
     let request = request(STACK_ID, REQUEST_ID);
-    assert_eq!(request.redacted_response_url(), url_path());
+    assert_eq!(request.redacted_response_url(), Some(url_path().as_ref()));
 
     let mut plain = request.clone();
-    plain.requester.response_url = url_path();
-    assert_eq!(plain.redacted_response_url(), url_path());
+    plain.requester.response_url = Some(url_path());
+    assert_eq!(plain.redacted_response_url(), Some(url_path().as_ref()));
 
     let mut fragment = request;
-    fragment.requester.response_url = format!("{}#X-Amz-Signature={SIGNATURE}", url_path());
-    assert_eq!(fragment.redacted_response_url(), url_path());
+    fragment.requester.response_url = Some(format!("{}#X-Amz-Signature={SIGNATURE}", url_path()));
+    assert_eq!(fragment.redacted_response_url(), Some(url_path().as_ref()));
 }
 
 // ---- PhysicalId ----

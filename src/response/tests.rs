@@ -7,7 +7,7 @@ const POOL_ID: &str = "us-east-1:0c5e2a4b-1234-4cde-8f00-123456789abc";
 
 fn requester() -> Requester {
     Requester {
-        response_url: "https://bucket.s3.amazonaws.com/key?X-Amz-Signature=deadbeef".to_owned(),
+        response_url: Some("https://bucket.s3.amazonaws.com/key?X-Amz-Signature=deadbeef".to_owned()),
         stack_id: "arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d"
             .to_owned(),
         request_id: "d8e6a2b0-5f3c-4e1a-9b7d-2c4f6a8e0b1d".to_owned(),

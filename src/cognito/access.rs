@@ -1,0 +1,191 @@
+//! Roles and principal tags at the SDK: SetIdentityPoolRoles / GetIdentityPoolRoles
+//! and SetPrincipalTagAttributeMap / GetPrincipalTagAttributeMap, translated to and
+//! from the provider's [`RoleSettings`] and [`PrincipalTagMap`].
+
+use std::collections::HashMap;
+
+use aws_sdk_cognitoidentity::types::{
+    AmbiguousRoleResolutionType, MappingRuleMatchType, RoleMappingType, RulesConfigurationType,
+};
+
+use super::{CognitoError, PoolCalls, sorted};
+use crate::properties::{MappingRule, PrincipalTagMap, RoleMapping, RoleSettings};
+
+type SdkRoleMapping = aws_sdk_cognitoidentity::types::RoleMapping;
+type SdkMappingRule = aws_sdk_cognitoidentity::types::MappingRule;
+
+/// A request the SDK's builders refuse: only possible if a required field is
+/// missing, which a parsed [`RoleSettings`] rules out; reported, not panicked on.
+fn unbuildable(operation: &'static str, error: impl std::fmt::Display) -> CognitoError {
+    CognitoError {
+        operation,
+        code: "InvalidRequest".to_owned(),
+        message: error.to_string(),
+        transient: false,
+    }
+}
+
+fn to_sdk_mapping(mapping: &RoleMapping) -> Result<SdkRoleMapping, CognitoError> {
+    const OP: &str = "SetIdentityPoolRoles";
+    let rules = if mapping.rules.is_empty() {
+        None
+    } else {
+        let rules = mapping
+            .rules
+            .iter()
+            .map(|rule| {
+                SdkMappingRule::builder()
+                    .claim(&rule.claim)
+                    .match_type(MappingRuleMatchType::from(rule.match_type.as_str()))
+                    .value(&rule.value)
+                    .role_arn(&rule.role_arn)
+                    .build()
+                    .map_err(|e| unbuildable(OP, e))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Some(
+            RulesConfigurationType::builder()
+                .set_rules(Some(rules))
+                .build()
+                .map_err(|e| unbuildable(OP, e))?,
+        )
+    };
+    SdkRoleMapping::builder()
+        .r#type(RoleMappingType::from(mapping.mapping_type.as_str()))
+        .ambiguous_role_resolution(AmbiguousRoleResolutionType::from(
+            mapping.ambiguous_role_resolution.as_str(),
+        ))
+        .set_rules_configuration(rules)
+        .build()
+        .map_err(|e| unbuildable(OP, e))
+}
+
+fn from_sdk_mapping(mapping: &SdkRoleMapping) -> RoleMapping {
+    RoleMapping {
+        mapping_type: mapping.r#type().as_str().to_owned(),
+        ambiguous_role_resolution: mapping
+            .ambiguous_role_resolution()
+            .map(|a| a.as_str().to_owned())
+            .unwrap_or_default(),
+        rules: mapping
+            .rules_configuration()
+            .map(|config| {
+                config
+                    .rules()
+                    .iter()
+                    .map(|rule| MappingRule {
+                        claim: rule.claim().to_owned(),
+                        match_type: rule.match_type().as_str().to_owned(),
+                        value: rule.value().to_owned(),
+                        role_arn: rule.role_arn().to_owned(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+impl PoolCalls<'_> {
+    /// GetIdentityPoolRoles: the roles and mappings the pool has now.
+    pub async fn roles(&self, pool_id: &str) -> Result<RoleSettings, CognitoError> {
+        const OP: &str = "GetIdentityPoolRoles";
+        self.journal.begin(OP);
+        let output = self
+            .client
+            .get_identity_pool_roles()
+            .identity_pool_id(pool_id)
+            .send()
+            .await
+            .map_err(|e| CognitoError::from_sdk(OP, e))?;
+        Ok(RoleSettings {
+            roles: sorted(output.roles()),
+            mappings: output
+                .role_mappings()
+                .map(|m| {
+                    m.iter()
+                        .map(|(provider, mapping)| (provider.clone(), from_sdk_mapping(mapping)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+    }
+
+    /// SetIdentityPoolRoles: replaces the pool's roles and mappings with these
+    /// (empty ones clear them).
+    pub async fn set_roles(
+        &self,
+        pool_id: &str,
+        settings: &RoleSettings,
+    ) -> Result<(), CognitoError> {
+        const OP: &str = "SetIdentityPoolRoles";
+        let mappings = settings
+            .mappings
+            .iter()
+            .map(|(provider, mapping)| Ok((provider.clone(), to_sdk_mapping(mapping)?)))
+            .collect::<Result<HashMap<_, _>, CognitoError>>()?;
+        self.journal.begin(OP);
+        self.client
+            .set_identity_pool_roles()
+            .identity_pool_id(pool_id)
+            .set_roles(Some(
+                settings
+                    .roles
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ))
+            .set_role_mappings(Some(mappings))
+            .send()
+            .await
+            .map_err(|e| CognitoError::from_sdk(OP, e))?;
+        Ok(())
+    }
+
+    /// GetPrincipalTagAttributeMap for one provider.
+    pub async fn principal_tags(
+        &self,
+        pool_id: &str,
+        provider: &str,
+    ) -> Result<PrincipalTagMap, CognitoError> {
+        const OP: &str = "GetPrincipalTagAttributeMap";
+        self.journal.begin(OP);
+        let output = self
+            .client
+            .get_principal_tag_attribute_map()
+            .identity_pool_id(pool_id)
+            .identity_provider_name(provider)
+            .send()
+            .await
+            .map_err(|e| CognitoError::from_sdk(OP, e))?;
+        Ok(PrincipalTagMap {
+            use_defaults: output.use_defaults().unwrap_or(false),
+            tags: sorted(output.principal_tags()),
+        })
+    }
+
+    /// SetPrincipalTagAttributeMap for one provider.
+    pub async fn set_principal_tags(
+        &self,
+        pool_id: &str,
+        provider: &str,
+        map: &PrincipalTagMap,
+    ) -> Result<(), CognitoError> {
+        const OP: &str = "SetPrincipalTagAttributeMap";
+        self.journal.begin(OP);
+        self.client
+            .set_principal_tag_attribute_map()
+            .identity_pool_id(pool_id)
+            .identity_provider_name(provider)
+            .use_defaults(map.use_defaults)
+            .set_principal_tags(Some(
+                map.tags
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ))
+            .send()
+            .await
+            .map_err(|e| CognitoError::from_sdk(OP, e))?;
+        Ok(())
+    }
+}
