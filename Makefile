@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum local/requirements.txt | cut -c1-12)
 BINARY := target/debug/identity-pool-provider
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test lint build venv binary unit e2e clean
+.PHONY: run test lint build venv binary unit e2e fuzz clean
 
 ## The Python virtualenv with moto, cargo-lambda, cfn-lint and pytest (pinned in local/requirements.txt).
 venv: $(STAMP)
@@ -43,6 +43,11 @@ lint: venv
 ## The arm64 Lambda zip (cargo-lambda brings zig from PyPI; about 8 minutes cold).
 build: venv
 	cargo lambda build --release --arm64 --output-format zip
+
+## Fuzz request parsing for FUZZ_SECONDS per target (cargo-fuzz, installed into fuzz/.tools). Not part of `make test`.
+FUZZ_SECONDS ?= 60
+fuzz:
+	fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	cargo clean

@@ -19,6 +19,7 @@ use aws_sdk_cognitoidentity::types::CognitoIdentityProvider;
 use crate::properties::{CognitoProvider, PoolConfig};
 
 mod access;
+mod sync;
 
 /// ListIdentityPools' largest page: fewest calls for the idempotency look-up.
 const LIST_PAGE_SIZE: i32 = 60;
@@ -131,19 +132,46 @@ impl Journal {
     }
 }
 
-/// The Cognito Identity clients, shared by every request: the one for the
-/// function's own region, built at start-up, and one per other region a pool
-/// lives in, built the first time it is needed and kept.
-#[derive(Debug)]
-pub struct IdentityPools {
-    home: Client,
-    home_region: String,
-    elsewhere: Mutex<HashMap<String, Client>>,
+/// The clients for one region: Cognito Identity for the pool, Cognito Sync for
+/// its sync settings. Cheap to clone (each is a handle to shared state).
+#[derive(Debug, Clone)]
+pub struct RegionClients {
+    pub identity: Client,
+    pub sync: aws_sdk_cognitosync::Client,
 }
 
-/// The client seen by one request, writing its calls into that request's journal.
+impl RegionClients {
+    /// The same configuration (credentials, endpoints, retries) in another region.
+    fn in_region(&self, region: &str) -> Self {
+        let region = Region::new(region.to_owned());
+        RegionClients {
+            identity: Client::from_conf(
+                self.identity
+                    .config()
+                    .to_builder()
+                    .region(region.clone())
+                    .build(),
+            ),
+            sync: aws_sdk_cognitosync::Client::from_conf(
+                self.sync.config().to_builder().region(region).build(),
+            ),
+        }
+    }
+}
+
+/// The clients shared by every request: those for the function's own region,
+/// built at start-up, and those for each other region a pool lives in, built
+/// the first time it is needed and kept.
+#[derive(Debug)]
+pub struct IdentityPools {
+    home: RegionClients,
+    home_region: String,
+    elsewhere: Mutex<HashMap<String, RegionClients>>,
+}
+
+/// The clients seen by one request, writing its calls into that request's journal.
 pub struct PoolCalls<'a> {
-    client: Client,
+    clients: RegionClients,
     journal: &'a Journal,
 }
 
@@ -199,10 +227,11 @@ fn sorted(map: Option<&HashMap<String, String>>) -> BTreeMap<String, String> {
 }
 
 impl IdentityPools {
-    /// `home` is the client for the function's own region, configured from the
-    /// environment; other regions' clients copy its configuration.
-    pub fn new(home: Client) -> Self {
+    /// `home` are the clients for the function's own region, configured from
+    /// the environment; other regions' clients copy their configuration.
+    pub fn new(home: RegionClients) -> Self {
         let home_region = home
+            .identity
             .config()
             .region()
             .map(ToString::to_string)
@@ -219,28 +248,21 @@ impl IdentityPools {
         &self.home_region
     }
 
-    /// The client for `region`, recording into one request's journal.
+    /// The clients for `region`, recording into one request's journal.
     pub fn for_request<'a>(&self, region: &str, journal: &'a Journal) -> PoolCalls<'a> {
-        let client = if region == self.home_region || region.is_empty() {
+        let clients = if region == self.home_region || region.is_empty() {
             self.home.clone()
         } else {
-            let mut clients = self
+            let mut elsewhere = self
                 .elsewhere
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            clients
+            elsewhere
                 .entry(region.to_owned())
-                .or_insert_with(|| {
-                    let config = self
-                        .home
-                        .config()
-                        .to_builder()
-                        .region(Region::new(region.to_owned()));
-                    Client::from_conf(config.build())
-                })
+                .or_insert_with(|| self.home.in_region(region))
                 .clone()
         };
-        PoolCalls { client, journal }
+        PoolCalls { clients, journal }
     }
 }
 
@@ -257,7 +279,7 @@ impl PoolCalls<'_> {
     ) -> Result<String, CognitoError> {
         const OP: &str = "CreateIdentityPool";
         self.journal.begin(OP);
-        let builder = with_config!(self.client.create_identity_pool(), config);
+        let builder = with_config!(self.clients.identity.create_identity_pool(), config);
         let output = builder
             .set_identity_pool_tags(Some(
                 tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
@@ -280,7 +302,8 @@ impl PoolCalls<'_> {
         const OP: &str = "DescribeIdentityPool";
         self.journal.begin(OP);
         let output = match self
-            .client
+            .clients
+            .identity
             .describe_identity_pool()
             .identity_pool_id(pool_id)
             .send()
@@ -322,7 +345,10 @@ impl PoolCalls<'_> {
         const OP: &str = "UpdateIdentityPool";
         self.journal.begin(OP);
         with_config!(
-            self.client.update_identity_pool().identity_pool_id(pool_id),
+            self.clients
+                .identity
+                .update_identity_pool()
+                .identity_pool_id(pool_id),
             config
         )
         .send()
@@ -337,7 +363,8 @@ impl PoolCalls<'_> {
         const OP: &str = "DeleteIdentityPool";
         self.journal.begin(OP);
         match self
-            .client
+            .clients
+            .identity
             .delete_identity_pool()
             .identity_pool_id(pool_id)
             .send()
@@ -364,7 +391,8 @@ impl PoolCalls<'_> {
         loop {
             self.journal.begin(OP);
             let page = self
-                .client
+                .clients
+                .identity
                 .list_identity_pools()
                 .max_results(LIST_PAGE_SIZE)
                 .set_next_token(next_token)
@@ -392,7 +420,8 @@ impl PoolCalls<'_> {
     ) -> Result<(), CognitoError> {
         const OP: &str = "TagResource";
         self.journal.begin(OP);
-        self.client
+        self.clients
+            .identity
             .tag_resource()
             .resource_arn(pool_arn)
             .set_tags(Some(
@@ -408,7 +437,8 @@ impl PoolCalls<'_> {
     pub async fn untag(&self, pool_arn: &str, keys: &[String]) -> Result<(), CognitoError> {
         const OP: &str = "UntagResource";
         self.journal.begin(OP);
-        self.client
+        self.clients
+            .identity
             .untag_resource()
             .resource_arn(pool_arn)
             .set_tag_keys(Some(keys.to_vec()))

@@ -4,7 +4,7 @@
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use identity_pool_provider::cognito::IdentityPools;
+use identity_pool_provider::cognito::{IdentityPools, RegionClients};
 use identity_pool_provider::handler::Handler;
 use identity_pool_provider::logging;
 use identity_pool_provider::provider::Provider;
@@ -26,7 +26,10 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         )
         .load()
         .await;
-    let pools = IdentityPools::new(aws_sdk_cognitoidentity::Client::new(&config));
+    let pools = IdentityPools::new(RegionClients {
+        identity: aws_sdk_cognitoidentity::Client::new(&config),
+        sync: aws_sdk_cognitosync::Client::new(&config),
+    });
     let handler = Handler::new(Provider::new(pools), ResponseSender::new()?);
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),

@@ -12,8 +12,10 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 mod access;
+mod sync;
 
 pub use access::{MappingRule, PrincipalTagMap, RoleMapping, RoleSettings};
+pub use sync::{CognitoStreams, PushSync, SyncSettings};
 
 /// The tag the provider puts on every pool it creates, valued with the request
 /// that created it. CreateIdentityPool has no client token, so this tag is what
@@ -29,7 +31,7 @@ const MAX_USER_TAGS: usize = 49;
 const CLOUDFORMATION_PROPERTIES: [&str; 2] = ["ServiceToken", "ServiceTimeout"];
 
 /// Every pool property the provider understands, named as on `AWS::Cognito::IdentityPool`.
-const POOL_PROPERTIES: [&str; 13] = [
+const POOL_PROPERTIES: [&str; 16] = [
     "IdentityPoolName",
     "AllowUnauthenticatedIdentities",
     "AllowClassicFlow",
@@ -42,6 +44,9 @@ const POOL_PROPERTIES: [&str; 13] = [
     "Roles",
     "RoleMappings",
     "PrincipalTags",
+    "CognitoStreams",
+    "PushSync",
+    "CognitoEvents",
     "Region",
 ];
 
@@ -53,6 +58,8 @@ pub struct PoolSpec {
     pub tags: BTreeMap<String, String>,
     /// Roles and principal tags: set by their own calls once the pool exists.
     pub access: Access,
+    /// Cognito Sync settings, set through the Cognito Sync API once the pool exists.
+    pub sync: SyncSettings,
     /// The region to create the pool in, when it is not the function's own.
     pub region: Option<String>,
 }
@@ -219,28 +226,43 @@ impl PoolSpec {
         let tags = errors.take(optional(field("IdentityPoolTags"), |v| {
             tags("IdentityPoolTags", v)
         }));
+        let roles = errors.take(optional(field("Roles"), |v| access::roles("Roles", v)));
+        let mappings = errors.take(optional(field("RoleMappings"), |v| {
+            access::role_mappings("RoleMappings", v)
+        }));
+        let principal_tags = errors.take(optional(field("PrincipalTags"), |v| {
+            access::principal_tags("PrincipalTags", v)
+        }));
+        if errors.0.is_empty() {
+            errors.0 = access::check_providers(&config, &mappings, &principal_tags);
+        }
         let access = Access {
             roles: RoleSettings {
-                roles: errors.take(optional(field("Roles"), |v| access::roles("Roles", v))),
-                mappings: errors.take(optional(field("RoleMappings"), |v| {
-                    access::role_mappings("RoleMappings", v)
-                })),
+                roles,
+                mappings: access::by_provider(mappings),
             },
-            principal_tags: errors.take(optional(field("PrincipalTags"), |v| {
-                access::principal_tags("PrincipalTags", v)
+            principal_tags,
+        };
+        let sync = SyncSettings {
+            streams: errors.take(optional(field("CognitoStreams"), |v| {
+                sync::cognito_streams("CognitoStreams", v).map(Some)
+            })),
+            push_sync: errors.take(optional(field("PushSync"), |v| {
+                sync::push_sync("PushSync", v).map(Some)
+            })),
+            events: errors.take(optional(field("CognitoEvents"), |v| {
+                sync::cognito_events("CognitoEvents", v)
             })),
         };
         let region = errors.take(optional(field("Region"), |v| {
             text("Region", v, &REGION).map(Some)
         }));
         if errors.0.is_empty() {
-            errors.0 = access::check_providers(&config, &access.roles, &access.principal_tags);
-        }
-        if errors.0.is_empty() {
             Ok(PoolSpec {
                 config,
                 tags,
                 access,
+                sync,
                 region,
             })
         } else {
@@ -482,22 +504,48 @@ fn login_providers(field: &str, value: &Value) -> Result<BTreeMap<String, String
         .collect()
 }
 
+fn arn(field: &str, value: &Value) -> Result<String, PropertyError> {
+    let arn = text(field, value, &ARN)?;
+    if arn.starts_with("arn:") {
+        Ok(arn)
+    } else {
+        Err(PropertyError::new(
+            field,
+            format!("must be an ARN (arn:…), got {}", shown(value)),
+        ))
+    }
+}
+
 fn arns(field: &str, value: &Value) -> Result<Vec<String>, PropertyError> {
     list(field, value, 100)?
         .iter()
         .enumerate()
-        .map(|(i, item)| {
-            let path = format!("{field}[{i}]");
-            let arn = text(&path, item, &ARN)?;
-            if !arn.starts_with("arn:") {
-                return Err(PropertyError::new(
-                    &path,
-                    format!("must be an ARN (arn:…), got {}", shown(item)),
-                ));
-            }
-            Ok(arn)
-        })
+        .map(|(i, item)| arn(&format!("{field}[{i}]"), item))
         .collect()
+}
+
+fn one_of(field: &str, value: &Value, allowed: &[&str]) -> Result<String, PropertyError> {
+    let text = string(field, value)?;
+    if allowed.contains(&text) {
+        Ok(text.to_owned())
+    } else {
+        Err(PropertyError::new(
+            field,
+            format!("must be one of {}, got {text:?}", allowed.join(", ")),
+        ))
+    }
+}
+
+fn role_arn(field: &str, value: &Value) -> Result<String, PropertyError> {
+    let arn = text(field, value, &ARN)?;
+    if arn.starts_with("arn:") && arn.contains(":role/") {
+        Ok(arn)
+    } else {
+        Err(PropertyError::new(
+            field,
+            format!("must be an IAM role ARN (arn:…:iam::…:role/…), got {arn:?}"),
+        ))
+    }
 }
 
 fn cognito_providers(field: &str, value: &Value) -> Result<Vec<CognitoProvider>, PropertyError> {

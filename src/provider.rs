@@ -14,7 +14,9 @@ use crate::backoff;
 use crate::cognito::{CognitoError, IdentityPools, Journal, PoolCalls};
 use crate::error::ProviderError;
 use crate::plan::{UpdatePlan, plan_update};
-use crate::properties::{Access, PoolSpec, PrincipalTagMap, REQUEST_TAG_KEY};
+use crate::properties::{
+    Access, CognitoStreams, PoolSpec, PrincipalTagMap, PushSync, REQUEST_TAG_KEY, SyncSettings,
+};
 use crate::request::{CustomResourceRequest, PhysicalId, RequestKind};
 use crate::response::Answer;
 
@@ -144,10 +146,10 @@ impl Provider {
                 }
             }
         }
-        sync_access(
+        apply_settings(
             &calls,
             pool_id,
-            &spec.access,
+            &spec,
             &previously_managed(&request.old_properties),
         )
         .await?;
@@ -221,7 +223,7 @@ async fn new_pool(
     spec: &PoolSpec,
 ) -> Result<Answer, ProviderError> {
     let pool_id = create_once(calls, spec, &request.request_tag()).await?;
-    sync_access(calls, &pool_id, &spec.access, &Managed::default()).await?;
+    apply_settings(calls, &pool_id, spec, &Managed::default()).await?;
     Ok(Answer::success(
         pool_id.clone(),
         attributes(request, &pool_id, spec)?,
@@ -236,10 +238,13 @@ async fn new_pool(
 struct Managed {
     roles: bool,
     principal_tag_providers: BTreeSet<String>,
+    /// The Cognito Sync settings the template had (those that still parse).
+    sync: SyncSettings,
 }
 
 fn previously_managed(old_properties: &Value) -> Managed {
     Managed {
+        sync: SyncSettings::from_old_properties(old_properties),
         roles: ["Roles", "RoleMappings"]
             .iter()
             .any(|key| old_properties.get(key).is_some_and(|v| !v.is_null())),
@@ -249,6 +254,18 @@ fn previously_managed(old_properties: &Value) -> Managed {
             .map(|providers| providers.keys().cloned().collect())
             .unwrap_or_default(),
     }
+}
+
+/// What is set on a pool after it exists: its roles, principal tags and
+/// Cognito Sync settings, each only where it differs.
+async fn apply_settings(
+    calls: &PoolCalls<'_>,
+    pool_id: &str,
+    spec: &PoolSpec,
+    previously: &Managed,
+) -> Result<(), ProviderError> {
+    sync_access(calls, pool_id, &spec.access, previously).await?;
+    sync_cognito_sync(calls, pool_id, &spec.sync, &previously.sync).await
 }
 
 /// Makes the pool's roles and principal tags those of the template: read first,
@@ -279,6 +296,42 @@ async fn sync_access(
         if calls.principal_tags(pool_id, provider).await? != wanted {
             calls.set_principal_tags(pool_id, provider, &wanted).await?;
         }
+    }
+    Ok(())
+}
+
+/// Makes the pool's Cognito Sync settings those of the template, compared with
+/// what the template had before (Cognito Sync is written only when they
+/// differ). A part the template no longer sets is turned off: streaming
+/// DISABLED, no push applications, and an empty value for each event (the API
+/// merges events, so a key left out would stay).
+async fn sync_cognito_sync(
+    calls: &PoolCalls<'_>,
+    pool_id: &str,
+    desired: &SyncSettings,
+    previous: &SyncSettings,
+) -> Result<(), ProviderError> {
+    if desired.streams != previous.streams || desired.push_sync != previous.push_sync {
+        let streams = desired.streams.clone().or_else(|| {
+            previous.streams.as_ref().map(|_| CognitoStreams {
+                streaming_status: Some("DISABLED".to_owned()),
+                ..CognitoStreams::default()
+            })
+        });
+        let push_sync = desired
+            .push_sync
+            .clone()
+            .or_else(|| previous.push_sync.as_ref().map(|_| PushSync::default()));
+        calls
+            .set_sync_configuration(pool_id, streams.as_ref(), push_sync.as_ref())
+            .await?;
+    }
+    if desired.events != previous.events {
+        let mut events = desired.events.clone();
+        for removed in previous.events.keys() {
+            events.entry(removed.clone()).or_default();
+        }
+        calls.set_cognito_events(pool_id, &events).await?;
     }
     Ok(())
 }

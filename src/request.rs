@@ -185,6 +185,18 @@ impl CustomResourceRequest {
                     .unwrap_or_else(|| DIRECT_LOGICAL_ID.to_owned()),
             },
         };
+        check_length("StackId", &requester.stack_id, 1024)?;
+        check_length("RequestId", &requester.request_id, 128)?;
+        check_length("LogicalResourceId", &requester.logical_resource_id, 255)?;
+        if let RequestKind::Update {
+            physical_resource_id,
+        }
+        | RequestKind::Delete {
+            physical_resource_id,
+        } = &kind
+        {
+            check_length("PhysicalResourceId", physical_resource_id, 1024)?;
+        }
         Ok(CustomResourceRequest {
             requester,
             kind,
@@ -225,7 +237,9 @@ impl CustomResourceRequest {
 
     /// This request's identity, `<stack guid>/<request id>`: StackId and RequestId
     /// together name a request (REFERENCE §1.1), and the guid keeps the tag short.
-    /// A pool created for this request carries it as its request tag.
+    /// A pool created for this request carries it as its request tag, so it must
+    /// fit a tag value (256): the stack part is cut to its last 64 characters
+    /// (a guid is 36) and the RequestId is at most 128.
     pub fn request_tag(&self) -> String {
         let stack = self
             .requester
@@ -233,7 +247,12 @@ impl CustomResourceRequest {
             .rsplit('/')
             .next()
             .unwrap_or_default();
-        format!("{stack}/{}", self.requester.request_id)
+        let tail = stack
+            .char_indices()
+            .rev()
+            .nth(63)
+            .map_or(stack, |(start, _)| &stack[start..]);
+        format!("{tail}/{}", self.requester.request_id)
     }
 
     /// The PhysicalResourceId a failed Create answers when it has no pool id to
@@ -249,6 +268,18 @@ impl CustomResourceRequest {
         let url = self.requester.response_url.as_deref()?;
         url.split(['?', '#']).next()
     }
+}
+
+/// CloudFormation's own limits on the fields an answer echoes: within them the
+/// answer always fits its 4096 bytes, beyond them it could not.
+fn check_length(field: &str, value: &str, max: usize) -> Result<(), EventError> {
+    if value.len() > max {
+        return Err(EventError::Malformed(format!(
+            "{field} is {} bytes long, more than the {max} CloudFormation allows",
+            value.len()
+        )));
+    }
+    Ok(())
 }
 
 fn missing(field: &str) -> EventError {

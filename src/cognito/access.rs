@@ -91,7 +91,8 @@ impl PoolCalls<'_> {
         const OP: &str = "GetIdentityPoolRoles";
         self.journal.begin(OP);
         let output = self
-            .client
+            .clients
+            .identity
             .get_identity_pool_roles()
             .identity_pool_id(pool_id)
             .send()
@@ -124,7 +125,8 @@ impl PoolCalls<'_> {
             .map(|(provider, mapping)| Ok((provider.clone(), to_sdk_mapping(mapping)?)))
             .collect::<Result<HashMap<_, _>, CognitoError>>()?;
         self.journal.begin(OP);
-        self.client
+        self.clients
+            .identity
             .set_identity_pool_roles()
             .identity_pool_id(pool_id)
             .set_roles(Some(
@@ -150,7 +152,8 @@ impl PoolCalls<'_> {
         const OP: &str = "GetPrincipalTagAttributeMap";
         self.journal.begin(OP);
         let output = self
-            .client
+            .clients
+            .identity
             .get_principal_tag_attribute_map()
             .identity_pool_id(pool_id)
             .identity_provider_name(provider)
@@ -172,7 +175,8 @@ impl PoolCalls<'_> {
     ) -> Result<(), CognitoError> {
         const OP: &str = "SetPrincipalTagAttributeMap";
         self.journal.begin(OP);
-        self.client
+        self.clients
+            .identity
             .set_principal_tag_attribute_map()
             .identity_pool_id(pool_id)
             .identity_provider_name(provider)

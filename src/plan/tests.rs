@@ -38,6 +38,7 @@ fn spec(config: PoolConfig, user_tags: &[(&str, &str)]) -> PoolSpec {
         config,
         tags: tags(user_tags),
         access: Access::default(),
+        sync: Default::default(),
         region: None,
     }
 }

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::{
-    ARN, PoolConfig, PropertyError, TextRule, any_char, boolean, list, members, object, optional,
-    string, text,
+    PoolConfig, PropertyError, TextRule, any_char, boolean, list, members, object, one_of,
+    optional, role_arn, text,
 };
 
 /// The roles the pool hands out: SetIdentityPoolRoles' whole input.
@@ -68,7 +68,6 @@ impl PrincipalTagMap {
     }
 }
 
-const ROLE_ARN: TextRule = ARN;
 const CLAIM: TextRule = TextRule {
     min: 1,
     max: 64,
@@ -100,30 +99,6 @@ const PRINCIPAL_TAG_CLAIM: TextRule = TextRule {
     pattern: "",
 };
 
-fn one_of(field: &str, value: &Value, allowed: &[&str]) -> Result<String, PropertyError> {
-    let text = string(field, value)?;
-    if allowed.contains(&text) {
-        Ok(text.to_owned())
-    } else {
-        Err(PropertyError::new(
-            field,
-            format!("must be one of {}, got {text:?}", allowed.join(", ")),
-        ))
-    }
-}
-
-fn role_arn(field: &str, value: &Value) -> Result<String, PropertyError> {
-    let arn = text(field, value, &ROLE_ARN)?;
-    if arn.starts_with("arn:") && arn.contains(":role/") {
-        Ok(arn)
-    } else {
-        Err(PropertyError::new(
-            field,
-            format!("must be an IAM role ARN (arn:…:iam::…:role/…), got {arn:?}"),
-        ))
-    }
-}
-
 /// `Roles`: `authenticated` and/or `unauthenticated` → role ARN.
 pub(super) fn roles(field: &str, value: &Value) -> Result<BTreeMap<String, String>, PropertyError> {
     object(field, value)?
@@ -141,12 +116,28 @@ pub(super) fn roles(field: &str, value: &Value) -> Result<BTreeMap<String, Strin
         .collect()
 }
 
+/// A role mapping as the template wrote it: where it stands, and for which provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct MappingEntry {
+    path: String,
+    provider: String,
+    mapping: RoleMapping,
+}
+
+/// The mappings by provider, as SetIdentityPoolRoles takes them.
+pub(super) fn by_provider(entries: Vec<MappingEntry>) -> BTreeMap<String, RoleMapping> {
+    entries
+        .into_iter()
+        .map(|entry| (entry.provider, entry.mapping))
+        .collect()
+}
+
 /// `RoleMappings`, keyed by the provider, or by a free name when the mapping
 /// names its provider in `IdentityProvider` (as the native resource allows).
 pub(super) fn role_mappings(
     field: &str,
     value: &Value,
-) -> Result<BTreeMap<String, RoleMapping>, PropertyError> {
+) -> Result<Vec<MappingEntry>, PropertyError> {
     let map = object(field, value)?;
     if map.len() > 10 {
         return Err(PropertyError::new(
@@ -154,7 +145,7 @@ pub(super) fn role_mappings(
             format!("may have at most 10 mappings, got {}", map.len()),
         ));
     }
-    let mut mappings = BTreeMap::new();
+    let mut mappings: Vec<MappingEntry> = Vec::new();
     for (key, item) in map {
         let path = format!("{field}.{key}");
         let [provider, mapping_type, ambiguous, rules] = members(
@@ -202,12 +193,17 @@ pub(super) fn role_mappings(
             )?,
             rules,
         };
-        if mappings.insert(provider.clone(), mapping).is_some() {
+        if mappings.iter().any(|entry| entry.provider == provider) {
             return Err(PropertyError::new(
                 &path,
                 format!("provider {provider:?} has two mappings"),
             ));
         }
+        mappings.push(MappingEntry {
+            path,
+            provider,
+            mapping,
+        });
     }
     Ok(mappings)
 }
@@ -286,11 +282,11 @@ pub(super) fn principal_tags(
         .collect()
 }
 
-/// The names under which the pool's providers can be referred to by a role
-/// mapping or a principal tag map: the login provider domains, the OIDC and SAML
-/// provider ARNs (and an OIDC provider's issuer), and each user pool as
-/// `ProviderName:ClientId` (role mappings) or `ProviderName` (principal tags).
-fn configured_providers(config: &PoolConfig) -> BTreeSet<String> {
+/// How the pool's providers are named, by what names them. A role mapping names
+/// a user pool with its app client (`ProviderName:ClientId`), a principal tag map
+/// without it; both name the login provider domains, the OIDC and SAML provider
+/// ARNs, and an OIDC provider's issuer.
+fn configured_providers(config: &PoolConfig, with_client_id: bool) -> BTreeSet<String> {
     let mut names: BTreeSet<String> = config.supported_login_providers.keys().cloned().collect();
     names.extend(config.saml_provider_arns.iter().cloned());
     for arn in &config.open_id_connect_provider_arns {
@@ -299,10 +295,13 @@ fn configured_providers(config: &PoolConfig) -> BTreeSet<String> {
             names.insert(issuer.to_owned());
         }
     }
-    for provider in &config.cognito_identity_providers {
-        names.insert(provider.provider_name.clone());
-        names.insert(format!("{}:{}", provider.provider_name, provider.client_id));
-    }
+    names.extend(config.cognito_identity_providers.iter().map(|provider| {
+        if with_client_id {
+            format!("{}:{}", provider.provider_name, provider.client_id)
+        } else {
+            provider.provider_name.clone()
+        }
+    }));
     names
 }
 
@@ -310,29 +309,31 @@ fn configured_providers(config: &PoolConfig) -> BTreeSet<String> {
 /// Cognito refuses the others, and it is better to hear so before the pool exists.
 pub(super) fn check_providers(
     config: &PoolConfig,
-    roles: &RoleSettings,
+    mappings: &[MappingEntry],
     principal_tags: &BTreeMap<String, PrincipalTagMap>,
 ) -> Vec<PropertyError> {
-    let configured = configured_providers(config);
-    let unknown = |field: &str, provider: &String| {
+    let unknown = |field: String, provider: &str, with_client_id: bool| {
+        let configured = configured_providers(config, with_client_id);
         (!configured.contains(provider)).then(|| {
             PropertyError::new(
-                field,
+                &field,
                 format!(
                     "provider {provider:?} is not configured on the pool (configured: {})",
-                    configured.iter().cloned().collect::<Vec<_>>().join(", ")
+                    configured.into_iter().collect::<Vec<_>>().join(", ")
                 ),
             )
         })
     };
-    roles
-        .mappings
-        .keys()
-        .filter_map(|provider| unknown(&format!("RoleMappings.{provider}"), provider))
+    mappings
+        .iter()
+        .filter_map(|entry| unknown(entry.path.clone(), &entry.provider, true))
         .chain(
-            principal_tags
-                .keys()
-                .filter_map(|provider| unknown(&format!("PrincipalTags.{provider}"), provider)),
+            principal_tags.keys().filter_map(|provider| {
+                unknown(format!("PrincipalTags.{provider}"), provider, false)
+            }),
         )
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

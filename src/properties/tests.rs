@@ -173,6 +173,7 @@ fn every_property_as_cloudformation_sends_it_is_read() {
         },
         tags: string_map(&[("team", "identity"), ("cost-center", "")]),
         access: Access::default(),
+        sync: Default::default(),
         region: None,
     };
     assert_eq!(spec, expected);
@@ -841,6 +842,7 @@ proptest! {
             json!(tags)
         };
         let spec = PoolSpec::from_properties(&properties, names());
-        prop_assert_eq!(spec, Ok(PoolSpec { config, tags, access: Access::default(), region: None }));
+        prop_assert_eq!(spec, Ok(PoolSpec { config, tags, access: Access::default(),
+        sync: Default::default(), region: None }));
     }
 }

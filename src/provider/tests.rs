@@ -1,9 +1,13 @@
 //! The provider at the SDK's own seam: `aws-smithy-mocks` answers each Cognito
 //! operation, and the tests assert the exact requests the provider sent.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use aws_sdk_cognitoidentity::Client;
+use aws_sdk_cognitoidentity::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_cognitoidentity::config::{ConfigBag, Intercept, Region, RuntimeComponents};
+use aws_sdk_cognitoidentity::error::BoxError;
 use aws_sdk_cognitoidentity::operation::create_identity_pool::{
     CreateIdentityPoolInput, CreateIdentityPoolOutput,
 };
@@ -11,17 +15,31 @@ use aws_sdk_cognitoidentity::operation::delete_identity_pool::{
     DeleteIdentityPoolInput, DeleteIdentityPoolOutput,
 };
 use aws_sdk_cognitoidentity::operation::describe_identity_pool::DescribeIdentityPoolOutput;
+use aws_sdk_cognitoidentity::operation::get_identity_pool_roles::{
+    GetIdentityPoolRolesInput, GetIdentityPoolRolesOutput,
+};
+use aws_sdk_cognitoidentity::operation::get_principal_tag_attribute_map::GetPrincipalTagAttributeMapOutput;
 use aws_sdk_cognitoidentity::operation::list_identity_pools::ListIdentityPoolsOutput;
+use aws_sdk_cognitoidentity::operation::set_identity_pool_roles::{
+    SetIdentityPoolRolesInput, SetIdentityPoolRolesOutput,
+};
+use aws_sdk_cognitoidentity::operation::set_principal_tag_attribute_map::{
+    SetPrincipalTagAttributeMapInput, SetPrincipalTagAttributeMapOutput,
+};
 use aws_sdk_cognitoidentity::operation::tag_resource::{TagResourceInput, TagResourceOutput};
 use aws_sdk_cognitoidentity::operation::untag_resource::{UntagResourceInput, UntagResourceOutput};
 use aws_sdk_cognitoidentity::operation::update_identity_pool::{
     UpdateIdentityPoolInput, UpdateIdentityPoolOutput,
 };
-use aws_sdk_cognitoidentity::types::{CognitoIdentityProvider, IdentityPoolShortDescription};
+use aws_sdk_cognitoidentity::types::{
+    AmbiguousRoleResolutionType, CognitoIdentityProvider, IdentityPoolShortDescription,
+    MappingRule, MappingRuleMatchType, RoleMappingType, RulesConfigurationType,
+};
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use serde_json::{Value, json};
 
 use super::*;
+use crate::cognito::RegionClients;
 use crate::properties::PoolConfig;
 use crate::request::Invocation;
 
@@ -38,6 +56,26 @@ fn request(
     physical_id: Option<&str>,
     properties: Value,
 ) -> CustomResourceRequest {
+    request_with_old(request_type, physical_id, properties, json!({}))
+}
+
+/// An Update whose `OldResourceProperties` are `old_properties`.
+fn update_request(
+    physical_id: &str,
+    properties: Value,
+    old_properties: Value,
+) -> CustomResourceRequest {
+    request_with_old("Update", Some(physical_id), properties, old_properties)
+}
+
+/// A request as CloudFormation sends it; an Update carries `old_properties` as
+/// its `OldResourceProperties`.
+fn request_with_old(
+    request_type: &str,
+    physical_id: Option<&str>,
+    properties: Value,
+    old_properties: Value,
+) -> CustomResourceRequest {
     let mut event = json!({
         "RequestType": request_type,
         "ResponseURL": "https://example.invalid/response?X-Amz-Signature=secret",
@@ -51,7 +89,7 @@ fn request(
         event["PhysicalResourceId"] = json!(id);
     }
     if request_type == "Update" {
-        event["OldResourceProperties"] = json!({});
+        event["OldResourceProperties"] = old_properties;
     }
     CustomResourceRequest::from_event(
         event,
@@ -163,8 +201,94 @@ fn created_output(id: &str) -> CreateIdentityPoolOutput {
 }
 
 fn provider(rules: &[&Rule]) -> Provider {
-    let client = mock_client!(aws_sdk_cognitoidentity, RuleMode::MatchAny, rules);
-    Provider::new(IdentityPools::new(client))
+    Provider::new(IdentityPools::new(clients(rules, &Wire::default())))
+}
+
+/// Home-region clients whose Cognito Identity calls the `rules` answer, each
+/// call also noted on `wire`. The Cognito Sync client answers nothing.
+fn clients(rules: &[&Rule], wire: &Wire) -> RegionClients {
+    let wire = wire.clone();
+    let no_rules: &[&Rule] = &[];
+    RegionClients {
+        identity: mock_client!(
+            aws_sdk_cognitoidentity,
+            RuleMode::MatchAny,
+            rules,
+            move |conf| conf.interceptor(wire.clone())
+        ),
+        sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules),
+    }
+}
+
+/// What reached the wire: every Cognito Identity request a client sent, in order.
+#[derive(Debug, Clone, Default)]
+struct Wire(Arc<Mutex<Vec<Sent>>>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Sent {
+    /// `CreateIdentityPool`, from the request's X-Amz-Target.
+    operation: String,
+    /// The endpoint the request went to, which names its region.
+    host: String,
+    /// Tells clients apart: where the region sits in the sending client's own
+    /// frozen configuration. Every call through one client shares it; a client
+    /// built again, even identically, does not.
+    client: usize,
+}
+
+impl Wire {
+    fn sent(&self) -> Vec<Sent> {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// (operation, host) of each request, in order.
+    fn calls(&self) -> Vec<(String, String)> {
+        self.sent()
+            .into_iter()
+            .map(|sent| (sent.operation, sent.host))
+            .collect()
+    }
+}
+
+impl Intercept for Wire {
+    fn name(&self) -> &'static str {
+        "Wire"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let request = context.request();
+        let operation = request
+            .headers()
+            .get("x-amz-target")
+            .and_then(|target| target.rsplit('.').next())
+            .unwrap_or_default()
+            .to_owned();
+        let host = request
+            .uri()
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_default()
+            .to_owned();
+        let client = cfg
+            .load::<Region>()
+            .map_or(0, |region| std::ptr::from_ref(region) as usize);
+        self.0.lock().unwrap().push(Sent {
+            operation,
+            host,
+            client,
+        });
+        Ok(())
+    }
+}
+
+fn call(operation: &str, host: &str) -> (String, String) {
+    (operation.to_owned(), host.to_owned())
 }
 
 #[tokio::test]
@@ -650,4 +774,780 @@ async fn a_cut_off_create_answers_the_pool_it_made_so_the_rollback_deletes_it() 
 
     assert_eq!(before.physical_resource_id, request.failed_create_id());
     assert_eq!(after.physical_resource_id, NEW_POOL_ID);
+}
+
+// ---- Roles, role mappings and principal tags ----
+
+const USER_POOL: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc";
+const USER_POOL_CLIENT: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc:client1";
+const AUTH_ROLE: &str = "arn:aws:iam::123456789012:role/identity-authenticated";
+const UNAUTH_ROLE: &str = "arn:aws:iam::123456789012:role/identity-unauthenticated";
+const ADMIN_ROLE: &str = "arn:aws:iam::123456789012:role/identity-admin";
+
+/// `properties()` with both roles, a Rules mapping for the user pool's app
+/// client (keyed by a free name, as `IdentityPoolRoleAttachment` allows), and
+/// principal tags for the user pool.
+fn with_access() -> Value {
+    let mut properties = properties();
+    properties["Roles"] = json!({"authenticated": AUTH_ROLE, "unauthenticated": UNAUTH_ROLE});
+    properties["RoleMappings"] = json!({
+        "userpool": {
+            "IdentityProvider": USER_POOL_CLIENT,
+            "Type": "Rules",
+            "AmbiguousRoleResolution": "Deny",
+            "RulesConfiguration": {"Rules": [
+                {"Claim": "cognito:groups", "MatchType": "Contains", "Value": "admins", "RoleARN": ADMIN_ROLE},
+                {"Claim": "email", "MatchType": "StartsWith", "Value": "ops@", "RoleARN": AUTH_ROLE},
+            ]},
+        },
+    });
+    properties["PrincipalTags"] = json!({
+        USER_POOL: {"UseDefaults": "false", "PrincipalTags": {"department": "custom:dept", "team": "custom:team"}},
+    });
+    properties
+}
+
+fn without(mut properties: Value, keys: &[&str]) -> Value {
+    for key in keys {
+        properties.as_object_mut().unwrap().remove(*key);
+    }
+    properties
+}
+
+/// `with_access()`'s roles and mapping, without its principal tags.
+fn with_roles() -> Value {
+    without(with_access(), &["PrincipalTags"])
+}
+
+/// `with_access()`'s principal tags, without its roles and mapping.
+fn with_principal_tags() -> Value {
+    without(with_access(), &["Roles", "RoleMappings"])
+}
+
+fn sdk_rule(claim: &str, match_type: MappingRuleMatchType, value: &str, role: &str) -> MappingRule {
+    MappingRule::builder()
+        .claim(claim)
+        .match_type(match_type)
+        .value(value)
+        .role_arn(role)
+        .build()
+        .expect("complete rule")
+}
+
+/// What GetIdentityPoolRoles answers for a pool whose roles are `with_roles()`'s.
+fn roles_as_with_roles() -> GetIdentityPoolRolesOutput {
+    let rules = RulesConfigurationType::builder()
+        .rules(sdk_rule(
+            "cognito:groups",
+            MappingRuleMatchType::Contains,
+            "admins",
+            ADMIN_ROLE,
+        ))
+        .rules(sdk_rule(
+            "email",
+            MappingRuleMatchType::StartsWith,
+            "ops@",
+            AUTH_ROLE,
+        ))
+        .build()
+        .expect("complete rules");
+    GetIdentityPoolRolesOutput::builder()
+        .identity_pool_id(POOL_ID)
+        .roles("authenticated", AUTH_ROLE)
+        .roles("unauthenticated", UNAUTH_ROLE)
+        .role_mappings(
+            USER_POOL_CLIENT,
+            aws_sdk_cognitoidentity::types::RoleMapping::builder()
+                .r#type(RoleMappingType::Rules)
+                .ambiguous_role_resolution(AmbiguousRoleResolutionType::Deny)
+                .rules_configuration(rules)
+                .build()
+                .expect("complete mapping"),
+        )
+        .build()
+}
+
+/// What GetIdentityPoolRoles answers for a pool without roles.
+fn no_roles() -> GetIdentityPoolRolesOutput {
+    GetIdentityPoolRolesOutput::builder().build()
+}
+
+fn get_roles_returns(output: GetIdentityPoolRolesOutput) -> Rule {
+    mock!(Client::get_identity_pool_roles).then_output(move || output.clone())
+}
+
+fn get_roles_recording(
+    seen: &Arc<Mutex<Vec<GetIdentityPoolRolesInput>>>,
+    output: GetIdentityPoolRolesOutput,
+) -> Rule {
+    mock!(Client::get_identity_pool_roles).then_compute_output(recording(seen, output))
+}
+
+fn set_roles_recording(seen: &Arc<Mutex<Vec<SetIdentityPoolRolesInput>>>) -> Rule {
+    mock!(Client::set_identity_pool_roles).then_compute_output(recording(
+        seen,
+        SetIdentityPoolRolesOutput::builder().build(),
+    ))
+}
+
+fn set_roles_refused() -> Rule {
+    mock!(Client::set_identity_pool_roles)
+        .sequence()
+        .http_status(
+            400,
+            Some(
+                r#"{"__type":"InvalidParameterException","message":"Invalid role ARN"}"#.to_owned(),
+            ),
+        )
+        .build()
+}
+
+fn principal_tags_returns(use_defaults: bool, tags: &[(&str, &str)]) -> Rule {
+    let output = GetPrincipalTagAttributeMapOutput::builder()
+        .identity_pool_id(POOL_ID)
+        .identity_provider_name(USER_POOL)
+        .use_defaults(use_defaults)
+        .set_principal_tags(Some(
+            tags.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        ))
+        .build();
+    mock!(Client::get_principal_tag_attribute_map).then_output(move || output.clone())
+}
+
+fn set_principal_tags_recording(seen: &Arc<Mutex<Vec<SetPrincipalTagAttributeMapInput>>>) -> Rule {
+    mock!(Client::set_principal_tag_attribute_map).then_compute_output(recording(
+        seen,
+        SetPrincipalTagAttributeMapOutput::builder().build(),
+    ))
+}
+
+fn delete_recording(seen: &Arc<Mutex<Vec<DeleteIdentityPoolInput>>>) -> Rule {
+    mock!(Client::delete_identity_pool)
+        .then_compute_output(recording(seen, DeleteIdentityPoolOutput::builder().build()))
+}
+
+/// The pool Cognito describes, configured as `properties()` asks and tagged as
+/// this stack's pool: an Update of it changes nothing but what it is testing.
+fn unchanged(id: &str) -> Rule {
+    describe_returns(described(
+        id,
+        &[("team", "identity"), (REQUEST_TAG_KEY, REQUEST_TAG)],
+    ))
+}
+
+fn string_map(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// (claim, match type, value, role) of each rule of one mapping, in order.
+fn rules_of(
+    mapping: &aws_sdk_cognitoidentity::types::RoleMapping,
+) -> Vec<(&str, &str, &str, &str)> {
+    mapping
+        .rules_configuration()
+        .expect("a Rules mapping has rules")
+        .rules()
+        .iter()
+        .map(|rule| {
+            (
+                rule.claim(),
+                rule.match_type().as_str(),
+                rule.value(),
+                rule.role_arn(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn create_sets_roles_mapping_and_principal_tags_on_the_new_pool() {
+    let create = mock!(Client::create_identity_pool).then_output(|| created_output(POOL_ID));
+    let list = list_returns(&[]);
+    let get_roles = get_roles_returns(no_roles());
+    let set_roles_seen = recorded::<SetIdentityPoolRolesInput>();
+    let set_roles = set_roles_recording(&set_roles_seen);
+    let get_tags = principal_tags_returns(true, &[]);
+    let set_tags_seen = recorded::<SetPrincipalTagAttributeMapInput>();
+    let set_tags = set_principal_tags_recording(&set_tags_seen);
+    let provider = provider(&[&list, &create, &get_roles, &set_roles, &get_tags, &set_tags]);
+    let journal = Journal::default();
+
+    let answer = provider
+        .answer(&request("Create", None, with_access()), &journal)
+        .await;
+
+    assert_eq!(answer.physical_resource_id, POOL_ID);
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    assert_eq!(
+        journal.calls(),
+        [
+            "ListIdentityPools",
+            "CreateIdentityPool",
+            "GetIdentityPoolRoles",
+            "SetIdentityPoolRoles",
+            "GetPrincipalTagAttributeMap",
+            "SetPrincipalTagAttributeMap"
+        ]
+    );
+
+    let sent = set_roles_seen.lock().unwrap();
+    assert_eq!(sent.len(), 1);
+    let sent = &sent[0];
+    assert_eq!(sent.identity_pool_id(), Some(POOL_ID));
+    assert_eq!(
+        sent.roles(),
+        Some(&string_map(&[
+            ("authenticated", AUTH_ROLE),
+            ("unauthenticated", UNAUTH_ROLE)
+        ]))
+    );
+    let mappings = sent.role_mappings().expect("mappings sent");
+    let providers: Vec<&String> = mappings.keys().collect();
+    assert_eq!(
+        providers,
+        [USER_POOL_CLIENT],
+        "keyed by IdentityProvider, not by the free name"
+    );
+    let mapping = &mappings[USER_POOL_CLIENT];
+    assert_eq!(mapping.r#type(), &RoleMappingType::Rules);
+    assert_eq!(
+        mapping.ambiguous_role_resolution(),
+        Some(&AmbiguousRoleResolutionType::Deny)
+    );
+    assert_eq!(
+        rules_of(mapping),
+        [
+            ("cognito:groups", "Contains", "admins", ADMIN_ROLE),
+            ("email", "StartsWith", "ops@", AUTH_ROLE),
+        ]
+    );
+
+    let sent = set_tags_seen.lock().unwrap();
+    assert_eq!(sent.len(), 1);
+    let sent = &sent[0];
+    assert_eq!(sent.identity_pool_id(), Some(POOL_ID));
+    assert_eq!(sent.identity_provider_name(), Some(USER_POOL));
+    assert_eq!(sent.use_defaults(), Some(false));
+    assert_eq!(
+        sent.principal_tags(),
+        Some(&string_map(&[
+            ("department", "custom:dept"),
+            ("team", "custom:team")
+        ]))
+    );
+}
+
+#[tokio::test]
+async fn a_create_whose_roles_are_refused_deletes_its_pool_and_fails_with_the_placeholder() {
+    let create = mock!(Client::create_identity_pool).then_output(|| created_output(POOL_ID));
+    let list = list_returns(&[]);
+    let get_roles = get_roles_returns(no_roles());
+    let set_roles = set_roles_refused();
+    let deletes = recorded::<DeleteIdentityPoolInput>();
+    let delete = delete_recording(&deletes);
+    let provider = provider(&[&list, &create, &get_roles, &set_roles, &delete]);
+    let request = request("Create", None, with_access());
+    let journal = Journal::default();
+
+    let answer = provider.answer(&request, &journal).await;
+
+    assert_eq!(answer.physical_resource_id, request.failed_create_id());
+    let reason = answer.outcome.expect_err("FAILED");
+    assert!(
+        reason.starts_with("SetIdentityPoolRoles failed: InvalidParameterException"),
+        "{reason}"
+    );
+    let deleted: Vec<_> = deletes
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|input| input.identity_pool_id().map(str::to_owned))
+        .collect();
+    assert_eq!(deleted, [Some(POOL_ID.to_owned())]);
+    assert_eq!(
+        journal.calls(),
+        [
+            "ListIdentityPools",
+            "CreateIdentityPool",
+            "GetIdentityPoolRoles",
+            "SetIdentityPoolRoles",
+            "DeleteIdentityPool"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_update_with_unchanged_roles_reads_them_and_does_not_set_them() {
+    let describe = unchanged(POOL_ID);
+    let get_seen = recorded::<GetIdentityPoolRolesInput>();
+    let get_roles = get_roles_recording(&get_seen, roles_as_with_roles());
+    let set_seen = recorded::<SetIdentityPoolRolesInput>();
+    let set_roles = set_roles_recording(&set_seen);
+    let provider = provider(&[&describe, &get_roles, &set_roles]);
+    let journal = Journal::default();
+
+    let answer = provider
+        .answer(
+            &update_request(POOL_ID, with_roles(), with_roles()),
+            &journal,
+        )
+        .await;
+
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    assert_eq!(
+        get_seen.lock().unwrap()[0].identity_pool_id(),
+        Some(POOL_ID)
+    );
+    assert_eq!(set_roles.num_calls(), 0);
+    assert_eq!(
+        journal.calls(),
+        ["DescribeIdentityPool", "GetIdentityPoolRoles"]
+    );
+}
+
+#[tokio::test]
+async fn an_update_that_changes_a_rule_sets_the_new_roles() {
+    let describe = unchanged(POOL_ID);
+    let get_roles = get_roles_returns(roles_as_with_roles());
+    let set_seen = recorded::<SetIdentityPoolRolesInput>();
+    let set_roles = set_roles_recording(&set_seen);
+    let provider = provider(&[&describe, &get_roles, &set_roles]);
+    let mut changed = with_roles();
+    changed["RoleMappings"]["userpool"]["RulesConfiguration"]["Rules"][0]["Value"] =
+        json!("administrators");
+    let journal = Journal::default();
+
+    let answer = provider
+        .answer(&update_request(POOL_ID, changed, with_roles()), &journal)
+        .await;
+
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    assert_eq!(answer.physical_resource_id, POOL_ID);
+    let sent = set_seen.lock().unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].identity_pool_id(), Some(POOL_ID));
+    assert_eq!(
+        sent[0].roles(),
+        Some(&string_map(&[
+            ("authenticated", AUTH_ROLE),
+            ("unauthenticated", UNAUTH_ROLE)
+        ])),
+        "the whole input is sent, not only the change"
+    );
+    assert_eq!(
+        rules_of(&sent[0].role_mappings().unwrap()[USER_POOL_CLIENT]),
+        [
+            ("cognito:groups", "Contains", "administrators", ADMIN_ROLE),
+            ("email", "StartsWith", "ops@", AUTH_ROLE),
+        ]
+    );
+    assert_eq!(
+        journal.calls(),
+        [
+            "DescribeIdentityPool",
+            "GetIdentityPoolRoles",
+            "SetIdentityPoolRoles"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_update_dropping_roles_the_old_template_had_clears_them() {
+    let describe = unchanged(POOL_ID);
+    let get_roles = get_roles_returns(roles_as_with_roles());
+    let set_seen = recorded::<SetIdentityPoolRolesInput>();
+    let set_roles = set_roles_recording(&set_seen);
+    let provider = provider(&[&describe, &get_roles, &set_roles]);
+    let journal = Journal::default();
+
+    let answer = provider
+        .answer(
+            &update_request(POOL_ID, properties(), with_roles()),
+            &journal,
+        )
+        .await;
+
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    let sent = set_seen.lock().unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].identity_pool_id(), Some(POOL_ID));
+    assert_eq!(sent[0].roles(), Some(&HashMap::new()));
+    assert_eq!(sent[0].role_mappings().map(HashMap::len), Some(0));
+    assert_eq!(
+        journal.calls(),
+        [
+            "DescribeIdentityPool",
+            "GetIdentityPoolRoles",
+            "SetIdentityPoolRoles"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_update_where_neither_old_nor_new_properties_have_roles_makes_no_roles_call() {
+    // Roles attached to the pool some other way stay, and an endpoint without
+    // the roles API (moto) still serves every Update that does not use them.
+    let describe = unchanged(POOL_ID);
+    let get_roles = get_roles_returns(roles_as_with_roles());
+    let set_seen = recorded::<SetIdentityPoolRolesInput>();
+    let set_roles = set_roles_recording(&set_seen);
+    let get_tags = principal_tags_returns(false, &[("department", "custom:dept")]);
+    let provider = provider(&[&describe, &get_roles, &set_roles, &get_tags]);
+    let journal = Journal::default();
+
+    let answer = provider
+        .answer(
+            &update_request(POOL_ID, properties(), properties()),
+            &journal,
+        )
+        .await;
+
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    assert_eq!(get_roles.num_calls(), 0);
+    assert_eq!(set_roles.num_calls(), 0);
+    assert_eq!(get_tags.num_calls(), 0);
+    assert_eq!(journal.calls(), ["DescribeIdentityPool"]);
+}
+
+#[tokio::test]
+async fn an_update_dropping_a_providers_principal_tags_sets_it_back_to_the_defaults() {
+    let describe = unchanged(POOL_ID);
+    let get_tags = principal_tags_returns(
+        false,
+        &[("department", "custom:dept"), ("team", "custom:team")],
+    );
+    let set_seen = recorded::<SetPrincipalTagAttributeMapInput>();
+    let set_tags = set_principal_tags_recording(&set_seen);
+    let provider = provider(&[&describe, &get_tags, &set_tags]);
+    let journal = Journal::default();
+
+    let answer = provider
+        .answer(
+            &update_request(POOL_ID, properties(), with_principal_tags()),
+            &journal,
+        )
+        .await;
+
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    let sent = set_seen.lock().unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].identity_pool_id(), Some(POOL_ID));
+    assert_eq!(sent[0].identity_provider_name(), Some(USER_POOL));
+    assert_eq!(sent[0].use_defaults(), Some(true));
+    assert_eq!(sent[0].principal_tags().map_or(0, HashMap::len), 0);
+    assert_eq!(
+        journal.calls(),
+        [
+            "DescribeIdentityPool",
+            "GetPrincipalTagAttributeMap",
+            "SetPrincipalTagAttributeMap"
+        ]
+    );
+}
+
+/// Properties whose DeveloperProviderName is `name`: changing it replaces the pool.
+fn developer_provider(mut properties: Value, name: &str) -> Value {
+    properties["DeveloperProviderName"] = json!(name);
+    properties
+}
+
+fn described_with_developer_provider(id: &str, name: &str) -> Rule {
+    let mut current = described(id, &[("team", "identity"), (REQUEST_TAG_KEY, REQUEST_TAG)]);
+    current.developer_provider_name = Some(name.to_owned());
+    describe_returns(current)
+}
+
+#[tokio::test]
+async fn a_replacement_sets_the_roles_on_the_new_pool() {
+    let describe = described_with_developer_provider(POOL_ID, "login.old");
+    let list = list_returns(&[]);
+    let create = mock!(Client::create_identity_pool).then_output(|| created_output(NEW_POOL_ID));
+    let get_seen = recorded::<GetIdentityPoolRolesInput>();
+    let get_roles = get_roles_recording(&get_seen, no_roles());
+    let set_seen = recorded::<SetIdentityPoolRolesInput>();
+    let set_roles = set_roles_recording(&set_seen);
+    let provider = provider(&[&describe, &list, &create, &get_roles, &set_roles]);
+    let journal = Journal::default();
+
+    let answer = provider
+        .answer(
+            &update_request(
+                POOL_ID,
+                developer_provider(with_roles(), "login.new"),
+                developer_provider(with_roles(), "login.old"),
+            ),
+            &journal,
+        )
+        .await;
+
+    assert_eq!(answer.physical_resource_id, NEW_POOL_ID);
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    assert_eq!(
+        get_seen.lock().unwrap()[0].identity_pool_id(),
+        Some(NEW_POOL_ID)
+    );
+    let sent = set_seen.lock().unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].identity_pool_id(), Some(NEW_POOL_ID));
+    assert_eq!(
+        sent[0].roles(),
+        Some(&string_map(&[
+            ("authenticated", AUTH_ROLE),
+            ("unauthenticated", UNAUTH_ROLE)
+        ]))
+    );
+    assert_eq!(
+        journal.calls(),
+        [
+            "DescribeIdentityPool",
+            "ListIdentityPools",
+            "CreateIdentityPool",
+            "GetIdentityPoolRoles",
+            "SetIdentityPoolRoles"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_replacement_whose_roles_are_refused_deletes_the_new_pool_and_fails_with_the_old_id() {
+    let describe = described_with_developer_provider(POOL_ID, "login.old");
+    let list = list_returns(&[]);
+    let create = mock!(Client::create_identity_pool).then_output(|| created_output(NEW_POOL_ID));
+    let get_roles = get_roles_returns(no_roles());
+    let set_roles = set_roles_refused();
+    let deletes = recorded::<DeleteIdentityPoolInput>();
+    let delete = delete_recording(&deletes);
+    let provider = provider(&[&describe, &list, &create, &get_roles, &set_roles, &delete]);
+    let journal = Journal::default();
+
+    let answer = provider
+        .answer(
+            &update_request(
+                POOL_ID,
+                developer_provider(with_roles(), "login.new"),
+                developer_provider(properties(), "login.old"),
+            ),
+            &journal,
+        )
+        .await;
+
+    assert_eq!(answer.physical_resource_id, POOL_ID);
+    let reason = answer.outcome.expect_err("FAILED");
+    assert!(
+        reason.starts_with("SetIdentityPoolRoles failed: InvalidParameterException"),
+        "{reason}"
+    );
+    let deleted: Vec<_> = deletes
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|input| input.identity_pool_id().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        deleted,
+        [Some(NEW_POOL_ID.to_owned())],
+        "only the new pool is removed; the old one stays in charge"
+    );
+    assert_eq!(journal.calls().last(), Some(&"DeleteIdentityPool"));
+}
+
+// ---- Region ----
+
+const EU_POOL_ID: &str = "eu-west-1:11111111-2222-3333-4444-555555555555";
+const US_WEST_POOL_ID: &str = "us-west-2:99999999-8888-7777-6666-555555555555";
+const HOME_ENDPOINT: &str = "cognito-identity.us-east-1.amazonaws.com";
+const EU_ENDPOINT: &str = "cognito-identity.eu-west-1.amazonaws.com";
+const US_WEST_ENDPOINT: &str = "cognito-identity.us-west-2.amazonaws.com";
+
+fn in_region(mut properties: Value, region: &str) -> Value {
+    properties["Region"] = json!(region);
+    properties
+}
+
+#[tokio::test]
+async fn a_create_with_a_region_creates_the_pool_through_that_regions_endpoint() {
+    let list = list_returns(&[]);
+    let create = mock!(Client::create_identity_pool).then_output(|| created_output(EU_POOL_ID));
+    let wire = Wire::default();
+    let provider = Provider::new(IdentityPools::new(clients(&[&list, &create], &wire)));
+
+    let answer = provider
+        .answer(
+            &request("Create", None, in_region(properties(), "eu-west-1")),
+            &Journal::default(),
+        )
+        .await;
+
+    assert_eq!(answer.physical_resource_id, EU_POOL_ID);
+    assert_eq!(
+        answer.outcome.as_ref().map(|data| data["Arn"].clone()),
+        Ok(format!(
+            "arn:aws:cognito-identity:eu-west-1:123456789012:identitypool/{EU_POOL_ID}"
+        ))
+    );
+    assert_eq!(
+        wire.calls(),
+        [
+            call("ListIdentityPools", EU_ENDPOINT),
+            call("CreateIdentityPool", EU_ENDPOINT)
+        ]
+    );
+
+    // Without Region, the same provider creates in its own region.
+    provider
+        .answer(&request("Create", None, properties()), &Journal::default())
+        .await;
+    assert_eq!(
+        wire.calls()[2..],
+        [
+            call("ListIdentityPools", HOME_ENDPOINT),
+            call("CreateIdentityPool", HOME_ENDPOINT)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn update_and_delete_of_a_pool_in_another_region_share_one_client_built_for_it() {
+    let describe = unchanged(EU_POOL_ID);
+    let delete = mock!(Client::delete_identity_pool)
+        .then_output(|| DeleteIdentityPoolOutput::builder().build());
+    let wire = Wire::default();
+    let home = clients(&[&describe, &delete], &wire);
+    let provider = Provider::new(IdentityPools::new(home.clone()));
+
+    let update = provider
+        .answer(
+            &update_request(
+                EU_POOL_ID,
+                in_region(properties(), "eu-west-1"),
+                in_region(properties(), "eu-west-1"),
+            ),
+            &Journal::default(),
+        )
+        .await;
+    let delete_answer = provider
+        .answer(
+            &request("Delete", Some(EU_POOL_ID), properties()),
+            &Journal::default(),
+        )
+        .await;
+    provider
+        .answer(
+            &request("Delete", Some(POOL_ID), properties()),
+            &Journal::default(),
+        )
+        .await;
+
+    assert_eq!(update.physical_resource_id, EU_POOL_ID);
+    assert!(update.outcome.is_ok(), "{update:?}");
+    assert_eq!(delete_answer, Answer::success(EU_POOL_ID, BTreeMap::new()));
+    assert_eq!(
+        wire.calls(),
+        [
+            call("DescribeIdentityPool", EU_ENDPOINT),
+            call("DeleteIdentityPool", EU_ENDPOINT),
+            call("DeleteIdentityPool", HOME_ENDPOINT)
+        ]
+    );
+    let sent = wire.sent();
+    assert_eq!(
+        sent[0].client, sent[1].client,
+        "the second request reuses the eu-west-1 client the first one built"
+    );
+    assert_ne!(sent[1].client, sent[2].client, "the home client is another");
+
+    // The check tells clients apart: another IdentityPools on the same home
+    // clients builds its own eu-west-1 client, and that one is not the first's.
+    Provider::new(IdentityPools::new(home))
+        .answer(
+            &request("Delete", Some(EU_POOL_ID), properties()),
+            &Journal::default(),
+        )
+        .await;
+    let rebuilt = &wire.sent()[3];
+    assert_eq!(rebuilt.host, EU_ENDPOINT);
+    assert_ne!(rebuilt.client, sent[0].client);
+}
+
+#[tokio::test]
+async fn changing_the_region_on_update_replaces_the_pool_in_the_new_region() {
+    let describe = unchanged(EU_POOL_ID);
+    let list = list_returns(&[]);
+    let create =
+        mock!(Client::create_identity_pool).then_output(|| created_output(US_WEST_POOL_ID));
+    let wire = Wire::default();
+    let provider = Provider::new(IdentityPools::new(clients(
+        &[&describe, &list, &create],
+        &wire,
+    )));
+    let journal = Journal::default();
+
+    let answer = provider
+        .answer(
+            &update_request(
+                EU_POOL_ID,
+                in_region(properties(), "us-west-2"),
+                in_region(properties(), "eu-west-1"),
+            ),
+            &journal,
+        )
+        .await;
+
+    assert_eq!(answer.physical_resource_id, US_WEST_POOL_ID);
+    assert_eq!(
+        answer.outcome.as_ref().map(|data| data["Arn"].clone()),
+        Ok(format!(
+            "arn:aws:cognito-identity:us-west-2:123456789012:identitypool/{US_WEST_POOL_ID}"
+        ))
+    );
+    assert_eq!(
+        wire.calls(),
+        [
+            call("DescribeIdentityPool", EU_ENDPOINT),
+            call("ListIdentityPools", US_WEST_ENDPOINT),
+            call("CreateIdentityPool", US_WEST_ENDPOINT)
+        ],
+        "the old pool is left for CloudFormation's own Delete"
+    );
+}
+
+#[tokio::test]
+async fn rollback_delete_of_a_failed_create_with_a_region_looks_for_the_pool_in_that_region() {
+    let properties = in_region(properties(), "eu-west-1");
+    let placeholder = request("Create", None, properties.clone()).failed_create_id();
+    let list = list_returns(&[(EU_POOL_ID, "demo_pool")]);
+    let describe = describe_returns(described(EU_POOL_ID, &[(REQUEST_TAG_KEY, REQUEST_TAG)]));
+    let deletes = recorded::<DeleteIdentityPoolInput>();
+    let delete = delete_recording(&deletes);
+    let wire = Wire::default();
+    let provider = Provider::new(IdentityPools::new(clients(
+        &[&list, &describe, &delete],
+        &wire,
+    )));
+
+    let answer = provider
+        .answer(
+            &request("Delete", Some(&placeholder), properties),
+            &Journal::default(),
+        )
+        .await;
+
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    assert_eq!(
+        deletes.lock().unwrap()[0].identity_pool_id(),
+        Some(EU_POOL_ID)
+    );
+    assert_eq!(
+        wire.calls(),
+        [
+            call("ListIdentityPools", EU_ENDPOINT),
+            call("DescribeIdentityPool", EU_ENDPOINT),
+            call("DeleteIdentityPool", EU_ENDPOINT)
+        ]
+    );
 }

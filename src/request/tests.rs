@@ -395,3 +395,48 @@ proptest! {
         prop_assert_eq!(PhysicalId::classify(&id), PhysicalId::FailedCreate { request_tag: &tag });
     }
 }
+
+#[test]
+fn overlong_echoed_fields_are_refused() {
+    for (field, length) in [
+        ("StackId", 1025),
+        ("RequestId", 129),
+        ("LogicalResourceId", 256),
+        ("PhysicalResourceId", 1025),
+    ] {
+        let mut long = event("Update");
+        long[field] = json!("a".repeat(length));
+        assert_malformed_mentioning(long, field);
+    }
+}
+
+#[test]
+fn the_longest_fields_allowed_still_leave_an_answer_within_4096_bytes() {
+    let mut longest = event("Update");
+    let stack_prefix = "arn:aws:cloudformation:us-east-1:123456789012:stack/s/";
+    longest["StackId"] = json!(format!(
+        "{stack_prefix}{}",
+        "g".repeat(1024 - stack_prefix.len())
+    ));
+    longest["RequestId"] = json!("r".repeat(128));
+    longest["LogicalResourceId"] = json!("L".repeat(255));
+    longest["PhysicalResourceId"] = json!("p".repeat(1024));
+    let request = read(longest);
+    assert!(request.request_tag().chars().count() <= 256);
+    let error = crate::error::ProviderError::NotAPoolId("x".repeat(10_000));
+    for id in [request.failed_create_id(), "p".repeat(1024)] {
+        let body = crate::response::Answer::failed(id, &error).to_body(&request.requester);
+        assert!(
+            body.len() <= crate::response::MAX_BODY_BYTES,
+            "{} bytes",
+            body.len()
+        );
+        let parsed: Value = serde_json::from_slice(&body).unwrap();
+        assert!(
+            parsed["Reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("PhysicalResourceId")
+        );
+    }
+}

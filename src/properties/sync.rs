@@ -1,0 +1,125 @@
+//! `CognitoStreams`, `PushSync` and `CognitoEvents`: the native resource's last
+//! three properties, which belong to the Cognito Sync API rather than Cognito
+//! Identity (SetIdentityPoolConfiguration, SetCognitoEvents).
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::{PropertyError, TextRule, any_char, arns, members, object, one_of, role_arn, text};
+
+/// The pool's Cognito Sync settings. An absent part is one the template does
+/// not set; removing a part the template used to set turns it off.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SyncSettings {
+    pub streams: Option<CognitoStreams>,
+    pub push_sync: Option<PushSync>,
+    /// Event (only `SyncTrigger` exists) → Lambda function ARN.
+    pub events: BTreeMap<String, String>,
+}
+
+impl SyncSettings {
+    /// The settings an Update's `OldResourceProperties` had, each part read on
+    /// its own: a part that no longer parses counts as not set.
+    pub fn from_old_properties(old: &Value) -> Self {
+        let part = |name: &str| old.get(name).filter(|v| !v.is_null());
+        SyncSettings {
+            streams: part("CognitoStreams").and_then(|v| cognito_streams("CognitoStreams", v).ok()),
+            push_sync: part("PushSync").and_then(|v| push_sync("PushSync", v).ok()),
+            events: part("CognitoEvents")
+                .and_then(|v| cognito_events("CognitoEvents", v).ok())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Publishing dataset changes to a Kinesis stream.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CognitoStreams {
+    pub stream_name: Option<String>,
+    pub role_arn: Option<String>,
+    /// `ENABLED` or `DISABLED`.
+    pub streaming_status: Option<String>,
+}
+
+/// Silent push notifications through SNS platform applications.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PushSync {
+    pub application_arns: Vec<String>,
+    pub role_arn: Option<String>,
+}
+
+const STREAM_NAME: TextRule = TextRule {
+    min: 1,
+    max: 128,
+    allowed: any_char,
+    pattern: "",
+};
+
+pub(super) fn cognito_streams(field: &str, value: &Value) -> Result<CognitoStreams, PropertyError> {
+    let [stream_name, role, status] = members(
+        field,
+        value,
+        ["StreamName", "RoleArn", "StreamingStatus"],
+        &[],
+    )?;
+    Ok(CognitoStreams {
+        stream_name: stream_name
+            .map(|v| text(&format!("{field}.StreamName"), v, &STREAM_NAME))
+            .transpose()?,
+        role_arn: role
+            .map(|v| role_arn(&format!("{field}.RoleArn"), v))
+            .transpose()?,
+        streaming_status: status
+            .map(|v| {
+                one_of(
+                    &format!("{field}.StreamingStatus"),
+                    v,
+                    &["ENABLED", "DISABLED"],
+                )
+            })
+            .transpose()?,
+    })
+}
+
+pub(super) fn push_sync(field: &str, value: &Value) -> Result<PushSync, PropertyError> {
+    let [applications, role] = members(field, value, ["ApplicationArns", "RoleArn"], &[])?;
+    Ok(PushSync {
+        application_arns: applications
+            .map(|v| arns(&format!("{field}.ApplicationArns"), v))
+            .transpose()?
+            .unwrap_or_default(),
+        role_arn: role
+            .map(|v| role_arn(&format!("{field}.RoleArn"), v))
+            .transpose()?,
+    })
+}
+
+pub(super) fn cognito_events(
+    field: &str,
+    value: &Value,
+) -> Result<BTreeMap<String, String>, PropertyError> {
+    object(field, value)?
+        .iter()
+        .map(|(event, function)| {
+            let path = format!("{field}.{event}");
+            if event != "SyncTrigger" {
+                return Err(PropertyError::new(
+                    &path,
+                    "unknown event (known: SyncTrigger)",
+                ));
+            }
+            let function = super::arn(&path, function)?;
+            if !function.contains(":lambda:") {
+                return Err(PropertyError::new(
+                    &path,
+                    format!("must be a Lambda function ARN, got {function:?}"),
+                ));
+            }
+            Ok((event.clone(), function))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

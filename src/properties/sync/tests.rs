@@ -1,0 +1,115 @@
+use serde_json::json;
+
+use super::*;
+use crate::properties::{NameSource, PoolSpec};
+
+const STREAM_ROLE: &str = "arn:aws:iam::123456789012:role/identity-pool/streams";
+const TRIGGER: &str = "arn:aws:lambda:us-east-1:123456789012:function:sync-trigger";
+
+fn parse(extra: Value) -> Result<PoolSpec, Vec<PropertyError>> {
+    let mut properties = json!({"AllowUnauthenticatedIdentities": "false"});
+    properties
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    PoolSpec::from_properties(
+        &properties,
+        NameSource {
+            stack_id: "arn:aws:cloudformation:us-east-1:123456789012:stack/s/guid",
+            logical_resource_id: "Pool",
+        },
+    )
+}
+
+fn rejected_at(extra: Value) -> Vec<String> {
+    parse(extra)
+        .expect_err("rejected")
+        .into_iter()
+        .map(|e| e.field)
+        .collect()
+}
+
+#[test]
+fn all_three_sync_properties_are_read() {
+    let spec = parse(json!({
+        "CognitoStreams": {"StreamName": "events", "RoleArn": STREAM_ROLE, "StreamingStatus": "ENABLED"},
+        "PushSync": {"ApplicationArns": ["arn:aws:sns:us-east-1:123456789012:app/GCM/my-app"], "RoleArn": STREAM_ROLE},
+        "CognitoEvents": {"SyncTrigger": TRIGGER}
+    }))
+    .expect("valid");
+    assert_eq!(
+        spec.sync,
+        SyncSettings {
+            streams: Some(CognitoStreams {
+                stream_name: Some("events".to_owned()),
+                role_arn: Some(STREAM_ROLE.to_owned()),
+                streaming_status: Some("ENABLED".to_owned()),
+            }),
+            push_sync: Some(PushSync {
+                application_arns: vec![
+                    "arn:aws:sns:us-east-1:123456789012:app/GCM/my-app".to_owned()
+                ],
+                role_arn: Some(STREAM_ROLE.to_owned()),
+            }),
+            events: BTreeMap::from([("SyncTrigger".to_owned(), TRIGGER.to_owned())]),
+        }
+    );
+}
+
+#[test]
+fn absent_sync_properties_set_nothing() {
+    assert_eq!(
+        parse(json!({})).expect("valid").sync,
+        SyncSettings::default()
+    );
+}
+
+#[test]
+fn each_sync_rule_is_enforced_at_its_path() {
+    let cases = [
+        (
+            json!({"CognitoStreams": {"StreamingStatus": "ON"}}),
+            "CognitoStreams.StreamingStatus",
+        ),
+        (
+            json!({"CognitoStreams": {"RoleArn": "arn:aws:sns:us-east-1:1:topic"}}),
+            "CognitoStreams.RoleArn",
+        ),
+        (
+            json!({"CognitoStreams": {"Stream": "x"}}),
+            "CognitoStreams.Stream",
+        ),
+        (
+            json!({"PushSync": {"ApplicationArns": ["not-an-arn-but-long-enough"]}}),
+            "PushSync.ApplicationArns[0]",
+        ),
+        (
+            json!({"CognitoEvents": {"OnSync": TRIGGER}}),
+            "CognitoEvents.OnSync",
+        ),
+        (
+            json!({"CognitoEvents": {"SyncTrigger": "arn:aws:sns:us-east-1:123456789012:topic"}}),
+            "CognitoEvents.SyncTrigger",
+        ),
+    ];
+    for (extra, field) in cases {
+        assert_eq!(rejected_at(extra.clone()), [field], "{extra}");
+    }
+}
+
+#[test]
+fn old_properties_are_read_part_by_part_and_a_broken_part_counts_as_unset() {
+    let old = json!({
+        "CognitoStreams": {"StreamingStatus": "SOMETIMES"},
+        "PushSync": {"ApplicationArns": []},
+        "CognitoEvents": {"SyncTrigger": TRIGGER}
+    });
+    let previous = SyncSettings::from_old_properties(&old);
+    assert_eq!(previous.streams, None);
+    assert_eq!(previous.push_sync, Some(PushSync::default()));
+    assert_eq!(previous.events.len(), 1);
+    assert_eq!(
+        SyncSettings::from_old_properties(&Value::Null),
+        SyncSettings::default()
+    );
+}
