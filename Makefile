@@ -5,6 +5,8 @@ SHELL := /bin/bash
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum local/requirements.txt | cut -c1-12)
+LINT_VENV := .venv-lint
+LINT_STAMP := $(LINT_VENV)/.installed-$(shell sha1sum local/requirements-lint.txt | cut -c1-12)
 BINARY := target/debug/identity-pool-provider
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
@@ -18,6 +20,13 @@ $(STAMP): local/requirements.txt
 	$(PYTHON) -m pip install --quiet -r local/requirements.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
+## checkov, apart: its pins conflict with moto's.
+$(LINT_STAMP): local/requirements-lint.txt
+	python3 -m venv $(LINT_VENV)
+	$(LINT_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LINT_VENV)/bin/python -m pip install --quiet -r local/requirements-lint.txt
+	rm -f $(LINT_VENV)/.installed-* && touch $@
+
 ## The bootstrap binary the local runs and end-to-end tests execute.
 binary:
 	cargo build --locked --bin identity-pool-provider
@@ -26,8 +35,8 @@ binary:
 run: venv binary
 	$(PYTHON) local/run_lifecycle.py --binary $(BINARY)
 
-## Unit, SDK-seam and property tests, then the end-to-end tests of the built binary.
-test: venv binary unit e2e
+## Lint, unit, SDK-seam and property tests, then the end-to-end tests of the built binary.
+test: lint unit e2e
 
 unit:
 	cargo test --locked
@@ -35,10 +44,12 @@ unit:
 e2e: venv binary
 	$(PYTHON) -m pytest -q tests/local tests/e2e
 
-lint: venv
+## rustfmt, clippy, and the template checked by cfn-lint and checkov (offline).
+lint: venv $(LINT_STAMP)
 	cargo fmt --check
 	cargo clippy --locked --all-targets -- -D warnings
 	$(VENV)/bin/cfn-lint template.yaml
+	BC_SKIP_MAPPING=TRUE $(LINT_VENV)/bin/checkov -f template.yaml --framework cloudformation --skip-download --compact --quiet
 
 ## The arm64 Lambda zip (cargo-lambda brings zig from PyPI; about 8 minutes cold).
 build: venv

@@ -15,7 +15,7 @@ use crate::cognito::{CognitoError, IdentityPools, Journal, PoolCalls};
 use crate::error::ProviderError;
 use crate::plan::{UpdatePlan, plan_update};
 use crate::properties::{
-    Access, CognitoStreams, PoolSpec, PrincipalTagMap, PushSync, REQUEST_TAG_KEY, SyncSettings,
+    CognitoStreams, PoolSpec, PrincipalTagMap, PushSync, REQUEST_TAG_KEY, SyncSettings,
 };
 use crate::request::{CustomResourceRequest, PhysicalId, RequestKind};
 use crate::response::Answer;
@@ -123,10 +123,9 @@ impl Provider {
             .describe(pool_id)
             .await?
             .ok_or_else(|| ProviderError::PoolGone(pool_id.to_owned()))?;
-        let moves = spec
-            .region
-            .as_deref()
-            .is_some_and(|wanted| wanted != region);
+        // The template's region (its own, or the function's when it names none)
+        // is where the pool must live: a pool elsewhere is replaced.
+        let moves = spec.region.as_deref().unwrap_or(self.pools.home_region()) != region;
         match plan_update(&spec, &current) {
             UpdatePlan::Replace => return self.replace(request, &spec, journal).await,
             _ if moves => return self.replace(request, &spec, journal).await,
@@ -264,7 +263,7 @@ async fn apply_settings(
     spec: &PoolSpec,
     previously: &Managed,
 ) -> Result<(), ProviderError> {
-    sync_access(calls, pool_id, &spec.access, previously).await?;
+    sync_access(calls, pool_id, spec, previously).await?;
     sync_cognito_sync(calls, pool_id, &spec.sync, &previously.sync).await
 }
 
@@ -273,20 +272,23 @@ async fn apply_settings(
 async fn sync_access(
     calls: &PoolCalls<'_>,
     pool_id: &str,
-    desired: &Access,
+    spec: &PoolSpec,
     previously: &Managed,
 ) -> Result<(), ProviderError> {
+    let desired = &spec.access;
     if !desired.roles.is_empty() || previously.roles {
         let current = calls.roles(pool_id).await?;
         if current != desired.roles {
             calls.set_roles(pool_id, &desired.roles).await?;
         }
     }
-    let providers: BTreeSet<&String> = desired
-        .principal_tags
-        .keys()
-        .chain(&previously.principal_tag_providers)
-        .collect();
+    // A provider removed from the pool takes its principal tags with it; only
+    // one still configured is returned to its defaults.
+    let removed = previously
+        .principal_tag_providers
+        .iter()
+        .filter(|provider| spec.config.configures(provider, false));
+    let providers: BTreeSet<&String> = desired.principal_tags.keys().chain(removed).collect();
     for provider in providers {
         let wanted = desired
             .principal_tags

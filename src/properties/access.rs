@@ -305,6 +305,14 @@ fn configured_providers(config: &PoolConfig, with_client_id: bool) -> BTreeSet<S
     names
 }
 
+impl PoolConfig {
+    /// Whether this configuration has the provider `name`, named as a role
+    /// mapping (`with_client_id`) or a principal tag map names it.
+    pub fn configures(&self, name: &str, with_client_id: bool) -> bool {
+        configured_providers(self, with_client_id).contains(name)
+    }
+}
+
 /// Every mapping and principal tag map must name a provider the pool configures:
 /// Cognito refuses the others, and it is better to hear so before the pool exists.
 pub(super) fn check_providers(

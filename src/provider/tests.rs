@@ -42,6 +42,12 @@ use super::*;
 use crate::cognito::RegionClients;
 use crate::properties::PoolConfig;
 use crate::request::Invocation;
+use aws_sdk_cognitosync::operation::set_cognito_events::{
+    SetCognitoEventsInput, SetCognitoEventsOutput,
+};
+use aws_sdk_cognitosync::operation::set_identity_pool_configuration::{
+    SetIdentityPoolConfigurationInput, SetIdentityPoolConfigurationOutput,
+};
 
 const STACK_ID: &str =
     "arn:aws:cloudformation:us-east-1:123456789012:stack/demo/8e2f1b40-5a4d-11ef-9c1e-0a1b2c3d4e5f";
@@ -1550,4 +1556,196 @@ async fn rollback_delete_of_a_failed_create_with_a_region_looks_for_the_pool_in_
             call("DeleteIdentityPool", EU_ENDPOINT)
         ]
     );
+}
+
+#[tokio::test]
+async fn removing_region_moves_a_pool_living_elsewhere_to_the_functions_region() {
+    let describe = unchanged(EU_POOL_ID);
+    let list = list_returns(&[]);
+    let create = mock!(Client::create_identity_pool).then_output(|| created_output(NEW_POOL_ID));
+    let wire = Wire::default();
+    let provider = Provider::new(IdentityPools::new(clients(
+        &[&describe, &list, &create],
+        &wire,
+    )));
+
+    let answer = provider
+        .answer(
+            &update_request(
+                EU_POOL_ID,
+                properties(),
+                in_region(properties(), "eu-west-1"),
+            ),
+            &Journal::default(),
+        )
+        .await;
+
+    assert_eq!(answer.physical_resource_id, NEW_POOL_ID);
+    assert_eq!(
+        wire.calls(),
+        [
+            call("DescribeIdentityPool", EU_ENDPOINT),
+            call("ListIdentityPools", HOME_ENDPOINT),
+            call("CreateIdentityPool", HOME_ENDPOINT)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn principal_tags_of_a_provider_removed_from_the_pool_are_not_reset() {
+    let describe = unchanged(POOL_ID);
+    let update = mock!(Client::update_identity_pool).then_output(|| {
+        UpdateIdentityPoolOutput::builder()
+            .identity_pool_id(POOL_ID)
+            .identity_pool_name("demo_pool")
+            .allow_unauthenticated_identities(false)
+            .build()
+            .unwrap()
+    });
+    let provider = provider(&[&describe, &update]);
+    let journal = Journal::default();
+    let no_user_pool = without(properties(), &["CognitoIdentityProviders"]);
+
+    let answer = provider
+        .answer(
+            &update_request(POOL_ID, no_user_pool, with_principal_tags()),
+            &journal,
+        )
+        .await;
+
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    assert_eq!(
+        journal.calls(),
+        ["DescribeIdentityPool", "UpdateIdentityPool"],
+        "no principal-tag call for a provider the pool no longer has"
+    );
+}
+
+// ---- Cognito Sync ----
+
+const TRIGGER: &str = "arn:aws:lambda:us-east-1:123456789012:function:sync-trigger";
+const STREAM_ROLE: &str = "arn:aws:iam::123456789012:role/identity-pool/streams";
+
+fn with_sync() -> Value {
+    let mut properties = properties();
+    properties["CognitoStreams"] =
+        json!({"StreamName": "events", "RoleArn": STREAM_ROLE, "StreamingStatus": "ENABLED"});
+    properties["CognitoEvents"] = json!({"SyncTrigger": TRIGGER});
+    properties
+}
+
+/// A provider whose Cognito Identity calls `rules` answer and whose Cognito
+/// Sync calls are recorded (and succeed).
+fn provider_with_sync(
+    rules: &[&Rule],
+    configurations: &Arc<Mutex<Vec<SetIdentityPoolConfigurationInput>>>,
+    events: &Arc<Mutex<Vec<SetCognitoEventsInput>>>,
+) -> Provider {
+    let configure = mock!(aws_sdk_cognitosync::Client::set_identity_pool_configuration)
+        .then_compute_output(recording(
+            configurations,
+            SetIdentityPoolConfigurationOutput::builder().build(),
+        ));
+    let set_events = mock!(aws_sdk_cognitosync::Client::set_cognito_events)
+        .then_compute_output(recording(events, SetCognitoEventsOutput::builder().build()));
+    let mut clients = clients(rules, &Wire::default());
+    clients.sync = mock_client!(
+        aws_sdk_cognitosync,
+        RuleMode::MatchAny,
+        &[&configure, &set_events]
+    );
+    Provider::new(IdentityPools::new(clients))
+}
+
+#[tokio::test]
+async fn create_sets_the_streams_and_the_sync_trigger_on_the_new_pool() {
+    let (configurations, events) = (recorded(), recorded());
+    let create = mock!(Client::create_identity_pool).then_output(|| created_output(POOL_ID));
+    let list = list_returns(&[]);
+    let provider = provider_with_sync(&[&list, &create], &configurations, &events);
+    let journal = Journal::default();
+
+    let answer = provider
+        .answer(&request("Create", None, with_sync()), &journal)
+        .await;
+
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    let configuration = configurations.lock().unwrap()[0].clone();
+    assert_eq!(configuration.identity_pool_id(), Some(POOL_ID));
+    let streams = configuration.cognito_streams().expect("streams sent");
+    assert_eq!(streams.stream_name(), Some("events"));
+    assert_eq!(streams.role_arn(), Some(STREAM_ROLE));
+    assert_eq!(
+        streams.streaming_status().map(|s| s.as_str()),
+        Some("ENABLED")
+    );
+    assert!(
+        configuration.push_sync().is_none(),
+        "push sync was not asked for"
+    );
+    let sent_events = events.lock().unwrap()[0].clone();
+    assert_eq!(
+        sent_events
+            .events()
+            .and_then(|e| e.get("SyncTrigger"))
+            .map(String::as_str),
+        Some(TRIGGER)
+    );
+    assert_eq!(
+        journal.calls(),
+        [
+            "ListIdentityPools",
+            "CreateIdentityPool",
+            "SetIdentityPoolConfiguration",
+            "SetCognitoEvents"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_update_dropping_sync_settings_disables_streams_and_empties_the_trigger() {
+    let (configurations, events) = (recorded(), recorded());
+    let describe = unchanged(POOL_ID);
+    let provider = provider_with_sync(&[&describe], &configurations, &events);
+
+    let answer = provider
+        .answer(
+            &update_request(POOL_ID, properties(), with_sync()),
+            &Journal::default(),
+        )
+        .await;
+
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    let configuration = configurations.lock().unwrap()[0].clone();
+    assert_eq!(
+        configuration
+            .cognito_streams()
+            .and_then(|s| s.streaming_status())
+            .map(|s| s.as_str()),
+        Some("DISABLED")
+    );
+    let sent_events = events.lock().unwrap()[0].clone();
+    assert_eq!(
+        sent_events
+            .events()
+            .and_then(|e| e.get("SyncTrigger"))
+            .map(String::as_str),
+        Some(""),
+        "SetCognitoEvents merges, so a removed event is sent empty"
+    );
+}
+
+#[tokio::test]
+async fn an_update_with_unchanged_sync_settings_makes_no_sync_call() {
+    let (configurations, events) = (recorded(), recorded());
+    let describe = unchanged(POOL_ID);
+    let provider = provider_with_sync(&[&describe], &configurations, &events);
+    let journal = Journal::default();
+
+    let answer = provider
+        .answer(&update_request(POOL_ID, with_sync(), with_sync()), &journal)
+        .await;
+
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    assert_eq!(journal.calls(), ["DescribeIdentityPool"]);
 }
