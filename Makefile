@@ -10,7 +10,7 @@ LINT_STAMP := $(LINT_VENV)/.installed-$(shell sha1sum local/requirements-lint.tx
 BINARY := target/debug/identity-pool-provider
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test lint build venv binary unit e2e fuzz clean
+.PHONY: run test lint build venv binary unit e2e fuzz local-endpoint watch invoke clean
 
 ## The Python virtualenv with moto, cargo-lambda, cfn-lint and pytest (pinned in local/requirements.txt).
 venv: $(STAMP)
@@ -34,6 +34,22 @@ binary:
 ## Create → Update in place → Update with replacement → Delete old → Delete, against local stand-ins.
 run: venv binary
 	$(PYTHON) local/run_lifecycle.py --binary $(BINARY)
+
+## The cargo-lambda workflow, one command per terminal (see the README):
+##   make local-endpoint   the local Cognito endpoint on :5000 and a receiver on :9100 (the events' ResponseURL)
+##   make watch            cargo lambda watch, pointed at that endpoint
+##   make invoke EVENT=events/create.json
+LOCAL_ENV := AWS_ENDPOINT_URL_COGNITO_IDENTITY=http://127.0.0.1:5000 AWS_REGION=us-east-1 \
+	AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local
+EVENT ?= events/create.json
+local-endpoint: venv
+	trap 'kill 0' EXIT; $(PYTHON) local/cognito_endpoint.py --port 5000 & $(PYTHON) local/receiver.py --port 9100
+
+watch: venv
+	$(LOCAL_ENV) cargo lambda watch
+
+invoke: venv
+	cargo lambda invoke identity-pool-provider --data-file $(EVENT)
 
 ## Lint, unit, SDK-seam and property tests, then the end-to-end tests of the built binary.
 test: lint unit e2e

@@ -7,7 +7,7 @@
 //! whole deadline working leaves CloudFormation waiting for an hour.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use lambda_runtime::{Diagnostic, LambdaEvent};
 use serde_json::Value;
@@ -70,7 +70,7 @@ impl Handler {
     /// returns an error when there was nothing to answer or an answer could not
     /// be delivered, so that Lambda retries the event.
     pub async fn handle(&self, event: LambdaEvent<Value>) -> Result<Value, InvocationError> {
-        let deadline = Instant::now() + remaining_until(event.context.deadline());
+        let deadline = Instant::now() + time_left(event.context.deadline);
         let invocation = Invocation {
             request_id: &event.context.request_id,
             function_arn: &event.context.invoked_function_arn,
@@ -102,6 +102,7 @@ impl Handler {
         tracing::info!(
             physical_resource_id = request.physical_resource_id(),
             response_url = request.redacted_response_url(),
+            remaining_ms = deadline.saturating_duration_since(started).as_millis() as u64,
             "request received"
         );
         let request = Arc::new(request);
@@ -197,8 +198,15 @@ fn delivery_reserve(remaining: Duration) -> Duration {
     (remaining / 3).min(MAX_DELIVERY_RESERVE)
 }
 
-fn remaining_until(deadline: SystemTime) -> Duration {
-    deadline
+/// Lambda gives the deadline as milliseconds since the epoch. cargo-lambda's
+/// local emulator (1.9) gives the timeout itself instead (`600000`); a value that
+/// small would be a deadline in 1970, so it is read as the time left.
+fn time_left(deadline_ms: u64) -> Duration {
+    const YEAR_2001_MS: u64 = 978_307_200_000;
+    if deadline_ms < YEAR_2001_MS {
+        return Duration::from_millis(deadline_ms);
+    }
+    (UNIX_EPOCH + Duration::from_millis(deadline_ms))
         .duration_since(SystemTime::now())
         .unwrap_or_default()
 }
@@ -213,4 +221,42 @@ fn panic_message(error: tokio::task::JoinError) -> String {
         .map(|s| (*s).to_owned())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_epoch_deadline_gives_the_time_until_it() {
+        let in_a_minute = SystemTime::now() + Duration::from_secs(60);
+        let ms = in_a_minute.duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
+        let left = time_left(ms);
+        assert!(
+            left > Duration::from_secs(58) && left <= Duration::from_secs(60),
+            "{left:?}"
+        );
+        assert_eq!(
+            time_left(ms - 120_000),
+            Duration::ZERO,
+            "a deadline passed leaves nothing"
+        );
+    }
+
+    #[test]
+    fn a_bare_timeout_as_cargo_lambda_sends_it_is_the_time_left() {
+        assert_eq!(time_left(600_000), Duration::from_secs(600));
+    }
+
+    #[test]
+    fn the_delivery_reserve_is_a_third_of_the_time_left_at_most_five_seconds() {
+        assert_eq!(
+            delivery_reserve(Duration::from_secs(3)),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            delivery_reserve(Duration::from_secs(60)),
+            Duration::from_secs(5)
+        );
+    }
 }
