@@ -37,16 +37,14 @@ run: venv binary
 
 ## The cargo-lambda workflow, one command per terminal (see the README):
 ##   make local-endpoint   the local Cognito endpoint on :5000 and a receiver on :9100 (the events' ResponseURL)
-##   make watch            cargo lambda watch, pointed at that endpoint
+##   make watch            cargo lambda watch, pointed at that endpoint by Cargo.toml's [package.metadata.lambda.env]
 ##   make invoke EVENT=events/create.json
-LOCAL_ENV := AWS_ENDPOINT_URL_COGNITO_IDENTITY=http://127.0.0.1:5000 AWS_REGION=us-east-1 \
-	AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local
 EVENT ?= events/create.json
 local-endpoint: venv
 	trap 'kill 0' EXIT; $(PYTHON) local/cognito_endpoint.py --port 5000 & $(PYTHON) local/receiver.py --port 9100
 
 watch: venv
-	$(LOCAL_ENV) cargo lambda watch
+	cargo lambda watch
 
 invoke: venv
 	cargo lambda invoke identity-pool-provider --data-file $(EVENT)
