@@ -10,7 +10,7 @@ LINT_STAMP := $(LINT_VENV)/.installed-$(shell sha1sum local/requirements-lint.tx
 BINARY := target/debug/identity-pool-provider
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test lint build venv binary unit e2e fuzz local-endpoint watch invoke clean
+.PHONY: run test lint build venv binary unit e2e cdk-test fuzz local-endpoint watch invoke clean
 
 ## The Python virtualenv with moto, cargo-lambda, cfn-lint and pytest (pinned in local/requirements.txt).
 venv: $(STAMP)
@@ -50,7 +50,7 @@ invoke: venv
 	cargo lambda invoke identity-pool-provider --data-file $(EVENT)
 
 ## Lint, unit, SDK-seam and property tests, then the end-to-end tests of the built binary.
-test: lint unit e2e
+test: lint unit e2e cdk-test
 
 unit:
 	cargo test --locked
@@ -59,6 +59,15 @@ e2e: venv binary
 	$(PYTHON) -m pytest -q tests/local tests/e2e
 
 ## rustfmt, clippy, and the template checked by cfn-lint and checkov (offline).
+## The CDK example: npm ci when the lockfile changes, then type-check, offline synth, assertions, cfn-lint.
+CDK_DIR := examples/cdk
+CDK_STAMP := $(CDK_DIR)/node_modules/.installed-$(shell sha1sum $(CDK_DIR)/package-lock.json | cut -c1-12)
+$(CDK_STAMP): $(CDK_DIR)/package-lock.json
+	cd $(CDK_DIR) && npm ci --no-audit --no-fund
+	touch $@
+cdk-test: venv $(CDK_STAMP)
+	cd $(CDK_DIR) && npm test
+
 lint: venv $(LINT_STAMP)
 	cargo fmt --check
 	cargo clippy --locked --all-targets -- -D warnings

@@ -241,7 +241,7 @@ impl PoolSpec {
                 roles,
                 mappings: access::by_provider(mappings),
             },
-            principal_tags,
+            principal_tags: access::by_provider(principal_tags),
         };
         let sync = SyncSettings {
             streams: errors.take(optional(field("CognitoStreams"), |v| {

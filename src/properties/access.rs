@@ -116,20 +116,47 @@ pub(super) fn roles(field: &str, value: &Value) -> Result<BTreeMap<String, Strin
         .collect()
 }
 
-/// A role mapping as the template wrote it: where it stands, and for which provider.
+/// A role mapping or principal tag map as the template wrote it: where it
+/// stands (for error messages), and for which provider.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct MappingEntry {
+pub(super) struct Entry<T> {
     path: String,
     provider: String,
-    mapping: RoleMapping,
+    value: T,
 }
 
-/// The mappings by provider, as SetIdentityPoolRoles takes them.
-pub(super) fn by_provider(entries: Vec<MappingEntry>) -> BTreeMap<String, RoleMapping> {
+/// The entries by provider, as the API takes them.
+pub(super) fn by_provider<T>(entries: Vec<Entry<T>>) -> BTreeMap<String, T> {
     entries
         .into_iter()
-        .map(|entry| (entry.provider, entry.mapping))
+        .map(|entry| (entry.provider, entry.value))
         .collect()
+}
+
+/// The provider an entry is for: its `IdentityProvider` member when it has one
+/// (so that a name known only at deploy time need not be a map key, which
+/// CloudFormation requires to be literal), its key otherwise.
+fn provider_of(
+    path: &str,
+    key: &str,
+    identity_provider: Option<&Value>,
+) -> Result<String, PropertyError> {
+    match identity_provider {
+        Some(v) => text(&format!("{path}.IdentityProvider"), v, &PROVIDER_NAME),
+        None => text(path, &Value::String(key.to_owned()), &PROVIDER_NAME),
+    }
+}
+
+/// Adds an entry, refusing a second one for the same provider.
+fn push_unique<T>(entries: &mut Vec<Entry<T>>, entry: Entry<T>) -> Result<(), PropertyError> {
+    if entries.iter().any(|e| e.provider == entry.provider) {
+        return Err(PropertyError::new(
+            &entry.path,
+            format!("provider {:?} appears twice", entry.provider),
+        ));
+    }
+    entries.push(entry);
+    Ok(())
 }
 
 /// `RoleMappings`, keyed by the provider, or by a free name when the mapping
@@ -137,7 +164,7 @@ pub(super) fn by_provider(entries: Vec<MappingEntry>) -> BTreeMap<String, RoleMa
 pub(super) fn role_mappings(
     field: &str,
     value: &Value,
-) -> Result<Vec<MappingEntry>, PropertyError> {
+) -> Result<Vec<Entry<RoleMapping>>, PropertyError> {
     let map = object(field, value)?;
     if map.len() > 10 {
         return Err(PropertyError::new(
@@ -145,7 +172,7 @@ pub(super) fn role_mappings(
             format!("may have at most 10 mappings, got {}", map.len()),
         ));
     }
-    let mut mappings: Vec<MappingEntry> = Vec::new();
+    let mut mappings = Vec::new();
     for (key, item) in map {
         let path = format!("{field}.{key}");
         let [provider, mapping_type, ambiguous, rules] = members(
@@ -159,10 +186,7 @@ pub(super) fn role_mappings(
             ],
             &["Type", "AmbiguousRoleResolution"],
         )?;
-        let provider = match provider {
-            Some(v) => text(&format!("{path}.IdentityProvider"), v, &PROVIDER_NAME)?,
-            None => text(&path, &Value::String(key.clone()), &PROVIDER_NAME)?,
-        };
+        let provider = provider_of(&path, key, provider)?;
         let mapping_type = one_of(
             &format!("{path}.Type"),
             mapping_type.unwrap_or(&Value::Null),
@@ -193,17 +217,14 @@ pub(super) fn role_mappings(
             )?,
             rules,
         };
-        if mappings.iter().any(|entry| entry.provider == provider) {
-            return Err(PropertyError::new(
-                &path,
-                format!("provider {provider:?} has two mappings"),
-            ));
-        }
-        mappings.push(MappingEntry {
-            path,
-            provider,
-            mapping,
-        });
+        push_unique(
+            &mut mappings,
+            Entry {
+                path,
+                provider,
+                value: mapping,
+            },
+        )?;
     }
     Ok(mappings)
 }
@@ -251,35 +272,45 @@ fn mapping_rules(field: &str, value: &Value) -> Result<Vec<MappingRule>, Propert
 pub(super) fn principal_tags(
     field: &str,
     value: &Value,
-) -> Result<BTreeMap<String, PrincipalTagMap>, PropertyError> {
-    object(field, value)?
-        .iter()
-        .map(|(provider, item)| {
-            let path = format!("{field}.{provider}");
-            text(&path, &Value::String(provider.clone()), &PROVIDER_NAME)?;
-            let [use_defaults, tags] = members(&path, item, ["UseDefaults", "PrincipalTags"], &[])?;
-            let tags_path = format!("{path}.PrincipalTags");
-            let tags = optional(tags, |v| {
-                let map = object(&tags_path, v)?;
-                if map.len() > 50 {
-                    return Err(PropertyError::new(
-                        &tags_path,
-                        format!("may have at most 50 tags, got {}", map.len()),
-                    ));
-                }
-                map.iter()
-                    .map(|(tag, claim)| {
-                        let tag_path = format!("{tags_path}.{tag}");
-                        text(&tag_path, &Value::String(tag.clone()), &PRINCIPAL_TAG_KEY)?;
-                        Ok((tag.clone(), text(&tag_path, claim, &PRINCIPAL_TAG_CLAIM)?))
-                    })
-                    .collect()
-            })?;
-            let use_defaults =
-                optional(use_defaults, |v| boolean(&format!("{path}.UseDefaults"), v))?;
-            Ok((provider.clone(), PrincipalTagMap { use_defaults, tags }))
-        })
-        .collect()
+) -> Result<Vec<Entry<PrincipalTagMap>>, PropertyError> {
+    let mut entries = Vec::new();
+    for (key, item) in object(field, value)? {
+        let path = format!("{field}.{key}");
+        let [provider, use_defaults, tags] = members(
+            &path,
+            item,
+            ["IdentityProvider", "UseDefaults", "PrincipalTags"],
+            &[],
+        )?;
+        let provider = provider_of(&path, key, provider)?;
+        let tags_path = format!("{path}.PrincipalTags");
+        let tags = optional(tags, |v| {
+            let map = object(&tags_path, v)?;
+            if map.len() > 50 {
+                return Err(PropertyError::new(
+                    &tags_path,
+                    format!("may have at most 50 tags, got {}", map.len()),
+                ));
+            }
+            map.iter()
+                .map(|(tag, claim)| {
+                    let tag_path = format!("{tags_path}.{tag}");
+                    text(&tag_path, &Value::String(tag.clone()), &PRINCIPAL_TAG_KEY)?;
+                    Ok((tag.clone(), text(&tag_path, claim, &PRINCIPAL_TAG_CLAIM)?))
+                })
+                .collect()
+        })?;
+        let use_defaults = optional(use_defaults, |v| boolean(&format!("{path}.UseDefaults"), v))?;
+        push_unique(
+            &mut entries,
+            Entry {
+                path,
+                provider,
+                value: PrincipalTagMap { use_defaults, tags },
+            },
+        )?;
+    }
+    Ok(entries)
 }
 
 /// How the pool's providers are named, by what names them. A role mapping names
@@ -317,28 +348,33 @@ impl PoolConfig {
 /// Cognito refuses the others, and it is better to hear so before the pool exists.
 pub(super) fn check_providers(
     config: &PoolConfig,
-    mappings: &[MappingEntry],
-    principal_tags: &BTreeMap<String, PrincipalTagMap>,
+    mappings: &[Entry<RoleMapping>],
+    principal_tags: &[Entry<PrincipalTagMap>],
 ) -> Vec<PropertyError> {
-    let unknown = |field: String, provider: &str, with_client_id: bool| {
+    fn unknown<T>(
+        config: &PoolConfig,
+        entry: &Entry<T>,
+        with_client_id: bool,
+    ) -> Option<PropertyError> {
         let configured = configured_providers(config, with_client_id);
-        (!configured.contains(provider)).then(|| {
+        (!configured.contains(&entry.provider)).then(|| {
             PropertyError::new(
-                &field,
+                &entry.path,
                 format!(
-                    "provider {provider:?} is not configured on the pool (configured: {})",
+                    "provider {:?} is not configured on the pool (configured: {})",
+                    entry.provider,
                     configured.into_iter().collect::<Vec<_>>().join(", ")
                 ),
             )
         })
-    };
+    }
     mappings
         .iter()
-        .filter_map(|entry| unknown(entry.path.clone(), &entry.provider, true))
+        .filter_map(|entry| unknown(config, entry, true))
         .chain(
-            principal_tags.keys().filter_map(|provider| {
-                unknown(format!("PrincipalTags.{provider}"), provider, false)
-            }),
+            principal_tags
+                .iter()
+                .filter_map(|entry| unknown(config, entry, false)),
         )
         .collect()
 }

@@ -398,7 +398,7 @@ fn two_mappings_for_the_same_provider_are_rejected() {
     let error = assert_rejects(
         json!({"RoleMappings": {FACEBOOK: token_mapping(), "facebook": aliased}}),
         "RoleMappings.facebook",
-        "has two mappings",
+        "appears twice",
     );
     assert!(error.rule.contains(FACEBOOK), "{error}");
 }
@@ -612,4 +612,23 @@ fn errors_in_every_access_property_are_reported_together_each_at_its_path() {
             "{error}"
         );
     }
+}
+
+#[test]
+fn principal_tags_keyed_by_a_free_name_are_stored_under_their_identity_provider() {
+    let spec = parsed(json!({"PrincipalTags": {
+        "users": {"IdentityProvider": USER_POOL, "PrincipalTags": {"team": "custom:team"}},
+    }}));
+    assert_eq!(
+        spec.access.principal_tags.get(USER_POOL),
+        Some(&PrincipalTagMap {
+            use_defaults: false,
+            tags: string_map(&[("team", "custom:team")]),
+        })
+    );
+    assert_rejects(
+        json!({"PrincipalTags": {"users": {"IdentityProvider": "accounts.google.com"}}}),
+        "PrincipalTags.users",
+        "not configured on the pool",
+    );
 }

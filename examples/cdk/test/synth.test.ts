@@ -1,0 +1,276 @@
+// Synthesizes bin/app.ts offline, as the CDK CLI would run it, checks the template
+// with aws-cdk-lib/assertions and lints it with cfn-lint. No AWS account, no
+// cargo-lambda build: a stand-in `bootstrap` is the function's code.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { IdentityPool } from '../lib/identity-pool';
+import { IdentityPoolProvider } from '../lib/identity-pool-provider';
+
+const EXAMPLE_DIR = path.resolve(__dirname, '..');
+const CFN_LINT = process.env.CFN_LINT ?? path.resolve(EXAMPLE_DIR, '../../.venv/bin/cfn-lint');
+const SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:123456789012:function:identity-pool-provider';
+
+const work = mkdtempSync(path.join(tmpdir(), 'identity-pool-cdk-'));
+const codePath = path.join(work, 'code');
+mkdirSync(codePath);
+writeFileSync(path.join(codePath, 'bootstrap'), '#!/bin/sh\n');
+chmodSync(path.join(codePath, 'bootstrap'), 0o755);
+after(() => rmSync(work, { recursive: true, force: true }));
+
+/** `{"Fn::GetAtt": [<logical id starting with prefix>, attribute]}`. */
+const getAtt = (prefix: string, attribute: string) => ({
+  'Fn::GetAtt': [Match.stringLikeRegexp(`^${prefix}[0-9A-F]{8}$`), attribute],
+});
+/** `{"Ref": <logical id starting with prefix>}`. */
+const ref = (prefix: string) => ({ Ref: Match.stringLikeRegexp(`^${prefix}[0-9A-F]{8}$`) });
+/** An ARN in the stack's partition and account, and region unless `regional` is false. */
+const stackArn = (service: string, resource: string, regional = true) => ({
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ...(regional ? [`:${service}:`, { Ref: 'AWS::Region' }, ':'] : [`:${service}::`]),
+      { Ref: 'AWS::AccountId' },
+      `:${resource}`,
+    ],
+  ],
+});
+
+describe('the example app', () => {
+  let templateFile: string;
+  let template: Template;
+
+  before(() => {
+    const outdir = path.join(work, 'cdk.out');
+    execFileSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+      cwd: EXAMPLE_DIR,
+      env: { ...process.env, CDK_OUTDIR: outdir, PROVIDER_CODE_PATH: codePath },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    templateFile = path.join(outdir, 'IdentityPoolExample.template.json');
+    template = Template.fromJSON(JSON.parse(readFileSync(templateFile, 'utf8')));
+  });
+
+  test('the pool has the README property names, scalars as CloudFormation passes them', () => {
+    const userPoolClient = { Ref: Match.stringLikeRegexp('^UserPoolWebClient[0-9A-F]{8}$') };
+    template.hasResourceProperties(
+      'Custom::IdentityPool',
+      Match.objectEquals({
+        ServiceToken: getAtt('ProviderFunction', 'Arn'),
+        ServiceTimeout: '300',
+        IdentityPoolName: 'IdentityPoolExample_pool',
+        AllowUnauthenticatedIdentities: 'false',
+        AllowClassicFlow: 'false',
+        SupportedLoginProviders: { 'accounts.google.com': 'your-client-id.apps.googleusercontent.com' },
+        CognitoIdentityProviders: [
+          { ProviderName: getAtt('UserPool', 'ProviderName'), ClientId: userPoolClient, ServerSideTokenCheck: 'true' },
+        ],
+        IdentityPoolTags: [
+          { Key: 'team', Value: 'identity' },
+          { Key: 'stack', Value: 'IdentityPoolExample' },
+        ],
+        Roles: {
+          authenticated: getAtt('AuthenticatedRole', 'Arn'),
+          unauthenticated: getAtt('UnauthenticatedRole', 'Arn'),
+        },
+        RoleMappings: {
+          userPool: {
+            IdentityProvider: { 'Fn::Join': ['', [getAtt('UserPool', 'ProviderName'), ':', userPoolClient]] },
+            Type: 'Rules',
+            AmbiguousRoleResolution: 'AuthenticatedRole',
+            RulesConfiguration: {
+              Rules: [
+                {
+                  Claim: 'cognito:groups',
+                  MatchType: 'Contains',
+                  Value: 'admins',
+                  RoleARN: getAtt('AdminRole', 'Arn'),
+                },
+              ],
+            },
+          },
+        },
+        PrincipalTags: {
+          'accounts.google.com': { UseDefaults: 'false', PrincipalTags: { email: 'email', domain: 'hd' } },
+        },
+      }),
+    );
+  });
+
+  test('the outputs are the pool id (Ref), name and ARN (GetAtt)', () => {
+    template.hasOutput('IdentityPoolId', { Value: ref('IdentityPool') });
+    template.hasOutput('IdentityPoolName', { Value: getAtt('IdentityPool', 'Name') });
+    template.hasOutput('IdentityPoolArn', { Value: getAtt('IdentityPool', 'Arn') });
+  });
+
+  test("the function has template.yaml's settings", () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'bootstrap',
+      Runtime: 'provided.al2023',
+      Architectures: ['arm64'],
+      MemorySize: 128,
+      Timeout: 60,
+      ReservedConcurrentExecutions: 5,
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: ref('ProviderLogGroup') },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  test("the function's policy is template.yaml's, PassRole under /identity-pool/ only", () => {
+    template.hasResourceProperties('AWS::IAM::Policy', Match.objectEquals({
+      PolicyName: Match.anyValue(),
+      Roles: [ref('ProviderFunctionServiceRole')],
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'CreateAndFindPools',
+            Effect: 'Allow',
+            Action: ['cognito-identity:CreateIdentityPool', 'cognito-identity:ListIdentityPools'],
+            Resource: '*',
+          },
+          {
+            Sid: 'ManageOwnRegionPools',
+            Effect: 'Allow',
+            Action: [
+              'cognito-identity:DescribeIdentityPool',
+              'cognito-identity:UpdateIdentityPool',
+              'cognito-identity:DeleteIdentityPool',
+              'cognito-identity:TagResource',
+              'cognito-identity:UntagResource',
+              'cognito-identity:GetIdentityPoolRoles',
+              'cognito-identity:SetIdentityPoolRoles',
+              'cognito-identity:GetPrincipalTagAttributeMap',
+              'cognito-identity:SetPrincipalTagAttributeMap',
+            ],
+            Resource: stackArn('cognito-identity', 'identitypool/*'),
+          },
+          {
+            Sid: 'ManageOwnRegionSyncSettings',
+            Effect: 'Allow',
+            Action: ['cognito-sync:SetIdentityPoolConfiguration', 'cognito-sync:SetCognitoEvents'],
+            Resource: stackArn('cognito-sync', 'identitypool/*'),
+          },
+          {
+            Sid: 'PassPoolRoles',
+            Effect: 'Allow',
+            Action: 'iam:PassRole',
+            Resource: stackArn('iam', 'role/identity-pool/*', false),
+            Condition: {
+              StringEquals: {
+                'iam:PassedToService': ['cognito-identity.amazonaws.com', 'cognito-sync.amazonaws.com'],
+              },
+            },
+          },
+        ],
+      },
+    }));
+  });
+
+  test('the pool roles are under the assignable path and trust Cognito identity pools', () => {
+    template.resourcePropertiesCountIs(
+      'AWS::IAM::Role',
+      {
+        Path: '/identity-pool/',
+        AssumeRolePolicyDocument: {
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Federated: 'cognito-identity.amazonaws.com' },
+              Action: ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'],
+              Condition: { 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': Match.anyValue() } },
+            },
+          ],
+        },
+      },
+      3,
+    );
+  });
+
+  test('cfn-lint reports no findings', () => {
+    const lint = spawnSync(CFN_LINT, ['--', templateFile], { encoding: 'utf8' });
+    assert.ifError(
+      lint.error && new Error(`cannot run ${CFN_LINT} (${lint.error.message}): run "make venv" or set CFN_LINT`),
+    );
+    assert.equal(lint.status, 0, `cfn-lint exited ${lint.status}:\n${lint.stdout}${lint.stderr}`);
+    assert.equal(lint.stdout + lint.stderr, '');
+  });
+});
+
+describe('IdentityPool', () => {
+  /** The properties of the one Custom::IdentityPool of a stack made by `build`. */
+  const poolProperties = (build: (stack: Stack) => void) => {
+    const stack = new Stack(new App(), 'Test');
+    build(stack);
+    const [pool] = Object.values(Template.fromStack(stack).findResources('Custom::IdentityPool'));
+    return pool.Properties;
+  };
+
+  test('leaves out what is not set, so the provider applies its defaults', () => {
+    const properties = poolProperties((stack) => {
+      new IdentityPool(stack, 'Pool', {
+        provider: { serviceToken: SERVICE_TOKEN },
+        allowUnauthenticatedIdentities: true,
+        serviceTimeout: Duration.minutes(2),
+      });
+    });
+    assert.deepEqual(properties, {
+      ServiceToken: SERVICE_TOKEN,
+      ServiceTimeout: '120',
+      AllowUnauthenticatedIdentities: 'true',
+    });
+  });
+
+  test('a Token role mapping has no RulesConfiguration', () => {
+    const properties = poolProperties((stack) => {
+      new IdentityPool(stack, 'Pool', {
+        provider: { serviceToken: SERVICE_TOKEN },
+        allowUnauthenticatedIdentities: false,
+        supportedLoginProviders: { 'www.amazon.com': 'amzn1.application.example' },
+        roleMappings: { 'www.amazon.com': { type: 'Token', ambiguousRoleResolution: 'Deny' } },
+      });
+    });
+    assert.deepEqual(properties.RoleMappings, {
+      'www.amazon.com': { Type: 'Token', AmbiguousRoleResolution: 'Deny' },
+    });
+  });
+
+  test('a map key known only at deploy time is refused with the way out', () => {
+    assert.throws(
+      () =>
+        poolProperties((stack) => {
+          new IdentityPool(stack, 'Pool', {
+            provider: { serviceToken: SERVICE_TOKEN },
+            allowUnauthenticatedIdentities: false,
+            principalTags: { [stack.region]: { useDefaults: true } },
+          });
+        }),
+      /principalTags: the key .* must be literal strings/,
+    );
+  });
+});
+
+describe('IdentityPoolProvider', () => {
+  test('a missing build says how to make one', () => {
+    const stack = new Stack(new App(), 'Test');
+    assert.throws(
+      () => new IdentityPoolProvider(stack, 'Provider', { codePath: path.join(work, 'nothing-here') }),
+      /No bootstrap or bootstrap.zip in .*cargo lambda build --release --arm64/,
+    );
+  });
+
+  test('only an IAM path is an assignable role path', () => {
+    const stack = new Stack(new App(), 'Test');
+    assert.throws(
+      () => new IdentityPoolProvider(stack, 'Provider', { codePath, assignableRolePath: 'identity-pool' }),
+      /assignableRolePath must be an IAM path/,
+    );
+  });
+});
