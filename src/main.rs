@@ -4,6 +4,7 @@
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
+use aws_smithy_http_client::tls;
 use identity_pool_provider::cognito::{IdentityPools, RegionClients};
 use identity_pool_provider::handler::Handler;
 use identity_pool_provider::logging;
@@ -15,9 +16,17 @@ use std::time::Duration;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     logging::init();
+    // Both HTTP clients (the SDK's and the response PUT's) use rustls with ring.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http_client = aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https();
     // Throttling and 5xx are retried by the SDK with backoff; the handler's
     // deadline bounds the whole thing.
     let config = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client)
         .retry_config(RetryConfig::standard().with_max_attempts(5))
         .timeout_config(
             TimeoutConfig::builder()
