@@ -10,7 +10,7 @@ LINT_STAMP := $(LINT_VENV)/.installed-$(shell sha1sum local/requirements-lint.tx
 BINARY := target/debug/identity-pool-provider
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test lint build venv binary unit e2e cdk-test fuzz local-endpoint watch invoke clean
+.PHONY: run test lint build venv binary unit e2e cdk-test fuzz bench local-endpoint watch invoke clean
 
 ## The Python virtualenv with moto, cargo-lambda, cfn-lint and pytest (pinned in local/requirements.txt).
 venv: $(STAMP)
@@ -77,6 +77,17 @@ lint: venv $(LINT_STAMP)
 ## The arm64 Lambda zip (cargo-lambda brings zig from PyPI; about 8 minutes cold).
 build: venv
 	cargo lambda build --release --arm64 --output-format zip
+
+## Cold start, latency, CPU, memory, size and API calls against a crhelper + boto3
+## provider, in the same run; writes BENCHMARKS.md. Not part of `make test`
+## (run `make build` first for the arm64 sizes).
+BENCH_STAMP := $(VENV)/.bench-$(shell sha1sum bench/requirements.txt | cut -c1-12)
+$(BENCH_STAMP): $(STAMP) bench/requirements.txt
+	$(PYTHON) -m pip install --quiet -r bench/requirements.txt
+	rm -f $(VENV)/.bench-* && touch $@
+bench: venv $(BENCH_STAMP)
+	CARGO_TARGET_DIR=target/bench cargo build --release --locked --bin identity-pool-provider
+	$(PYTHON) bench/run_bench.py --binary target/bench/release/identity-pool-provider --size
 
 ## Fuzz request parsing for FUZZ_SECONDS per target (cargo-fuzz, installed into fuzz/.tools). Not part of `make test`.
 FUZZ_SECONDS ?= 60

@@ -1,0 +1,758 @@
+"""`make bench`: the release bootstrap against a crhelper + boto3 baseline, on local stand-ins.
+
+Both providers run as Lambda runs them: a fresh process polling a local Runtime
+API (``local/runtime_api.py``), talking to the local Cognito Identity endpoint
+(``local/cognito_endpoint.py``) and PUTting each answer to a local presigned-URL
+receiver (``local/receiver.py``: https with a local CA, or plain http). The
+baseline is ``bench/crhelper_provider`` under ``python -m awslambdaric``.
+
+Measured, with ``time.monotonic`` and ``/proc``:
+
+* cold start: process spawn (``LambdaProcess.spawned_at``) → first GET /next
+  (``RuntimeApi.first_poll_at``); the Create is queued before the spawn, as a
+  cold invoke is;
+* cold first answer: spawn → that Create's response accepted by the receiver
+  (``ReceivedResponse.received_at``), over https and over plain http;
+* CPU time (utime+stime from ``/proc/<pid>/stat``, 10 ms ticks, and the sum of
+  the threads' ``/proc/<pid>/task/*/schedstat`` run time in ns) and peak RSS
+  (``VmHWM``), sampled as soon as the first answer is in and after the warm
+  lifecycles;
+* warm lifecycle in one long-lived process: Create → Update (rename + retag) →
+  Update with no change → Delete, each timed from queueing the event to the
+  receiver accepting its answer; the CPU each lifecycle cost;
+* Cognito API calls of each step, from the endpoint's ``/_admin/calls``;
+* with ``--size``: the stripped arm64 bootstrap and the deployment zip that
+  ``make build`` leaves in ``target/lambda/identity-pool-provider/``.
+
+Cold runs are interleaved (ours, baseline, ours, ...) and the warm lifecycles
+alternate between the two live processes, so machine noise hits both. Prints
+the table (medians, p90, baseline/ours ratios, targets) and writes it to
+BENCHMARKS.md, keeping that file's "What each change bought" section.
+No assertions: a missed target is reported, not raised.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shlex
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "local"))
+
+import cognito_endpoint  # noqa: E402
+from cognito_endpoint import CognitoServer  # noqa: E402
+from lambda_harness import LambdaProcess  # noqa: E402
+from receiver import Receiver  # noqa: E402
+from runtime_api import RuntimeApi  # noqa: E402
+from tls import ensure_local_ca  # noqa: E402
+
+# The local Cognito endpoint writes a response's headers and body in two writes
+# with Nagle's algorithm on, so the body waits for the client's delayed ACK: a
+# stall of ~40 ms on most calls, for any client, that real Cognito does not have
+# and that would swamp the figures. The other stand-ins (tls.LocalHandler)
+# already set TCP_NODELAY; the benchmark does the same for this one.
+cognito_endpoint.Handler.disable_nagle_algorithm = True
+
+EVENTS = ROOT / "events"
+BASELINE_BOOTSTRAP = ROOT / "bench" / "crhelper_provider" / "bootstrap"
+LAMBDA_DIR = ROOT / "target" / "lambda" / "identity-pool-provider"
+BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
+CHANGES_HEADER = "## What each change bought"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+INVOKE_TIMEOUT_S = 30.0
+STEPS = ("Create", "Update", "No-op update", "Delete")
+OURS, BASE = "ours", "crhelper"
+SYSTEM_ROOTS = "http, system trust store"
+MIB = 1024 * 1024
+
+# Targets from the issue: (figure key, kind, limit). "ratio" = baseline/ours at least
+# limit; "max" = ours' median at most limit (in the figure's unit).
+TARGETS = (
+    ("cold_answer_https", "ratio", 20.0, "cold first answer (https) ≥ 20× faster than crhelper"),
+    ("cpu_lifecycle", "ratio", 10.0, "CPU per warm lifecycle ≥ 10× lower"),
+    ("rss_peak", "ratio", 5.0, "peak RSS ≥ 5× lower"),
+    ("cold_start", "max", 5.0, "cold start ≤ 5 ms median"),
+    ("rss_peak", "max", 12.0, "peak RSS ≤ 12 MiB"),
+    ("size_bootstrap", "max", 6.0, "stripped arm64 bootstrap ≤ 6 MiB"),
+)
+
+
+# --------------------------------------------------------------------------- /proc
+
+
+@dataclass(frozen=True)
+class ProcSample:
+    """One look at a process: CPU so far (two ways) and its peak RSS."""
+
+    cpu_ticks_s: float  # utime+stime from /proc/<pid>/stat (whole process, 10 ms steps)
+    cpu_sched_s: float  # sum of the live threads' run time from schedstat (ns precision)
+    vmhwm_bytes: int
+    threads: int
+
+
+def sample(pid: int) -> ProcSample:
+    """CPU and peak RSS of ``pid``, read from /proc."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2:].split()  # the command name may hold spaces
+    utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)
+    sched_ns = 0
+    threads = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            sched_ns += int((task / "schedstat").read_text().split()[0])
+            threads += 1
+        except (OSError, ValueError, IndexError):
+            pass  # the thread ended meanwhile
+    hwm = 0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            hwm = int(line.split()[1]) * 1024
+    return ProcSample((utime + stime) / CLK_TCK, sched_ns / 1e9, hwm, threads)
+
+
+# --------------------------------------------------------------------------- stand-ins
+
+
+class Endpoint:
+    """The local Cognito Identity endpoint plus its call log, read over its admin API."""
+
+    def __init__(self, server: CognitoServer):
+        self.server = server
+        self.url = server.url
+
+    def _admin(self, method: str, path: str) -> dict:
+        request = urllib.request.Request(f"{self.url}{path}", method=method,
+                                         data=b"" if method == "POST" else None)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def calls(self) -> list[str]:
+        return self._admin("GET", "/_admin/calls")["calls"]
+
+    def clear_calls(self) -> None:
+        self._admin("POST", "/_admin/calls/clear")
+
+    def reset(self) -> None:
+        self._admin("POST", "/_admin/reset")
+
+    def pool_count(self) -> int:
+        return len(self._admin("GET", "/_admin/pools")["pools"])
+
+
+def load_event(name: str) -> dict:
+    return json.loads((EVENTS / f"{name}.json").read_text())
+
+
+class Events:
+    """The lifecycle's requests, from events/*.json, each with a fresh RequestId and URL."""
+
+    def __init__(self) -> None:
+        self.create = load_event("create")
+        self.update = load_event("update")
+        self.delete = load_event("delete")
+
+    @staticmethod
+    def _fresh(template: dict, receiver: Receiver, name: str, **fields: Any) -> dict:
+        event = json.loads(json.dumps(template))
+        event.update(fields, RequestId=str(uuid.uuid4()), ResponseURL=receiver.url_for(name))
+        return event
+
+    def for_step(self, step: str, receiver: Receiver, name: str, pool_id: str | None) -> dict:
+        if step == "Create":
+            return self._fresh(self.create, receiver, name)
+        if step == "Update":  # rename, new AllowUnauthenticatedIdentities, env=prod, +cost-center
+            return self._fresh(self.update, receiver, name, PhysicalResourceId=pool_id)
+        if step == "No-op update":
+            props = self.update["ResourceProperties"]
+            return self._fresh(self.update, receiver, name, PhysicalResourceId=pool_id,
+                               OldResourceProperties=json.loads(json.dumps(props)))
+        if step == "Delete":
+            return self._fresh(self.delete, receiver, name, PhysicalResourceId=pool_id,
+                               ResourceProperties=self.update["ResourceProperties"])
+        raise ValueError(step)
+
+
+def answer_for(receiver: Receiver, name: str, timeout: float = 10.0) -> Any:
+    """The accepted PUT for the URL named ``name``."""
+    path = f"/cfn-responses/{name}"
+    deadline = time.monotonic() + timeout
+    while True:
+        for record in receiver.responses():
+            if record.path == path:
+                return record
+        if time.monotonic() > deadline:
+            attempts = [(r.status, r.path) for r in receiver.attempts()]
+            raise RuntimeError(f"no accepted answer for {name}; PUT attempts: {attempts}")
+        time.sleep(0.001)
+
+
+@dataclass
+class Provider:
+    """One of the two contenders: how to start it."""
+
+    key: str
+    label: str
+    bootstrap: Path
+    env: dict[str, str | None]  # None removes the variable
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+def send(runtime_api: RuntimeApi, receiver: Receiver, event: dict, name: str) -> tuple[float, dict]:
+    """One invocation, answered: seconds from queueing to the receiver accepting the answer."""
+    pending = runtime_api.invoke_async(event, timeout_s=INVOKE_TIMEOUT_S)
+    invocation = pending.result(timeout=INVOKE_TIMEOUT_S + 30)
+    if invocation.kind != "response":
+        raise BenchError(f"{name}: the function answered the Runtime API with an error: {invocation.body}")
+    record = answer_for(receiver, name)
+    body = record.json or {}
+    if body.get("Status") != "SUCCESS":
+        raise BenchError(f"{name}: CloudFormation would have got {body}")
+    return record.received_at - pending.queued_at, body
+
+
+# --------------------------------------------------------------------------- runs
+
+
+@dataclass
+class ColdResult:
+    cold_start: float
+    first_answer: float
+    cpu_ticks: float
+    cpu_sched: float
+    rss: int
+    threads: int
+
+
+def cold_run(provider: Provider, receiver: Receiver, endpoint: Endpoint, events: Events,
+             tag: str) -> ColdResult:
+    """A fresh process answering one queued Create: spawn → first poll, → answer accepted."""
+    endpoint.reset()
+    runtime_api = RuntimeApi().start()
+    try:
+        name = f"cold-{tag}"
+        event = events.for_step("Create", receiver, name, None)
+        pending = runtime_api.invoke_async(event, timeout_s=INVOKE_TIMEOUT_S)
+        with LambdaProcess(provider.bootstrap, runtime_api, provider.env) as process:
+            invocation = pending.result(timeout=INVOKE_TIMEOUT_S + 30)
+            snap = sample(process.pid)
+            if invocation.kind != "response":
+                raise BenchError(f"{provider.label} cold Create failed: {invocation.body}\n{process.logs()}")
+            record = answer_for(receiver, name)
+            if (record.json or {}).get("Status") != "SUCCESS":
+                raise BenchError(f"{provider.label} cold Create answered {record.json}\n{process.logs()}")
+            if runtime_api.first_poll_at is None:
+                raise BenchError(f"{provider.label}: no poll recorded")
+            return ColdResult(
+                cold_start=runtime_api.first_poll_at - process.spawned_at,
+                first_answer=record.received_at - process.spawned_at,
+                cpu_ticks=snap.cpu_ticks_s, cpu_sched=snap.cpu_sched_s, rss=snap.vmhwm_bytes,
+                threads=snap.threads,
+            )
+    finally:
+        runtime_api.stop()
+
+
+@dataclass
+class WarmState:
+    """A long-lived process and what its lifecycles measured."""
+
+    provider: Provider
+    runtime_api: RuntimeApi
+    process: LambdaProcess
+    steps: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in STEPS})
+    totals: list[float] = field(default_factory=list)
+    cpu_sched: list[float] = field(default_factory=list)
+    cpu_ticks: list[float] = field(default_factory=list)
+    calls: dict[str, list[str]] = field(default_factory=dict)
+    last: ProcSample | None = None
+
+
+def lifecycle(state: WarmState, receiver: Receiver, endpoint: Endpoint, events: Events,
+              tag: str, record_calls: bool) -> tuple[dict[str, float], ProcSample, ProcSample]:
+    """Create → Update → No-op update → Delete in the live process."""
+    pool_id = None
+    spans: dict[str, float] = {}
+    before = sample(state.process.pid)
+    for step in STEPS:
+        if record_calls:
+            endpoint.clear_calls()
+        name = f"warm-{tag}-{step.lower().replace(' ', '-')}"
+        event = events.for_step(step, receiver, name, pool_id)
+        span, body = send(state.runtime_api, receiver, event, name)
+        spans[step] = span
+        if step == "Create":
+            pool_id = body["PhysicalResourceId"]
+        elif body["PhysicalResourceId"] != pool_id:
+            raise BenchError(f"{state.provider.label} {step} answered another pool: {body}")
+        if record_calls:
+            state.calls[step] = endpoint.calls()
+    after = sample(state.process.pid)
+    return spans, before, after
+
+
+def warm_runs(providers: list[Provider], receiver: Receiver, endpoint: Endpoint, events: Events,
+              lifecycles: int, log: Callable[[str], None]) -> dict[str, WarmState]:
+    """Both processes live side by side; their lifecycles alternate."""
+    endpoint.reset()
+    states: dict[str, WarmState] = {}
+    try:
+        for provider in providers:
+            runtime_api = RuntimeApi().start()
+            process = LambdaProcess(provider.bootstrap, runtime_api, provider.env)
+            states[provider.key] = WarmState(provider, runtime_api, process)
+        for state in states.values():  # the first lifecycle warms up; it gives the call log
+            lifecycle(state, receiver, endpoint, events, f"{state.provider.key}-warmup", True)
+        for i in range(lifecycles):
+            for state in states.values():
+                spans, before, after = lifecycle(state, receiver, endpoint, events,
+                                                 f"{state.provider.key}-{i}", False)
+                for step, span in spans.items():
+                    state.steps[step].append(span)
+                state.totals.append(sum(spans.values()))
+                state.cpu_sched.append(after.cpu_sched_s - before.cpu_sched_s)
+                state.cpu_ticks.append(after.cpu_ticks_s - before.cpu_ticks_s)
+                state.last = after
+            if (i + 1) % 5 == 0:
+                log(f"  warm lifecycles: {i + 1}/{lifecycles}")
+        if endpoint.pool_count():
+            raise BenchError(f"{endpoint.pool_count()} pool(s) left behind by the lifecycles")
+    finally:
+        for state in states.values():
+            state.process.stop()
+            state.runtime_api.stop()
+    return states
+
+
+# --------------------------------------------------------------------------- size
+
+
+def elf_facts(data: bytes) -> tuple[str, bool]:
+    """(machine, stripped) of an ELF64 little-endian image; stripped = no .symtab."""
+    if data[:4] != b"\x7fELF" or data[4] != 2:
+        return "not ELF64", False
+    machine = {0xB7: "aarch64", 0x3E: "x86_64"}.get(struct.unpack_from("<H", data, 18)[0], "other")
+    shoff = struct.unpack_from("<Q", data, 0x28)[0]
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3A)
+    if not shoff or shstrndx >= shnum:
+        return machine, True
+    strtab_offset = struct.unpack_from("<Q", data, shoff + shstrndx * shentsize + 0x18)[0]
+    names = set()
+    for i in range(shnum):
+        name_offset = struct.unpack_from("<I", data, shoff + i * shentsize)[0]
+        end = data.index(b"\0", strtab_offset + name_offset)
+        names.add(data[strtab_offset + name_offset:end].decode("ascii", "replace"))
+    return machine, ".symtab" not in names
+
+
+@dataclass
+class SizeFacts:
+    bootstrap: int | None = None
+    zip: int | None = None
+    note: str = ""
+
+
+def deployment_size(lambda_dir: Path) -> SizeFacts:
+    """Sizes of what `make build` made: the zip, and the bootstrap inside it (what is deployed).
+
+    Without a zip, a loose ``bootstrap`` (``--output-format binary``) is measured instead.
+    """
+    zip_path, binary = lambda_dir / "bootstrap.zip", lambda_dir / "bootstrap"
+    if zip_path.exists():
+        with zipfile.ZipFile(zip_path) as archive:
+            if "bootstrap" not in archive.namelist():
+                return SizeFacts(zip=zip_path.stat().st_size, note="bootstrap.zip holds no bootstrap")
+            data = archive.read("bootstrap")
+        source, facts = zip_path, SizeFacts(zip=zip_path.stat().st_size)
+    elif binary.exists():
+        data, source, facts = binary.read_bytes(), binary, SizeFacts()
+    else:
+        return SizeFacts(note="not built (run make build)")
+    facts.bootstrap = len(data)
+    machine, stripped = elf_facts(data)
+    built = datetime.datetime.fromtimestamp(source.stat().st_mtime, datetime.timezone.utc)
+    facts.note = (f"{machine}, {'stripped' if stripped else 'NOT stripped'}, "
+                  f"{source.name} built {built:%Y-%m-%d %H:%M} UTC")
+    return facts
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default)."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+@dataclass
+class Figure:
+    """One row: a median (and p90) for each provider, in the row's unit."""
+
+    key: str
+    label: str
+    unit: str  # "ms" | "MiB" | "count"
+    ours: list[float] | None
+    base: list[float] | None
+    note: str = ""
+    ratio_makes_sense: bool = True
+
+    def med(self, which: str) -> float | None:
+        values = self.ours if which == OURS else self.base
+        return statistics.median(values) if values else None
+
+    def p90(self, which: str) -> float | None:
+        values = self.ours if which == OURS else self.base
+        return percentile(values, 0.9) if values and len(values) > 1 else None
+
+    def ratio(self) -> float | None:
+        ours, base = self.med(OURS), self.med(BASE)
+        if not self.ratio_makes_sense or ours is None or base is None or ours <= 0:
+            return None
+        return base / ours
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "ms":
+        return f"{value:.1f} ms" if value >= 10 else f"{value:.2f} ms"
+    if unit == "MiB":
+        return f"{value:.1f} MiB" if value >= 10 else f"{value:.2f} MiB"
+    return f"{value:g}"
+
+
+def ms(values: list[float]) -> list[float]:
+    return [v * 1000 for v in values]
+
+
+def mib(values: list[int] | list[float]) -> list[float]:
+    return [v / MIB for v in values]
+
+
+# --------------------------------------------------------------------------- report
+
+
+def machine_line() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_kib = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            mem_kib = int(line.split()[1])
+    rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+    return (f"{platform.machine()}, {os.cpu_count()} cores ({cpu}), {mem_kib / 1024 / 1024:.0f} GiB, "
+            f"Linux {platform.release()}; {rustc or 'rustc unknown'}; Python {platform.python_version()}")
+
+
+def source_version() -> str:
+    """The commit benchmarked, and whether tracked files differed from it (read-only git)."""
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True,
+                                  timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+    commit = git("rev-parse", "--short", "HEAD")
+    if not commit:
+        return "commit unknown"
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "src", "Cargo.toml", "Cargo.lock")
+    return f"commit {commit}" + (" + uncommitted changes to src/ or Cargo.*" if dirty else "")
+
+
+def package_versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    found = []
+    for name in ("awslambdaric", "crhelper", "boto3"):
+        try:
+            found.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name} ?")
+    return ", ".join(found)
+
+
+def render(figures: list[Figure], calls: dict[str, dict[str, list[str]]], args: argparse.Namespace,
+           command: str, started: datetime.datetime, elapsed: float, size: SizeFacts | None,
+           binary: Path) -> str:
+    lines = [
+        f"- **Date**: {started:%Y-%m-%d %H:%M} UTC ({elapsed:.0f} s)",
+        f"- **Machine**: {machine_line()}",
+        f"- **Command**: `{command}`",
+        f"- **Ours**: `{binary.relative_to(ROOT) if binary.is_relative_to(ROOT) else binary}` "
+        f"({source_version()}; native {platform.machine()}; `make bench` builds it with the "
+        f"release profile); **baseline**: "
+        f"`bench/crhelper_provider` under `python -m awslambdaric` ({package_versions()})",
+        f"- **Runs**: {args.runs} cold processes each per receiver (https, http), interleaved, "
+        f"plus {args.runs} of ours with the system trust store; "
+        f"{args.lifecycles} warm lifecycles per process after one warm-up lifecycle",
+        "",
+        "| figure | ours median | ours p90 | crhelper median | crhelper p90 | crhelper / ours |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for f in figures:
+        ratio = f.ratio()
+        label = f"{f.label} ({f.note})" if f.note else f.label
+        lines.append(
+            f"| {label} | {fmt(f.med(OURS), f.unit)} | {fmt(f.p90(OURS), f.unit)} | "
+            f"{fmt(f.med(BASE), f.unit)} | {fmt(f.p90(BASE), f.unit)} | "
+            f"{'—' if ratio is None else f'{ratio:.1f}×'} |"
+        )
+    lines += ["", "**Targets**", "", "| target | measured | met |", "| --- | --- | --- |"]
+    by_key = {f.key: f for f in figures}
+    for key, kind, limit, text in TARGETS:
+        fig = by_key.get(key)
+        if fig is None or fig.med(OURS) is None:
+            reason = size.note if key.startswith("size") and size else "not measured"
+            lines.append(f"| {text} | {reason or 'not measured'} | — |")
+            continue
+        if kind == "ratio":
+            ratio = fig.ratio()
+            measured, met = (f"{ratio:.1f}×" if ratio else "—"), bool(ratio and ratio >= limit)
+        else:
+            value = fig.med(OURS)
+            measured, met = fmt(value, fig.unit), value <= limit
+        lines.append(f"| {text} | {measured} | {'yes' if met else '**no**'} |")
+    lines += ["", "**Cognito API calls per lifecycle step** (from the endpoint's `/_admin/calls`)", "",
+              "| step | ours | crhelper |", "| --- | --- | --- |"]
+    for step in STEPS:
+        cells = []
+        for key in (OURS, BASE):
+            names = calls.get(key, {}).get(step)
+            cells.append("—" if names is None else f"{len(names)}: {', '.join(names) or 'none'}")
+        lines.append(f"| {step} | {cells[0]} | {cells[1]} |")
+    return "\n".join(lines) + "\n"
+
+
+ABOUT = """# Benchmarks
+
+`make bench` runs the release `bootstrap` the way Lambda does (a fresh process
+polling a Runtime API), against the local stand-ins in `local/`: the Cognito
+Identity endpoint (plain http, like the SDK's endpoint override) and the
+presigned-URL receiver (https with a local CA in `SSL_CERT_FILE`, and plain
+http to show what TLS costs). In the same run it does the same job with the
+usual Python way of writing a custom resource, `bench/crhelper_provider`
+(crhelper + boto3, clients created at init) under `python -m awslambdaric`,
+and prints baseline/ours for each figure.
+
+## How to reproduce
+
+```sh
+make bench                       # release build in target/bench, then bench/run_bench.py --size
+make build && make bench         # the same, with the arm64 bootstrap and zip sizes
+.venv/bin/python bench/run_bench.py --binary target/bench/release/identity-pool-provider \\
+    --runs 15 --lifecycles 20 --size      # directly; --no-write leaves this file alone
+```
+
+It takes under a minute once built (the release build: about 8 minutes cold,
+in its own target directory so it never waits on a debug build). The baseline
+needs `awslambdaric`, `crhelper` and `boto3` in `.venv` (local/requirements.txt).
+
+What is measured (`bench/run_bench.py` has the details):
+
+- **cold start**: process spawn → first `GET /next` on the Runtime API. The
+  Create is queued before the spawn, as a cold invoke is.
+- **cold first answer**: spawn → that Create's response accepted by the
+  receiver (what CloudFormation waits for).
+- **system trust store**: the same cold run of ours with `SSL_CERT_FILE`
+  unset (the local CA is then untrusted, so against the http receiver): what
+  reading the machine's CA bundle at init costs, as on a Lambda whose
+  environment does not point `SSL_CERT_FILE` at a file.
+- **CPU**: user+system time of the process, from the sum of its threads'
+  `/proc/<pid>/task/*/schedstat` run time (ns) and from `/proc/<pid>/stat`
+  utime+stime (10 ms ticks, so per-lifecycle figures there are a mean over all
+  lifecycles), sampled once the first answer is in and around each warm lifecycle.
+- **peak RSS**: `VmHWM` from `/proc/<pid>/status`.
+- **warm lifecycle**: Create → Update (rename + retag) → Update with no change
+  → Delete in one long-lived process, each request from queueing the event to
+  the receiver accepting its answer; total = their sum.
+- **size**: the stripped arm64 `bootstrap` and `bootstrap.zip` that `make build`
+  (`cargo lambda build --release --arm64 --output-format zip`) leaves in
+  `target/lambda/identity-pool-provider/`.
+
+The bench machine is whatever runs it (x86_64 here): the time, CPU and memory
+figures are for the native release binary; only the sizes are arm64. Lambda's
+own figures for comparison: REFERENCE.md §4. The local stand-ins run in the
+benchmark's own Python process and share the machine's cores with both
+providers: the absolute numbers include their latency, equally for both. The
+benchmark turns Nagle's algorithm off in the local Cognito endpoint (as the
+other stand-ins already do): it writes headers and body separately, and the
+body would otherwise wait ~40 ms for the client's delayed ACK on most calls.
+
+`bench/profile_cold.py` replays cold Creates of one provider, optionally under
+a tracer (`--wrap 'strace -f -tt -o {out}'`, `--wrap 'perf record -o {out}'`),
+with the receiver over https or http and any Lambda variable changed
+(`--env SSL_CERT_FILE=` removes it): the tool behind the profile notes below.
+
+"""
+
+
+def write_benchmarks_md(report: str) -> None:
+    kept = f"{CHANGES_HEADER}\n\n_One entry per change that moved a figure: the change, the figure before → after, the run's date._\n"
+    if BENCHMARKS_MD.exists():
+        text = BENCHMARKS_MD.read_text()
+        if CHANGES_HEADER in text:
+            kept = text[text.index(CHANGES_HEADER):]
+    BENCHMARKS_MD.write_text(ABOUT + "## Latest run\n\n" + report + "\n" + kept)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--binary", required=True, help="our release bootstrap (native)")
+    parser.add_argument("--runs", type=int, default=15, help="cold processes per provider and receiver")
+    parser.add_argument("--lifecycles", type=int, default=20, help="warm lifecycles per process")
+    parser.add_argument("--size", action="store_true",
+                        help="report the arm64 bootstrap and zip from target/lambda (make build)")
+    parser.add_argument("--lambda-dir", default=str(LAMBDA_DIR), help=argparse.SUPPRESS)
+    parser.add_argument("--python", default=sys.executable,
+                        help="interpreter with awslambdaric, crhelper and boto3 (default: this one)")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.lifecycles < 1:
+        parser.error("--runs and --lifecycles must be at least 1")
+    binary = Path(args.binary).resolve()
+    if not binary.is_file():
+        parser.error(f"{binary} does not exist (make bench builds it)")
+    invoked = [os.path.relpath(sys.executable, ROOT) if Path(sys.executable).is_relative_to(ROOT)
+               else sys.executable, os.path.relpath(Path(__file__).resolve(), Path.cwd()),
+               *(sys.argv[1:] if argv is None else argv)]
+    command = shlex.join(invoked)
+    if os.environ.get("MAKELEVEL"):
+        command = f"make bench` → `{command}"
+    started = datetime.datetime.now(datetime.timezone.utc)
+    t0 = time.monotonic()
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    events = Events()
+    with tempfile.TemporaryDirectory(prefix="identity-pool-bench-") as scratch, \
+            CognitoServer() as server:
+        ca = ensure_local_ca(scratch)
+        endpoint = Endpoint(server)
+        receivers = {"https": Receiver(ca).start(), "http": Receiver(None).start()}
+        common = {"SSL_CERT_FILE": ca.ca_file, "AWS_ENDPOINT_URL_COGNITO_IDENTITY": endpoint.url}
+        providers = [
+            Provider(OURS, "identity-pool-provider (Rust)", binary, dict(common)),
+            Provider(BASE, "crhelper + boto3 (Python)", BASELINE_BOOTSTRAP,
+                     {**common, "BENCH_PYTHON": args.python, "PYTHONPATH": str(ROOT),
+                      "PYTHONUNBUFFERED": "1"}),
+        ]
+        system_roots = Provider(OURS, "identity-pool-provider, system trust store", binary,
+                                {**common, "SSL_CERT_FILE": None})
+        try:
+            log("warm-up: one cold run each (fills the page cache and Python's .pyc files)")
+            for provider in providers:
+                cold_run(provider, receivers["https"], endpoint, events, f"{provider.key}-warmup")
+            cold: dict[tuple[str, str], list[ColdResult]] = {}
+            for i in range(args.runs):
+                for scheme, receiver in receivers.items():
+                    for provider in providers:
+                        result = cold_run(provider, receiver, endpoint, events, f"{provider.key}-{scheme}-{i}")
+                        cold.setdefault((provider.key, scheme), []).append(result)
+                # Lambda may leave SSL_CERT_FILE unset: then the bootstrap reads the
+                # system trust store at init. Ours only (the baseline's http PUT uses no TLS).
+                result = cold_run(system_roots, receivers["http"], endpoint, events, f"sysroots-{i}")
+                cold.setdefault((OURS, SYSTEM_ROOTS), []).append(result)
+                log(f"  cold runs: {i + 1}/{args.runs}")
+            log(f"warm lifecycles: {args.lifecycles} per process, alternating")
+            warm = warm_runs(providers, receivers["https"], endpoint, events, args.lifecycles, log)
+        finally:
+            for receiver in receivers.values():
+                receiver.stop()
+
+    def cold_fig(key: str, label: str, unit: str, pick: Callable[[ColdResult], float], scheme: str,
+                 note: str = "") -> Figure:
+        convert = (lambda v: v * 1000) if unit == "ms" else (lambda v: v / MIB)
+        return Figure(key, label, unit, [convert(pick(r)) for r in cold[(OURS, scheme)]],
+                      [convert(pick(r)) for r in cold[(BASE, scheme)]], note)
+
+    tls_cost = {
+        key: [a.first_answer * 1000 - b.first_answer * 1000
+              for a, b in zip(cold[(key, "https")], cold[(key, "http")])]
+        for key in (OURS, BASE)
+    }
+    figures = [
+        cold_fig("cold_start", "cold start: spawn → first poll", "ms", lambda r: r.cold_start, "https"),
+        cold_fig("cold_answer_https", "cold first answer, https receiver", "ms", lambda r: r.first_answer, "https"),
+        cold_fig("cold_answer_http", "cold first answer, plain http receiver", "ms", lambda r: r.first_answer, "http"),
+        Figure("tls_cost", "TLS cost: https − http first answer", "ms", tls_cost[OURS], tls_cost[BASE],
+               "paired runs", ratio_makes_sense=False),
+        Figure("cold_start_system_roots", "cold start, system trust store (`SSL_CERT_FILE` unset)", "ms",
+               ms([r.cold_start for r in cold[(OURS, SYSTEM_ROOTS)]]), None, "ours only"),
+        Figure("cold_answer_system_roots", "cold first answer, http, system trust store", "ms",
+               ms([r.first_answer for r in cold[(OURS, SYSTEM_ROOTS)]]), None, "ours only"),
+        cold_fig("cpu_cold", "CPU spawn → first answer (https)", "ms", lambda r: r.cpu_sched, "https", "schedstat"),
+        cold_fig("cpu_cold_ticks", "CPU spawn → first answer (https)", "ms", lambda r: r.cpu_ticks, "https",
+                 "/proc stat, 10 ms ticks"),
+        cold_fig("rss_cold", "peak RSS at first answer (https)", "MiB", lambda r: r.rss, "https"),
+    ]
+    for step in STEPS:
+        figures.append(Figure(f"warm_{step}", f"warm {step}", "ms", ms(warm[OURS].steps[step]),
+                              ms(warm[BASE].steps[step])))
+    figures += [
+        Figure("warm_total", "warm lifecycle, total of the 4 requests", "ms", ms(warm[OURS].totals),
+               ms(warm[BASE].totals)),
+        Figure("cpu_lifecycle", "CPU per warm lifecycle", "ms", ms(warm[OURS].cpu_sched),
+               ms(warm[BASE].cpu_sched), "schedstat"),
+        Figure("cpu_lifecycle_ticks", "CPU per warm lifecycle", "ms",
+               [sum(ms(warm[OURS].cpu_ticks)) / args.lifecycles],
+               [sum(ms(warm[BASE].cpu_ticks)) / args.lifecycles],
+               f"/proc stat, mean of {args.lifecycles}"),
+        Figure("rss_peak", "peak RSS after the warm lifecycles", "MiB",
+               [warm[OURS].last.vmhwm_bytes / MIB], [warm[BASE].last.vmhwm_bytes / MIB]),
+    ]
+    size = None
+    if args.size:
+        size = deployment_size(Path(args.lambda_dir))
+        for key, label, value in (("size_bootstrap", "arm64 bootstrap", size.bootstrap),
+                                  ("size_zip", "deployment zip", size.zip)):
+            if value is not None:
+                figures.append(Figure(key, label, "MiB", [value / MIB], None, size.note))
+    calls = {key: warm[key].calls for key in (OURS, BASE)}
+    elapsed = time.monotonic() - t0
+    report = render(figures, calls, args, command, started, elapsed, size, binary)
+    if not args.size:
+        report += "\nSizes: not measured (pass `--size`; `make build` makes the arm64 zip).\n"
+    elif size and size.bootstrap is None:
+        report += f"\nSizes: {size.note}.\n"
+    print(report)
+    if not args.no_write:
+        write_benchmarks_md(report)
+        log(f"wrote {BENCHMARKS_MD.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
