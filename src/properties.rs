@@ -302,6 +302,18 @@ struct TextRule {
     pattern: &'static str,
 }
 
+impl TextRule {
+    /// A rule on length alone: the API model gives these members no pattern.
+    const fn length(min: usize, max: usize) -> Self {
+        TextRule {
+            min,
+            max,
+            allowed: any_char,
+            pattern: "",
+        }
+    }
+}
+
 /// Java's `\w`, which is what the API model's patterns mean.
 fn word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
@@ -331,12 +343,7 @@ const DEVELOPER_PROVIDER_NAME: TextRule = TextRule {
     allowed: |c| word_char(c) || matches!(c, '.' | '_' | '-'),
     pattern: r"[\w._-]+",
 };
-const LOGIN_PROVIDER_NAME: TextRule = TextRule {
-    min: 1,
-    max: 128,
-    allowed: any_char,
-    pattern: "",
-};
+const LOGIN_PROVIDER_NAME: TextRule = TextRule::length(1, 128);
 const LOGIN_PROVIDER_APP_ID: TextRule = TextRule {
     min: 1,
     max: 128,
@@ -355,30 +362,15 @@ const CLIENT_ID: TextRule = TextRule {
     allowed: word_char,
     pattern: r"[\w_]+",
 };
-const ARN: TextRule = TextRule {
-    min: 20,
-    max: 2048,
-    allowed: any_char,
-    pattern: "",
-};
+const ARN: TextRule = TextRule::length(20, 2048);
 const REGION: TextRule = TextRule {
     min: 1,
     max: 32,
     allowed: |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-',
     pattern: "[a-z0-9-]+",
 };
-const TAG_KEY: TextRule = TextRule {
-    min: 1,
-    max: 128,
-    allowed: any_char,
-    pattern: "",
-};
-const TAG_VALUE: TextRule = TextRule {
-    min: 0,
-    max: 256,
-    allowed: any_char,
-    pattern: "",
-};
+const TAG_KEY: TextRule = TextRule::length(1, 128);
+const TAG_VALUE: TextRule = TextRule::length(0, 256);
 
 /// A value as the user wrote it, short enough to quote in a Reason.
 pub(crate) fn shown(value: &Value) -> String {

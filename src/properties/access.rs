@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::{
-    PoolConfig, PropertyError, TextRule, any_char, boolean, list, members, object, one_of,
-    optional, role_arn, text,
+    PoolConfig, PropertyError, TextRule, boolean, list, members, object, one_of, optional,
+    role_arn, text,
 };
 
 /// The roles the pool hands out: SetIdentityPoolRoles' whole input.
@@ -74,30 +74,10 @@ const CLAIM: TextRule = TextRule {
     allowed: |c| !c.is_whitespace() && !c.is_control(),
     pattern: r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+",
 };
-const RULE_VALUE: TextRule = TextRule {
-    min: 1,
-    max: 128,
-    allowed: any_char,
-    pattern: "",
-};
-const PROVIDER_NAME: TextRule = TextRule {
-    min: 1,
-    max: 128,
-    allowed: any_char,
-    pattern: "",
-};
-const PRINCIPAL_TAG_KEY: TextRule = TextRule {
-    min: 1,
-    max: 128,
-    allowed: any_char,
-    pattern: "",
-};
-const PRINCIPAL_TAG_CLAIM: TextRule = TextRule {
-    min: 1,
-    max: 256,
-    allowed: any_char,
-    pattern: "",
-};
+const RULE_VALUE: TextRule = TextRule::length(1, 128);
+const PROVIDER_NAME: TextRule = TextRule::length(1, 128);
+const PRINCIPAL_TAG_KEY: TextRule = TextRule::length(1, 128);
+const PRINCIPAL_TAG_CLAIM: TextRule = TextRule::length(1, 256);
 
 /// `Roles`: `authenticated` and/or `unauthenticated` → role ARN.
 pub(super) fn roles(field: &str, value: &Value) -> Result<BTreeMap<String, String>, PropertyError> {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{PropertyError, TextRule, any_char, arns, members, object, one_of, role_arn, text};
+use super::{PropertyError, TextRule, arns, members, object, one_of, role_arn, text};
 
 /// The pool's Cognito Sync settings. An absent part is one the template does
 /// not set; removing a part the template used to set turns it off.
@@ -49,12 +49,7 @@ pub struct PushSync {
     pub role_arn: Option<String>,
 }
 
-const STREAM_NAME: TextRule = TextRule {
-    min: 1,
-    max: 128,
-    allowed: any_char,
-    pattern: "",
-};
+const STREAM_NAME: TextRule = TextRule::length(1, 128);
 
 pub(super) fn cognito_streams(field: &str, value: &Value) -> Result<CognitoStreams, PropertyError> {
     let [stream_name, role, status] = members(
