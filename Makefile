@@ -87,7 +87,7 @@ $(BENCH_STAMP): $(STAMP) bench/requirements.txt
 	rm -f $(VENV)/.bench-* && touch $@
 bench: venv $(BENCH_STAMP)
 	CARGO_TARGET_DIR=target/bench cargo build --release --locked --bin identity-pool-provider
-	$(PYTHON) bench/run_bench.py --binary target/bench/release/identity-pool-provider --size
+	$(PYTHON) bench/run_bench.py --binary target/bench/release/identity-pool-provider --size $(BENCH_ARGS)
 
 ## Fuzz request parsing for FUZZ_SECONDS per target (cargo-fuzz, installed into fuzz/.tools). Not part of `make test`.
 FUZZ_SECONDS ?= 60

@@ -55,19 +55,11 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "local"))
 
-import cognito_endpoint  # noqa: E402
 from cognito_endpoint import CognitoServer  # noqa: E402
 from lambda_harness import LambdaProcess  # noqa: E402
 from receiver import Receiver  # noqa: E402
 from runtime_api import RuntimeApi  # noqa: E402
 from tls import ensure_local_ca  # noqa: E402
-
-# The local Cognito endpoint writes a response's headers and body in two writes
-# with Nagle's algorithm on, so the body waits for the client's delayed ACK: a
-# stall of ~40 ms on most calls, for any client, that real Cognito does not have
-# and that would swamp the figures. The other stand-ins (tls.LocalHandler)
-# already set TCP_NODELAY; the benchmark does the same for this one.
-cognito_endpoint.Handler.disable_nagle_algorithm = True
 
 EVENTS = ROOT / "events"
 BASELINE_BOOTSTRAP = ROOT / "bench" / "crhelper_provider" / "bootstrap"
@@ -602,10 +594,7 @@ The bench machine is whatever runs it (x86_64 here): the time, CPU and memory
 figures are for the native release binary; only the sizes are arm64. Lambda's
 own figures for comparison: REFERENCE.md §4. The local stand-ins run in the
 benchmark's own Python process and share the machine's cores with both
-providers: the absolute numbers include their latency, equally for both. The
-benchmark turns Nagle's algorithm off in the local Cognito endpoint (as the
-other stand-ins already do): it writes headers and body separately, and the
-body would otherwise wait ~40 ms for the client's delayed ACK on most calls.
+providers: the absolute numbers include their latency, equally for both.
 
 `bench/profile_cold.py` replays cold Creates of one provider, optionally under
 a tracer (`--wrap 'strace -f -tt -o {out}'`, `--wrap 'perf record -o {out}'`),
