@@ -248,6 +248,102 @@ mod tests {
         assert_eq!(time_left(600_000), Duration::from_secs(600));
     }
 
+    mod invocations {
+        use aws_sdk_cognitoidentity::Client;
+        use aws_sdk_cognitoidentity::operation::list_identity_pools::ListIdentityPoolsOutput;
+        use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+        use lambda_runtime::Context;
+        use serde_json::json;
+
+        use super::*;
+        use crate::cognito::{IdentityPools, RegionClients};
+
+        /// A handler whose Cognito calls `rules` answer; direct invocations
+        /// only, so the answer is the invocation's result.
+        fn handler(rules: &[&Rule]) -> Handler {
+            let no_rules: &[&Rule] = &[];
+            let pools = IdentityPools::new(RegionClients {
+                identity: mock_client!(aws_sdk_cognitoidentity, RuleMode::MatchAny, rules),
+                sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules),
+            });
+            Handler::new(Provider::new(pools), ResponseSender::new().unwrap())
+        }
+
+        fn invocation(payload: Value) -> LambdaEvent<Value> {
+            let mut context = Context::default();
+            context.request_id = "invocation-1".to_owned();
+            context.invoked_function_arn =
+                "arn:aws:lambda:us-east-1:123456789012:function:provider".to_owned();
+            let deadline = SystemTime::now() + Duration::from_secs(10);
+            context.deadline = deadline.duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
+            LambdaEvent::new(payload, context)
+        }
+
+        fn create() -> Value {
+            json!({
+                "RequestType": "Create",
+                "RequestId": "create-1",
+                "ResourceProperties": {"IdentityPoolName": "p", "AllowUnauthenticatedIdentities": "false"}
+            })
+        }
+
+        #[tokio::test]
+        async fn a_panic_while_handling_is_answered_failed_and_the_next_event_is_served() {
+            let panicking = mock!(Client::list_identity_pools).then_output(|| panic!("boom"));
+            let handler = handler(&[&panicking]);
+
+            let answer = handler
+                .handle(invocation(create()))
+                .await
+                .expect("answered");
+
+            assert_eq!(answer["Status"], "FAILED");
+            let reason = answer["Reason"].as_str().unwrap();
+            assert!(
+                reason.contains("panicked while ListIdentityPools: boom"),
+                "{reason}"
+            );
+            assert_eq!(answer["PhysicalResourceId"], "CreateFailed//create-1");
+            let next = handler
+                .handle(invocation(
+                    json!({"RequestType": "Delete", "PhysicalResourceId": "not-a-pool"}),
+                ))
+                .await
+                .expect("the next event is served");
+            assert_eq!(next["Status"], "SUCCESS");
+        }
+
+        #[tokio::test]
+        async fn an_event_that_is_no_request_is_an_invocation_error_named_invalid_event() {
+            let handler = handler(&[]);
+            let error = handler
+                .handle(invocation(json!({"hello": "world"})))
+                .await
+                .expect_err("nothing to answer");
+            let diagnostic = Diagnostic::from(error);
+            assert_eq!(diagnostic.error_type, "InvalidEvent");
+            assert!(diagnostic.error_message.contains("no RequestType"));
+        }
+
+        #[tokio::test]
+        async fn an_sns_notification_of_two_requests_answers_both() {
+            let list = mock!(Client::list_identity_pools)
+                .then_output(|| ListIdentityPoolsOutput::builder().build());
+            let handler = handler(&[&list]);
+            let delete = json!({"RequestType": "Delete", "PhysicalResourceId": "not-a-pool"});
+            let record = json!({"EventSource": "aws:sns", "Sns": {"Message": delete.to_string()}});
+
+            let answers = handler
+                .handle(invocation(json!({"Records": [record.clone(), record]})))
+                .await
+                .expect("answered");
+
+            let answers = answers.as_array().expect("one answer per record");
+            assert_eq!(answers.len(), 2);
+            assert!(answers.iter().all(|a| a["Status"] == "SUCCESS"));
+        }
+    }
+
     #[test]
     fn the_delivery_reserve_is_a_third_of_the_time_left_at_most_five_seconds() {
         assert_eq!(

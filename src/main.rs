@@ -16,8 +16,7 @@ use std::time::Duration;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     logging::init();
-    // Both HTTP clients (the SDK's and the response PUT's) use rustls with ring.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    // The SDK's HTTP client uses rustls with ring, as the response PUT's does.
     let http_client = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(
             tls::rustls_provider::CryptoMode::Ring,

@@ -140,6 +140,9 @@ const MAX_ATTEMPT_TIME: Duration = Duration::from_secs(10);
 
 impl ResponseSender {
     pub fn new() -> Result<Self, reqwest::Error> {
+        // reqwest takes rustls' process-wide provider: ring, the same as the
+        // SDK's client. Installing it twice is harmless (the first one stays).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         Ok(ResponseSender {
             http: reqwest::Client::builder()
                 .connect_timeout(Duration::from_secs(3))
