@@ -188,9 +188,13 @@ def test_direct_invocation_without_response_url_returns_the_answer_as_the_result
     assert invocation.kind == "response" and invocation.body["Status"] == "SUCCESS", invocation.body
 
 
-def test_sns_backed_create_and_delete_are_answered_like_direct_ones(function, cognito, cfn):
+def test_sns_backed_create_and_delete_against_moto_are_answered_like_direct_ones(provider, moto, cfn):
     """An SNS-backed custom resource: the request arrives as the message of an SNS
-    record, and is answered at its ResponseURL exactly like a direct one."""
+    record, and is answered at its ResponseURL exactly like a direct one; here
+    against moto, the third-party endpoint."""
+    function = provider(endpoint_url=moto.url)
+    client = moto.client()
+
     def via_sns(event):
         return {"Records": [{"EventSource": "aws:sns", "EventVersion": "1.0",
                              "Sns": {"Type": "Notification", "Message": json.dumps(event)}}]}
@@ -201,11 +205,12 @@ def test_sns_backed_create_and_delete_are_answered_like_direct_ones(function, co
     created = function.receiver.wait_for(1, timeout=5)[-1].json
     cfn.assert_answer(created, create, "SUCCESS", None)
     pool_id = created["PhysicalResourceId"]
-    assert list(cognito.pools_by_id()) == [pool_id]
+    pools = client.list_identity_pools(MaxResults=60)["IdentityPools"]
+    assert [p["IdentityPoolId"] for p in pools] == [pool_id]
 
     delete = function.event("delete", PhysicalResourceId=pool_id)
     invocation, _ = function.invoke(via_sns(delete))
     assert invocation.kind == "response", invocation.body
     deleted = function.receiver.wait_for(2, timeout=5)[-1].json
     cfn.assert_answer(deleted, delete, "SUCCESS", pool_id)
-    assert cognito.pools() == []
+    assert client.list_identity_pools(MaxResults=60)["IdentityPools"] == []
