@@ -119,3 +119,37 @@ def test_update_of_pool_deleted_out_of_band_fails_without_creating_one(function,
     assert cognito.pools() == []
 
     delete_leaves_no_pool(function, cognito, cfn, update, pool_id)
+
+
+def test_create_whose_later_step_fails_leaves_no_pool_after_the_rollback(function, cognito, cfn):
+    """CreateIdentityPool succeeds but SetIdentityPoolRoles, the step after it, keeps
+    failing: the answer is FAILED, and once CloudFormation's rollback Delete has run
+    no pool is left (the provider removes the pool itself before answering)."""
+    cognito.inject({"operation": "SetIdentityPoolRoles", "mode": "error500", "count": -1})
+    create = function.event("create-full")
+    failed = function.request(create, status="FAILED", timeout_s=20)
+    assert "SetIdentityPoolRoles" in failed["Reason"], failed["Reason"]
+    assert "CreateIdentityPool" in cognito.calls()
+
+    delete_leaves_no_pool(function, cognito, cfn, create, failed["PhysicalResourceId"])
+
+
+def test_replacement_whose_later_step_fails_removes_the_new_pool_and_keeps_the_old(
+        function, cognito, cfn):
+    """A replacement (DeveloperProviderName changed) whose SetIdentityPoolRoles keeps
+    failing answers FAILED with the OLD id: the new pool is gone, the old one is
+    untouched and still answers to CloudFormation."""
+    old_id = create_pool(function, cognito)
+    full = cfn.properties("create-full")
+    replaced = dict(full, DeveloperProviderName="login.identity-demo.v2")
+    cognito.inject({"operation": "SetIdentityPoolRoles", "mode": "error500", "count": -1})
+    update = function.event("update", PhysicalResourceId=old_id,
+                            ResourceProperties=replaced,
+                            OldResourceProperties=cfn.properties("create"))
+
+    failed = function.request(update, status="FAILED", physical_resource_id=old_id, timeout_s=20)
+
+    assert "SetIdentityPoolRoles" in failed["Reason"], failed["Reason"]
+    assert cognito.calls().count("CreateIdentityPool") == 1
+    assert list(cognito.pools_by_id()) == [old_id], "only the old pool is left"
+    assert cognito.pools_by_id()[old_id]["DeveloperProviderName"] == "login.identity-demo"
