@@ -14,7 +14,9 @@ use serde_json::{Map, Value};
 mod access;
 mod sync;
 
-pub use access::{MappingRule, PrincipalTagMap, RoleMapping, RoleSettings};
+pub use access::{
+    MappingRule, PrincipalTagMap, RoleMapping, RoleSettings, principal_tag_providers,
+};
 pub use sync::{CognitoStreams, PushSync, SyncSettings};
 
 /// The tag the provider puts on every pool it creates, valued with the request

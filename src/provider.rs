@@ -15,7 +15,8 @@ use crate::cognito::{CognitoError, IdentityPools, Journal, PoolCalls};
 use crate::error::ProviderError;
 use crate::plan::{UpdatePlan, plan_update};
 use crate::properties::{
-    CognitoStreams, PoolSpec, PrincipalTagMap, PushSync, REQUEST_TAG_KEY, SyncSettings,
+    CognitoStreams, PoolSpec, PrincipalTagMap, PushSync, REQUEST_TAG_KEY, RoleSettings,
+    SyncSettings, principal_tag_providers,
 };
 use crate::request::{CustomResourceRequest, PhysicalId, RequestKind};
 use crate::response::Answer;
@@ -221,8 +222,12 @@ async fn new_pool(
     calls: &PoolCalls<'_>,
     spec: &PoolSpec,
 ) -> Result<Answer, ProviderError> {
-    let pool_id = create_once(calls, spec, &request.request_tag()).await?;
-    apply_settings(calls, &pool_id, spec, &Managed::default()).await?;
+    let (pool_id, made_now) = create_once(calls, spec, &request.request_tag()).await?;
+    let previously = Managed {
+        bare: made_now,
+        ..Managed::default()
+    };
+    apply_settings(calls, &pool_id, spec, &previously).await?;
     Ok(Answer::success(
         pool_id.clone(),
         attributes(request, &pool_id, spec)?,
@@ -239,6 +244,9 @@ struct Managed {
     principal_tag_providers: BTreeSet<String>,
     /// The Cognito Sync settings the template had (those that still parse).
     sync: SyncSettings,
+    /// The pool was created by this very request, so it has no roles or
+    /// principal tags yet: there is nothing to read before writing.
+    bare: bool,
 }
 
 fn previously_managed(old_properties: &Value) -> Managed {
@@ -247,11 +255,8 @@ fn previously_managed(old_properties: &Value) -> Managed {
         roles: ["Roles", "RoleMappings"]
             .iter()
             .any(|key| old_properties.get(key).is_some_and(|v| !v.is_null())),
-        principal_tag_providers: old_properties
-            .get("PrincipalTags")
-            .and_then(Value::as_object)
-            .map(|providers| providers.keys().cloned().collect())
-            .unwrap_or_default(),
+        principal_tag_providers: principal_tag_providers(old_properties),
+        bare: false,
     }
 }
 
@@ -277,7 +282,10 @@ async fn sync_access(
 ) -> Result<(), ProviderError> {
     let desired = &spec.access;
     if !desired.roles.is_empty() || previously.roles {
-        let current = calls.roles(pool_id).await?;
+        let current = match previously.bare {
+            true => RoleSettings::default(),
+            false => calls.roles(pool_id).await?,
+        };
         if current != desired.roles {
             calls.set_roles(pool_id, &desired.roles).await?;
         }
@@ -295,7 +303,7 @@ async fn sync_access(
             .get(provider)
             .cloned()
             .unwrap_or_else(PrincipalTagMap::defaults);
-        if calls.principal_tags(pool_id, provider).await? != wanted {
+        if previously.bare || calls.principal_tags(pool_id, provider).await? != wanted {
             calls.set_principal_tags(pool_id, provider, &wanted).await?;
         }
     }
@@ -342,11 +350,12 @@ async fn sync_cognito_sync(
 /// async event at least once, and CreateIdentityPool has no client token. A
 /// transient failure is retried here rather than by the SDK, looking again
 /// before each attempt, because the failed attempt may have made the pool.
+/// Answers the pool id, and whether it was made just now (rather than found).
 async fn create_once(
     calls: &PoolCalls<'_>,
     spec: &PoolSpec,
     request_tag: &str,
-) -> Result<String, ProviderError> {
+) -> Result<(String, bool), ProviderError> {
     let mut tags = spec.tags.clone();
     tags.insert(REQUEST_TAG_KEY.to_owned(), request_tag.to_owned());
     let mut attempt = 1;
@@ -354,10 +363,10 @@ async fn create_once(
         let existing = pools_created_by(calls, &spec.config.name, request_tag).await?;
         if let Some(existing) = existing.into_iter().next() {
             tracing::info!(pool_id = %existing, "this request already created the pool; answering it again");
-            return Ok(existing);
+            return Ok((existing, false));
         }
         match calls.create(&spec.config, &tags).await {
-            Ok(pool_id) => return Ok(pool_id),
+            Ok(pool_id) => return Ok((pool_id, true)),
             Err(error) if error.transient && attempt < CREATE_ATTEMPTS => {
                 tracing::warn!(attempt, %error, "CreateIdentityPool failed transiently; looking for the pool before trying again");
                 tokio::time::sleep(backoff::delay(attempt)).await;

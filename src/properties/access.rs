@@ -293,6 +293,17 @@ pub(super) fn principal_tags(
     Ok(entries)
 }
 
+/// The providers that the `PrincipalTags` of some properties (an Update's old
+/// ones) name, by key or by `IdentityProvider`; none if they do not parse.
+pub fn principal_tag_providers(properties: &Value) -> BTreeSet<String> {
+    properties
+        .get("PrincipalTags")
+        .filter(|v| !v.is_null())
+        .and_then(|v| principal_tags("PrincipalTags", v).ok())
+        .map(|entries| entries.into_iter().map(|entry| entry.provider).collect())
+        .unwrap_or_default()
+}
+
 /// How the pool's providers are named, by what names them. A role mapping names
 /// a user pool with its app client (`ProviderName:ClientId`), a principal tag map
 /// without it; both name the login provider domains, the OIDC and SAML provider

@@ -994,11 +994,10 @@ async fn create_sets_roles_mapping_and_principal_tags_on_the_new_pool() {
         [
             "ListIdentityPools",
             "CreateIdentityPool",
-            "GetIdentityPoolRoles",
             "SetIdentityPoolRoles",
-            "GetPrincipalTagAttributeMap",
             "SetPrincipalTagAttributeMap"
-        ]
+        ],
+        "a pool made just now has nothing to read before writing"
     );
 
     let sent = set_roles_seen.lock().unwrap();
@@ -1080,7 +1079,6 @@ async fn a_create_whose_roles_are_refused_deletes_its_pool_and_fails_with_the_pl
         [
             "ListIdentityPools",
             "CreateIdentityPool",
-            "GetIdentityPoolRoles",
             "SetIdentityPoolRoles",
             "DeleteIdentityPool"
         ]
@@ -1293,9 +1291,9 @@ async fn a_replacement_sets_the_roles_on_the_new_pool() {
 
     assert_eq!(answer.physical_resource_id, NEW_POOL_ID);
     assert!(answer.outcome.is_ok(), "{answer:?}");
-    assert_eq!(
-        get_seen.lock().unwrap()[0].identity_pool_id(),
-        Some(NEW_POOL_ID)
+    assert!(
+        get_seen.lock().unwrap().is_empty(),
+        "a pool made just now has no roles to read"
     );
     let sent = set_seen.lock().unwrap();
     assert_eq!(sent.len(), 1);
@@ -1313,7 +1311,6 @@ async fn a_replacement_sets_the_roles_on_the_new_pool() {
             "DescribeIdentityPool",
             "ListIdentityPools",
             "CreateIdentityPool",
-            "GetIdentityPoolRoles",
             "SetIdentityPoolRoles"
         ]
     );
@@ -1748,4 +1745,60 @@ async fn an_update_with_unchanged_sync_settings_makes_no_sync_call() {
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
     assert_eq!(journal.calls(), ["DescribeIdentityPool"]);
+}
+
+#[tokio::test]
+async fn dropping_principal_tags_named_by_identity_provider_resets_that_provider() {
+    let describe = unchanged(POOL_ID);
+    let get_tags = principal_tags_returns(false, &[("team", "custom:team")]);
+    let set_seen = recorded::<SetPrincipalTagAttributeMapInput>();
+    let set_tags = set_principal_tags_recording(&set_seen);
+    let provider = provider(&[&describe, &get_tags, &set_tags]);
+    let mut old = properties();
+    old["PrincipalTags"] = json!({
+        "users": {"IdentityProvider": USER_POOL, "PrincipalTags": {"team": "custom:team"}},
+    });
+
+    let answer = provider
+        .answer(
+            &update_request(POOL_ID, properties(), old),
+            &Journal::default(),
+        )
+        .await;
+
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    let sent = set_seen.lock().unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].identity_provider_name(),
+        Some(USER_POOL),
+        "the provider, not the template's key"
+    );
+    assert_eq!(sent[0].use_defaults(), Some(true));
+}
+
+#[tokio::test]
+async fn a_redelivered_create_with_roles_reads_them_before_writing() {
+    let list = list_returns(&[(POOL_ID, "demo_pool")]);
+    let describe = describe_returns(described(POOL_ID, &[(REQUEST_TAG_KEY, REQUEST_TAG)]));
+    let get_seen = recorded::<GetIdentityPoolRolesInput>();
+    let get_roles = get_roles_recording(&get_seen, roles_as_with_roles());
+    let provider = provider(&[&list, &describe, &get_roles]);
+    let journal = Journal::default();
+
+    let answer = provider
+        .answer(&request("Create", None, with_roles()), &journal)
+        .await;
+
+    assert_eq!(answer.physical_resource_id, POOL_ID);
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    assert_eq!(
+        journal.calls(),
+        [
+            "ListIdentityPools",
+            "DescribeIdentityPool",
+            "GetIdentityPoolRoles"
+        ],
+        "the pool found already has its roles: read, nothing written"
+    );
 }
