@@ -7,6 +7,9 @@
 
 #![no_main]
 
+#[path = "checks.rs"]
+mod checks;
+
 use std::collections::BTreeMap;
 
 use identity_pool_provider::error::ProviderError;
@@ -110,22 +113,7 @@ fn check(request: &CustomResourceRequest) {
             }
         }
         Err(errors) => {
-            assert!(
-                !errors.is_empty(),
-                "from_properties failed without an error"
-            );
-            for error in &errors {
-                let text = error.to_string();
-                assert!(
-                    !error.field.is_empty(),
-                    "PropertyError with an empty field: {text:?}"
-                );
-                assert!(
-                    text.starts_with(&error.field),
-                    "PropertyError text {text:?} does not start with its field {:?}",
-                    error.field
-                );
-            }
+            checks::check_property_errors(&errors);
             answers.push(Answer::failed(
                 answer_id.clone(),
                 &ProviderError::InvalidProperties(errors),
