@@ -24,6 +24,11 @@ mod sync;
 /// ListIdentityPools' largest page: fewest calls for the idempotency look-up.
 const LIST_PAGE_SIZE: i32 = 60;
 
+/// The region a pool lives in: the first part of its id, `REGION:GUID`.
+pub fn pool_region(pool_id: &str) -> &str {
+    pool_id.split(':').next().unwrap_or_default()
+}
+
 /// A pool as Cognito describes it now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pool {

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::cognito::Pool;
+use crate::cognito::{Pool, pool_region};
 use crate::properties::{PoolConfig, PoolSpec, REQUEST_TAG_KEY};
 
 /// What an Update must do to make the pool match the template.
@@ -22,9 +22,10 @@ pub enum UpdatePlan {
         config: Option<PoolConfig>,
         tags: TagChanges,
     },
-    /// A DeveloperProviderName that was set is changed or removed: Cognito cannot
-    /// do that to a pool, so a new pool takes its place (a new PhysicalResourceId,
-    /// and CloudFormation deletes the old pool afterwards).
+    /// A DeveloperProviderName that was set is changed or removed, or the pool
+    /// is to live in another region: Cognito cannot do either to a pool, so a new
+    /// pool takes its place (a new PhysicalResourceId, and CloudFormation deletes
+    /// the old pool afterwards).
     Replace,
 }
 
@@ -43,11 +44,13 @@ impl TagChanges {
     }
 }
 
-/// The whole Update decision.
-pub fn plan_update(desired: &PoolSpec, current: &Pool) -> UpdatePlan {
+/// The whole Update decision. `home_region` is where a template without
+/// `Region` wants its pool: the function's own region.
+pub fn plan_update(desired: &PoolSpec, current: &Pool, home_region: &str) -> UpdatePlan {
     let developer_provider_changes = current.config.developer_provider_name.is_some()
         && desired.config.developer_provider_name != current.config.developer_provider_name;
-    if developer_provider_changes {
+    let moves = desired.region_or(home_region) != pool_region(&current.id);
+    if developer_provider_changes || moves {
         return UpdatePlan::Replace;
     }
     let config = (desired.config != current.config).then(|| desired.config.clone());

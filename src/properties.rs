@@ -147,6 +147,12 @@ impl NameSource<'_> {
 }
 
 impl PoolSpec {
+    /// The region the pool belongs in: the template's `Region`, else `home`
+    /// (the function's own).
+    pub fn region_or<'a>(&'a self, home: &'a str) -> &'a str {
+        self.region.as_deref().unwrap_or(home)
+    }
+
     /// Reads a request's `ResourceProperties`, reporting every broken rule at once
     /// so a user fixes a template in one round rather than one error per deploy.
     pub fn from_properties(

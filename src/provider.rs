@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::backoff;
-use crate::cognito::{CognitoError, IdentityPools, Journal, PoolCalls};
+use crate::cognito::{CognitoError, IdentityPools, Journal, PoolCalls, pool_region};
 use crate::error::ProviderError;
 use crate::plan::{UpdatePlan, plan_update};
 use crate::properties::{
@@ -78,13 +78,13 @@ impl Provider {
 
     /// The client for the region a new pool of `spec` goes to.
     fn calls_for_spec<'a>(&self, spec: &PoolSpec, journal: &'a Journal) -> PoolCalls<'a> {
-        let region = spec.region.as_deref().unwrap_or(self.pools.home_region());
-        self.pools.for_request(region, journal)
+        self.pools
+            .for_request(spec.region_or(self.pools.home_region()), journal)
     }
 
     /// The client for the region an existing pool lives in (its id says so).
     fn calls_for_pool<'a>(&self, pool_id: &str, journal: &'a Journal) -> PoolCalls<'a> {
-        self.pools.for_request(region_of(pool_id), journal)
+        self.pools.for_request(pool_region(pool_id), journal)
     }
 
     async fn create(&self, request: &CustomResourceRequest, journal: &Journal) -> Answer {
@@ -124,12 +124,8 @@ impl Provider {
             .describe(pool_id)
             .await?
             .ok_or_else(|| ProviderError::PoolGone(pool_id.to_owned()))?;
-        // The template's region (its own, or the function's when it names none)
-        // is where the pool must live: a pool elsewhere is replaced.
-        let moves = spec.region.as_deref().unwrap_or(self.pools.home_region()) != region;
-        match plan_update(&spec, &current) {
+        match plan_update(&spec, &current, self.pools.home_region()) {
             UpdatePlan::Replace => return self.replace(request, &spec, journal).await,
-            _ if moves => return self.replace(request, &spec, journal).await,
             UpdatePlan::NoChange => {}
             UpdatePlan::InPlace { config, tags } => {
                 if let Some(config) = config {
@@ -209,10 +205,6 @@ impl Provider {
 fn parse(request: &CustomResourceRequest) -> Result<PoolSpec, ProviderError> {
     PoolSpec::from_properties(&request.properties, request.name_source())
         .map_err(ProviderError::InvalidProperties)
-}
-
-fn region_of(pool_id: &str) -> &str {
-    pool_id.split(':').next().unwrap_or_default()
 }
 
 /// Creates the pool (once) and grants its roles and principal tags: the part
@@ -432,7 +424,7 @@ fn pool_arn(request: &CustomResourceRequest, pool_id: &str) -> Result<String, Pr
         ["arn", partition, _, _, account, _] if !partition.is_empty() && !account.is_empty() => {
             Some(format!(
                 "{partition}:cognito-identity:{}:{account}",
-                region_of(pool_id)
+                pool_region(pool_id)
             ))
         }
         _ => None,

@@ -1,4 +1,7 @@
 use super::*;
+
+/// The function's own region, where the test pools live.
+const HOME: &str = "us-east-1";
 use crate::properties::Access;
 
 use proptest::prelude::*;
@@ -65,7 +68,11 @@ fn changes(set: &[(&str, &str)], remove: &[&str]) -> TagChanges {
 fn identical_pool_needs_no_change() {
     let user_tags = [("team", "identity"), ("env", "prod")];
     assert_eq!(
-        plan_update(&spec(config(), &user_tags), &pool(config(), &user_tags)),
+        plan_update(
+            &spec(config(), &user_tags),
+            &pool(config(), &user_tags),
+            HOME
+        ),
         UpdatePlan::NoChange
     );
 }
@@ -79,7 +86,8 @@ fn rename_updates_in_place_with_the_whole_config() {
     assert_eq!(
         plan_update(
             &spec(renamed.clone(), &[("team", "a")]),
-            &pool(config(), &[("team", "a")])
+            &pool(config(), &[("team", "a")]),
+            HOME
         ),
         UpdatePlan::InPlace {
             config: Some(renamed),
@@ -97,7 +105,7 @@ fn any_config_difference_sends_the_complete_desired_config() {
     };
     let UpdatePlan::InPlace {
         config: Some(sent), ..
-    } = plan_update(&spec(desired.clone(), &[]), &pool(config(), &[]))
+    } = plan_update(&spec(desired.clone(), &[]), &pool(config(), &[]), HOME)
     else {
         panic!("expected an in-place update with a config");
     };
@@ -109,6 +117,7 @@ fn tag_only_change_updates_in_place_without_config() {
     let plan = plan_update(
         &spec(config(), &[("team", "new"), ("added", "1"), ("same", "x")]),
         &pool(config(), &[("team", "old"), ("gone", "2"), ("same", "x")]),
+        HOME,
     );
     assert_eq!(
         plan,
@@ -124,6 +133,7 @@ fn the_request_tag_is_never_removed() {
     let plan = plan_update(
         &spec(config(), &[]),
         &pool(config(), &[("a", "1"), ("b", "2")]),
+        HOME,
     );
     assert_eq!(
         plan,
@@ -133,7 +143,7 @@ fn the_request_tag_is_never_removed() {
         }
     );
     assert_eq!(
-        plan_update(&spec(config(), &[]), &pool(config(), &[])),
+        plan_update(&spec(config(), &[]), &pool(config(), &[]), HOME),
         UpdatePlan::NoChange
     );
 }
@@ -143,7 +153,7 @@ fn changing_or_removing_a_set_developer_provider_name_replaces_the_pool() {
     let current = pool(with_developer(Some("login.myapp")), &[]);
     for desired in [Some("login.otherapp"), None] {
         assert_eq!(
-            plan_update(&spec(with_developer(desired), &[]), &current),
+            plan_update(&spec(with_developer(desired), &[]), &current, HOME),
             UpdatePlan::Replace,
             "{desired:?}"
         );
@@ -153,7 +163,7 @@ fn changing_or_removing_a_set_developer_provider_name_replaces_the_pool() {
         ..with_developer(Some("login.otherapp"))
     };
     assert_eq!(
-        plan_update(&spec(renamed_too, &[("t", "v")]), &current),
+        plan_update(&spec(renamed_too, &[("t", "v")]), &current, HOME),
         UpdatePlan::Replace
     );
 }
@@ -164,7 +174,8 @@ fn setting_an_unset_developer_provider_name_updates_in_place() {
     assert_eq!(
         plan_update(
             &spec(desired.clone(), &[]),
-            &pool(with_developer(None), &[])
+            &pool(with_developer(None), &[]),
+            HOME
         ),
         UpdatePlan::InPlace {
             config: Some(desired),
@@ -182,7 +193,8 @@ fn keeping_the_developer_provider_name_allows_other_changes_in_place() {
     assert_eq!(
         plan_update(
             &spec(desired.clone(), &[]),
-            &pool(with_developer(Some("login.myapp")), &[])
+            &pool(with_developer(Some("login.myapp")), &[]),
+            HOME
         ),
         UpdatePlan::InPlace {
             config: Some(desired),
@@ -265,4 +277,26 @@ proptest! {
             prop_assert_ne!(current.get(key), Some(value), "sets {} to the value it already has", key);
         }
     }
+}
+
+#[test]
+fn a_pool_in_another_region_than_the_template_wants_is_replaced() {
+    let current = pool(config(), &[]);
+    let mut elsewhere = spec(config(), &[]);
+    elsewhere.region = Some("eu-west-1".to_owned());
+    assert_eq!(plan_update(&elsewhere, &current, HOME), UpdatePlan::Replace);
+
+    let mut home_named = spec(config(), &[]);
+    home_named.region = Some(HOME.to_owned());
+    assert_eq!(
+        plan_update(&home_named, &current, HOME),
+        UpdatePlan::NoChange
+    );
+
+    // Without Region the pool belongs in the function's region: one living
+    // elsewhere moves home.
+    assert_eq!(
+        plan_update(&spec(config(), &[]), &current, "eu-west-1"),
+        UpdatePlan::Replace
+    );
 }
