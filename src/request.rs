@@ -76,7 +76,7 @@ pub struct Invocation<'a> {
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct Envelope {
-    request_type: Option<Value>,
+    request_type: Value,
     #[serde(rename = "ResponseURL")]
     response_url: Option<String>,
     stack_id: Option<String>,
@@ -96,26 +96,19 @@ const DIRECT_LOGICAL_ID: &str = "IdentityPool";
 /// The requests in an event: the records of an SNS notification, each message a
 /// request, or the event itself.
 pub fn unwrap_sns(event: Value) -> Result<Vec<Value>, EventError> {
-    let is_sns = event
-        .get("Records")
-        .and_then(Value::as_array)
-        .is_some_and(|records| {
-            !records.is_empty()
+    let records = match event.get("Records").and_then(Value::as_array) {
+        Some(records)
+            if !records.is_empty()
                 && records
                     .iter()
-                    .all(|r| r.get("EventSource").and_then(Value::as_str) == Some("aws:sns"))
-        });
-    if !is_sns {
-        return Ok(vec![event]);
-    }
-    let Value::Object(mut event) = event else {
-        return Ok(Vec::new());
-    };
-    let Some(Value::Array(records)) = event.remove("Records") else {
-        return Ok(Vec::new());
+                    .all(|r| r.get("EventSource").and_then(Value::as_str) == Some("aws:sns")) =>
+        {
+            records
+        }
+        _ => return Ok(vec![event]),
     };
     records
-        .into_iter()
+        .iter()
         .map(|record| {
             let message = record
                 .pointer("/Sns/Message")
@@ -138,10 +131,7 @@ impl CustomResourceRequest {
         }
         let envelope: Envelope =
             serde_json::from_value(event).map_err(|e| EventError::Malformed(e.to_string()))?;
-        let request_type = match envelope.request_type {
-            None | Some(Value::Null) => return Err(EventError::NoRequestType),
-            Some(request_type) => request_type,
-        };
+        let request_type = &envelope.request_type;
         let physical_resource_id = || {
             envelope
                 .physical_resource_id
@@ -160,7 +150,7 @@ impl CustomResourceRequest {
             _ => {
                 return Err(EventError::Malformed(format!(
                     "RequestType must be Create, Update or Delete, got {}",
-                    crate::properties::shown(&request_type)
+                    crate::properties::shown(request_type)
                 )));
             }
         };
