@@ -190,13 +190,7 @@ macro_rules! with_config {
             .identity_pool_name(&config.name)
             .allow_unauthenticated_identities(config.allow_unauthenticated_identities)
             .allow_classic_flow(config.allow_classic_flow)
-            .set_supported_login_providers(Some(
-                config
-                    .supported_login_providers
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            ))
+            .set_supported_login_providers(Some(unsorted(&config.supported_login_providers)))
             .set_developer_provider_name(config.developer_provider_name.clone())
             .set_open_id_connect_provider_arns(Some(config.open_id_connect_provider_arns.clone()))
             .set_cognito_identity_providers(Some(
@@ -226,9 +220,15 @@ fn from_sdk_provider(provider: &CognitoIdentityProvider) -> CognitoProvider {
     }
 }
 
+/// A string map from the SDK, in the order the provider compares maps in.
 fn sorted(map: Option<&HashMap<String, String>>) -> BTreeMap<String, String> {
-    map.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    map.map(|m| m.clone().into_iter().collect())
         .unwrap_or_default()
+}
+
+/// A string map as the SDK's builders take it.
+fn unsorted(map: &BTreeMap<String, String>) -> HashMap<String, String> {
+    map.clone().into_iter().collect()
 }
 
 impl IdentityPools {
@@ -286,9 +286,7 @@ impl PoolCalls<'_> {
         self.journal.begin(OP);
         let builder = with_config!(self.clients.identity.create_identity_pool(), config);
         let output = builder
-            .set_identity_pool_tags(Some(
-                tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            ))
+            .set_identity_pool_tags(Some(unsorted(tags)))
             .customize()
             .config_override(
                 aws_sdk_cognitoidentity::config::Builder::default()
@@ -429,9 +427,7 @@ impl PoolCalls<'_> {
             .identity
             .tag_resource()
             .resource_arn(pool_arn)
-            .set_tags(Some(
-                tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            ))
+            .set_tags(Some(unsorted(tags)))
             .send()
             .await
             .map_err(|e| CognitoError::from_sdk(OP, e))?;

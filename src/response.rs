@@ -102,10 +102,7 @@ impl Answer {
         match &self.outcome {
             Ok(data) => {
                 response.status = CloudFormationCustomResourceResponseStatus::Success;
-                response.data = data
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect::<HashMap<_, _>>();
+                response.data = data.clone().into_iter().collect::<HashMap<_, _>>();
             }
             Err(reason) => {
                 response.status = CloudFormationCustomResourceResponseStatus::Failed;

@@ -8,7 +8,7 @@ use aws_sdk_cognitoidentity::types::{
     AmbiguousRoleResolutionType, MappingRuleMatchType, RoleMappingType, RulesConfigurationType,
 };
 
-use super::{CognitoError, PoolCalls, sorted};
+use super::{CognitoError, PoolCalls, sorted, unsorted};
 use crate::properties::{MappingRule, PrincipalTagMap, RoleMapping, RoleSettings};
 
 type SdkRoleMapping = aws_sdk_cognitoidentity::types::RoleMapping;
@@ -129,13 +129,7 @@ impl PoolCalls<'_> {
             .identity
             .set_identity_pool_roles()
             .identity_pool_id(pool_id)
-            .set_roles(Some(
-                settings
-                    .roles
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            ))
+            .set_roles(Some(unsorted(&settings.roles)))
             .set_role_mappings(Some(mappings))
             .send()
             .await
@@ -181,12 +175,7 @@ impl PoolCalls<'_> {
             .identity_pool_id(pool_id)
             .identity_provider_name(provider)
             .use_defaults(map.use_defaults)
-            .set_principal_tags(Some(
-                map.tags
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            ))
+            .set_principal_tags(Some(unsorted(&map.tags)))
             .send()
             .await
             .map_err(|e| CognitoError::from_sdk(OP, e))?;

@@ -65,9 +65,7 @@ impl PoolCalls<'_> {
             .sync
             .set_cognito_events()
             .identity_pool_id(pool_id)
-            .set_events(Some(
-                events.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            ))
+            .set_events(Some(super::unsorted(events)))
             .send()
             .await
             .map_err(|e| CognitoError::from_sdk(OP, e))?;
