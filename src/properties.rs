@@ -29,11 +29,12 @@ pub const REQUEST_TAG_KEY: &str = "identity-pool-provider:create-request";
 /// Cognito allows 50 tags on a pool; one of them is the provider's request tag.
 const MAX_USER_TAGS: usize = 49;
 
-/// Properties that belong to CloudFormation, not to the pool.
-const CLOUDFORMATION_PROPERTIES: [&str; 2] = ["ServiceToken", "ServiceTimeout"];
+/// Properties that belong to CloudFormation, not to the pool: accepted, ignored.
+pub const CLOUDFORMATION_PROPERTIES: [&str; 2] = ["ServiceToken", "ServiceTimeout"];
 
-/// Every pool property the provider understands, named as on `AWS::Cognito::IdentityPool`.
-const POOL_PROPERTIES: [&str; 16] = [
+/// Every pool property the provider understands, named as on
+/// `AWS::Cognito::IdentityPool` (plus its own); any other is refused.
+pub const POOL_PROPERTIES: [&str; 16] = [
     "IdentityPoolName",
     "AllowUnauthenticatedIdentities",
     "AllowClassicFlow",

@@ -26,26 +26,12 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Result, Unstructured};
-use identity_pool_provider::properties::{NameSource, PoolSpec, REQUEST_TAG_KEY};
+use identity_pool_provider::properties::{
+    CLOUDFORMATION_PROPERTIES, NameSource, POOL_PROPERTIES, PoolSpec, REQUEST_TAG_KEY,
+};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value, json};
 
-const POOL_PROPERTIES: [&str; 13] = [
-    "IdentityPoolName",
-    "AllowUnauthenticatedIdentities",
-    "AllowClassicFlow",
-    "SupportedLoginProviders",
-    "DeveloperProviderName",
-    "OpenIdConnectProviderARNs",
-    "CognitoIdentityProviders",
-    "SamlProviderARNs",
-    "IdentityPoolTags",
-    "Roles",
-    "RoleMappings",
-    "PrincipalTags",
-    "Region",
-];
-const CLOUDFORMATION_PROPERTIES: [&str; 2] = ["ServiceToken", "ServiceTimeout"];
 
 const SEED_EVENTS: [&str; 5] = [
     include_str!("../seeds/parse_request/create.json"),
@@ -808,6 +794,20 @@ fn as_properties(spec: &PoolSpec) -> Value {
     if let Some(region) = &spec.region {
         map.insert("Region".to_owned(), json!(region));
     }
+    // Cognito Sync: an absent member reads back as null, which is absent too.
+    if let Some(streams) = &spec.sync.streams {
+        let item = json!({
+            "StreamName": streams.stream_name,
+            "RoleArn": streams.role_arn,
+            "StreamingStatus": streams.streaming_status,
+        });
+        map.insert("CognitoStreams".to_owned(), item);
+    }
+    if let Some(push) = &spec.sync.push_sync {
+        let item = json!({"ApplicationArns": push.application_arns, "RoleArn": push.role_arn});
+        map.insert("PushSync".to_owned(), item);
+    }
+    map.insert("CognitoEvents".to_owned(), json!(spec.sync.events));
     map.insert(
         "ServiceToken".to_owned(),
         json!("arn:aws:lambda:us-east-1:123456789012:function:x"),

@@ -665,29 +665,27 @@ fn invalid_properties_reason_lists_every_error() {
 
 // ---- property-based ----
 
-/// Names the parser looks for, so arbitrary input often reaches the deeper rules.
-const KEYS: [&str; 16] = [
-    "IdentityPoolName",
-    "AllowUnauthenticatedIdentities",
-    "AllowClassicFlow",
-    "SupportedLoginProviders",
-    "DeveloperProviderName",
-    "OpenIdConnectProviderARNs",
-    "CognitoIdentityProviders",
-    "SamlProviderARNs",
-    "IdentityPoolTags",
-    "ServiceToken",
-    "ServiceTimeout",
-    "ProviderName",
-    "ClientId",
-    "ServerSideTokenCheck",
-    "Key",
-    "Value",
-];
+/// Names the parser looks for, so arbitrary input often reaches the deeper rules:
+/// the properties, and the members of the nested ones.
+fn keys() -> Vec<&'static str> {
+    let members = [
+        "ProviderName",
+        "ClientId",
+        "ServerSideTokenCheck",
+        "Key",
+        "Value",
+    ];
+    [
+        &POOL_PROPERTIES[..],
+        &CLOUDFORMATION_PROPERTIES[..],
+        &members[..],
+    ]
+    .concat()
+}
 
 fn json_key() -> impl Strategy<Value = String> {
     prop_oneof![
-        3 => proptest::sample::select(&KEYS[..]).prop_map(str::to_owned),
+        3 => proptest::sample::select(keys()).prop_map(str::to_owned),
         1 => ".{0,12}",
     ]
 }
