@@ -11,6 +11,7 @@ pub mod cognito;
 pub mod error;
 pub mod handler;
 pub mod logging;
+pub mod ownership;
 pub mod plan;
 pub mod properties;
 pub mod provider;

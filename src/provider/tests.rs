@@ -502,7 +502,7 @@ async fn update_removing_providers_sends_them_empty() {
             .build()
             .unwrap(),
     ));
-    let describe = describe_returns(described(POOL_ID, &[("team", "identity")]));
+    let describe = unchanged(POOL_ID);
     let provider = provider(&[&describe, &update]);
     let mut fewer = properties();
     fewer
@@ -598,7 +598,10 @@ async fn changing_a_set_developer_provider_name_replaces_the_pool() {
     let creates = recorded::<CreateIdentityPoolInput>();
     let create = mock!(Client::create_identity_pool)
         .then_compute_output(recording(&creates, created_output(NEW_POOL_ID)));
-    let mut current = described(POOL_ID, &[("team", "identity")]);
+    let mut current = described(
+        POOL_ID,
+        &[("team", "identity"), (REQUEST_TAG_KEY, REQUEST_TAG)],
+    );
     current.developer_provider_name = Some("login.old".to_owned());
     let describe = describe_returns(current);
     let list = list_returns(&[]);
@@ -656,7 +659,8 @@ async fn delete_deletes_the_pool_and_a_missing_pool_is_success() {
         &deletes,
         DeleteIdentityPoolOutput::builder().build(),
     ));
-    let answer = provider(&[&delete])
+    let describe = unchanged(POOL_ID);
+    let answer = provider(&[&describe, &delete])
         .answer(
             &request("Delete", Some(POOL_ID), properties()),
             &Journal::default(),
@@ -672,13 +676,20 @@ async fn delete_deletes_the_pool_and_a_missing_pool_is_success() {
             Some(r#"{"__type":"ResourceNotFoundException","message":"not found"}"#.to_owned()),
         )
         .build();
-    let answer = provider(&[&gone])
+    let answer = provider(&[&describe, &gone])
         .answer(
             &request("Delete", Some(POOL_ID), properties()),
             &Journal::default(),
         )
         .await;
     assert_eq!(answer, Answer::success(POOL_ID, BTreeMap::new()));
+
+    let journal = Journal::default();
+    let answer = provider(&[&describe_not_found()])
+        .answer(&request("Delete", Some(POOL_ID), properties()), &journal)
+        .await;
+    assert_eq!(answer, Answer::success(POOL_ID, BTreeMap::new()));
+    assert_eq!(journal.calls(), ["DescribeIdentityPool"]);
 }
 
 #[tokio::test]
@@ -1453,16 +1464,18 @@ async fn update_and_delete_of_a_pool_in_another_region_share_one_client_built_fo
         wire.calls(),
         [
             call("DescribeIdentityPool", EU_ENDPOINT),
+            call("DescribeIdentityPool", EU_ENDPOINT),
             call("DeleteIdentityPool", EU_ENDPOINT),
+            call("DescribeIdentityPool", HOME_ENDPOINT),
             call("DeleteIdentityPool", HOME_ENDPOINT)
         ]
     );
     let sent = wire.sent();
     assert_eq!(
-        sent[0].client, sent[1].client,
+        sent[0].client, sent[2].client,
         "the second request reuses the eu-west-1 client the first one built"
     );
-    assert_ne!(sent[1].client, sent[2].client, "the home client is another");
+    assert_ne!(sent[2].client, sent[4].client, "the home client is another");
 
     // The check tells clients apart: another IdentityPools on the same home
     // clients builds its own eu-west-1 client, and that one is not the first's.
@@ -1472,7 +1485,7 @@ async fn update_and_delete_of_a_pool_in_another_region_share_one_client_built_fo
             &Journal::default(),
         )
         .await;
-    let rebuilt = &wire.sent()[3];
+    let rebuilt = &wire.sent()[5];
     assert_eq!(rebuilt.host, EU_ENDPOINT);
     assert_ne!(rebuilt.client, sent[0].client);
 }
