@@ -202,7 +202,10 @@ impl Provider {
         match PhysicalId::classify(physical_resource_id) {
             PhysicalId::Pool { id, region } => {
                 if ownership::kept_on_delete(id, adopted_pool_id(&request.properties)) {
-                    tracing::info!(pool_id = id, "the template adopted this pool by IdentityPoolId: it is kept");
+                    tracing::info!(
+                        pool_id = id,
+                        "the template adopted this pool by IdentityPoolId: it is kept"
+                    );
                     return Ok(());
                 }
                 let calls = self.pools.for_request(region, journal);

@@ -59,10 +59,15 @@ fn a_pool_of_another_stack_is_refused_naming_that_stack_and_the_way_out() {
     let update = may_change(POOL, &theirs, STACK, Action::Update).unwrap_err();
     let text = update.to_string();
     assert!(text.contains(&format!("names stack {OTHER}")), "{text}");
-    assert!(text.contains(&format!("not this stack ({STACK})")), "{text}");
+    assert!(
+        text.contains(&format!("not this stack ({STACK})")),
+        "{text}"
+    );
     assert!(text.contains("was not updated"), "{text}");
     assert!(
-        text.contains(&format!("IdentityPoolId: {POOL} with AdoptFromStack: {OTHER}")),
+        text.contains(&format!(
+            "IdentityPoolId: {POOL} with AdoptFromStack: {OTHER}"
+        )),
         "{text}"
     );
     let delete = may_change(POOL, &theirs, STACK, Action::Delete)
@@ -156,7 +161,10 @@ fn an_unfinished_adoption_by_another_stack_says_so() {
     let text = may_adopt(POOL, &theirs, STACK, None)
         .unwrap_err()
         .to_string();
-    assert!(text.contains("whose adoption of it did not finish"), "{text}");
+    assert!(
+        text.contains("whose adoption of it did not finish"),
+        "{text}"
+    );
 }
 
 #[test]

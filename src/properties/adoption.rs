@@ -39,7 +39,9 @@ pub(super) fn pool_id(field: &str, value: &Value) -> Result<String, PropertyErro
         Some((region, guid))
             if !region.is_empty()
                 && !guid.is_empty()
-                && guid.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f' | '-')) =>
+                && guid
+                    .chars()
+                    .all(|c| matches!(c, '0'..='9' | 'a'..='f' | '-')) =>
         {
             Ok(id)
         }

@@ -35,13 +35,14 @@ impl Provider {
     ) -> Result<Answer, ProviderError> {
         let pool_id = adoption.pool_id.as_str();
         let calls = self.calls_for_pool(pool_id, journal);
-        let current = calls
-            .describe(pool_id)
-            .await?
-            .ok_or_else(|| ProviderError::NoPoolToAdopt {
-                pool_id: pool_id.to_owned(),
-                region: adoption.region().to_owned(),
-            })?;
+        let current =
+            calls
+                .describe(pool_id)
+                .await?
+                .ok_or_else(|| ProviderError::NoPoolToAdopt {
+                    pool_id: pool_id.to_owned(),
+                    region: adoption.region().to_owned(),
+                })?;
         let claim = ownership::may_adopt(
             pool_id,
             &current.tags,

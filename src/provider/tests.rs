@@ -49,15 +49,15 @@ use aws_sdk_cognitosync::operation::set_identity_pool_configuration::{
     SetIdentityPoolConfigurationInput, SetIdentityPoolConfigurationOutput,
 };
 
-const STACK_ID: &str =
+pub(super) const STACK_ID: &str =
     "arn:aws:cloudformation:us-east-1:123456789012:stack/demo/8e2f1b40-5a4d-11ef-9c1e-0a1b2c3d4e5f";
-const REQUEST_TAG: &str = "8e2f1b40-5a4d-11ef-9c1e-0a1b2c3d4e5f/req-1";
-const POOL_ID: &str = "us-east-1:11111111-2222-3333-4444-555555555555";
-const NEW_POOL_ID: &str = "us-east-1:99999999-8888-7777-6666-555555555555";
-const POOL_ARN: &str = "arn:aws:cognito-identity:us-east-1:123456789012:identitypool/us-east-1:11111111-2222-3333-4444-555555555555";
+pub(super) const REQUEST_TAG: &str = "8e2f1b40-5a4d-11ef-9c1e-0a1b2c3d4e5f/req-1";
+pub(super) const POOL_ID: &str = "us-east-1:11111111-2222-3333-4444-555555555555";
+pub(super) const NEW_POOL_ID: &str = "us-east-1:99999999-8888-7777-6666-555555555555";
+pub(super) const POOL_ARN: &str = "arn:aws:cognito-identity:us-east-1:123456789012:identitypool/us-east-1:11111111-2222-3333-4444-555555555555";
 
 /// A request as CloudFormation sends it: every scalar a string.
-fn request(
+pub(super) fn request(
     request_type: &str,
     physical_id: Option<&str>,
     properties: Value,
@@ -66,7 +66,7 @@ fn request(
 }
 
 /// An Update whose `OldResourceProperties` are `old_properties`.
-fn update_request(
+pub(super) fn update_request(
     physical_id: &str,
     properties: Value,
     old_properties: Value,
@@ -107,7 +107,7 @@ fn request_with_old(
     .expect("a valid envelope")
 }
 
-fn properties() -> Value {
+pub(super) fn properties() -> Value {
     json!({
         "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:provider",
         "IdentityPoolName": "demo_pool",
@@ -124,7 +124,7 @@ fn properties() -> Value {
 }
 
 /// The pool Cognito describes, configured exactly as `properties()` asks.
-fn described(id: &str, tags: &[(&str, &str)]) -> DescribeIdentityPoolOutput {
+pub(super) fn described(id: &str, tags: &[(&str, &str)]) -> DescribeIdentityPoolOutput {
     DescribeIdentityPoolOutput::builder()
         .identity_pool_id(id)
         .identity_pool_name("demo_pool")
@@ -147,11 +147,11 @@ fn described(id: &str, tags: &[(&str, &str)]) -> DescribeIdentityPoolOutput {
         .expect("complete output")
 }
 
-fn describe_returns(output: DescribeIdentityPoolOutput) -> Rule {
+pub(super) fn describe_returns(output: DescribeIdentityPoolOutput) -> Rule {
     mock!(Client::describe_identity_pool).then_output(move || output.clone())
 }
 
-fn describe_not_found() -> Rule {
+pub(super) fn describe_not_found() -> Rule {
     mock!(Client::describe_identity_pool)
         .sequence()
         .http_status(
@@ -164,7 +164,7 @@ fn describe_not_found() -> Rule {
         .build()
 }
 
-fn list_returns(pools: &[(&str, &str)]) -> Rule {
+pub(super) fn list_returns(pools: &[(&str, &str)]) -> Rule {
     let pools: Vec<IdentityPoolShortDescription> = pools
         .iter()
         .map(|(id, name)| {
@@ -182,7 +182,7 @@ fn list_returns(pools: &[(&str, &str)]) -> Rule {
 }
 
 /// A rule that records every input it receives and answers `output`.
-fn recording<I: Clone + Send + 'static, O: Clone + Send + Sync + 'static>(
+pub(super) fn recording<I: Clone + Send + 'static, O: Clone + Send + Sync + 'static>(
     seen: &Arc<Mutex<Vec<I>>>,
     output: O,
 ) -> impl Fn(&I) -> O + Send + Sync + 'static {
@@ -193,11 +193,11 @@ fn recording<I: Clone + Send + 'static, O: Clone + Send + Sync + 'static>(
     }
 }
 
-fn recorded<I>() -> Arc<Mutex<Vec<I>>> {
+pub(super) fn recorded<I>() -> Arc<Mutex<Vec<I>>> {
     Arc::new(Mutex::new(Vec::new()))
 }
 
-fn created_output(id: &str) -> CreateIdentityPoolOutput {
+pub(super) fn created_output(id: &str) -> CreateIdentityPoolOutput {
     CreateIdentityPoolOutput::builder()
         .identity_pool_id(id)
         .identity_pool_name("demo_pool")
@@ -206,7 +206,7 @@ fn created_output(id: &str) -> CreateIdentityPoolOutput {
         .expect("complete output")
 }
 
-fn provider(rules: &[&Rule]) -> Provider {
+pub(super) fn provider(rules: &[&Rule]) -> Provider {
     Provider::new(IdentityPools::new(clients(rules, &Wire::default())))
 }
 
@@ -832,7 +832,7 @@ fn without(mut properties: Value, keys: &[&str]) -> Value {
 }
 
 /// `with_access()`'s roles and mapping, without its principal tags.
-fn with_roles() -> Value {
+pub(super) fn with_roles() -> Value {
     without(with_access(), &["PrincipalTags"])
 }
 
@@ -852,7 +852,7 @@ fn sdk_rule(claim: &str, match_type: MappingRuleMatchType, value: &str, role: &s
 }
 
 /// What GetIdentityPoolRoles answers for a pool whose roles are `with_roles()`'s.
-fn roles_as_with_roles() -> GetIdentityPoolRolesOutput {
+pub(super) fn roles_as_with_roles() -> GetIdentityPoolRolesOutput {
     let rules = RulesConfigurationType::builder()
         .rules(sdk_rule(
             "cognito:groups",
@@ -885,7 +885,7 @@ fn roles_as_with_roles() -> GetIdentityPoolRolesOutput {
 }
 
 /// What GetIdentityPoolRoles answers for a pool without roles.
-fn no_roles() -> GetIdentityPoolRolesOutput {
+pub(super) fn no_roles() -> GetIdentityPoolRolesOutput {
     GetIdentityPoolRolesOutput::builder().build()
 }
 
@@ -900,14 +900,14 @@ fn get_roles_recording(
     mock!(Client::get_identity_pool_roles).then_compute_output(recording(seen, output))
 }
 
-fn set_roles_recording(seen: &Arc<Mutex<Vec<SetIdentityPoolRolesInput>>>) -> Rule {
+pub(super) fn set_roles_recording(seen: &Arc<Mutex<Vec<SetIdentityPoolRolesInput>>>) -> Rule {
     mock!(Client::set_identity_pool_roles).then_compute_output(recording(
         seen,
         SetIdentityPoolRolesOutput::builder().build(),
     ))
 }
 
-fn set_roles_refused() -> Rule {
+pub(super) fn set_roles_refused() -> Rule {
     mock!(Client::set_identity_pool_roles)
         .sequence()
         .http_status(
@@ -947,7 +947,7 @@ fn delete_recording(seen: &Arc<Mutex<Vec<DeleteIdentityPoolInput>>>) -> Rule {
 
 /// The pool Cognito describes, configured as `properties()` asks and tagged as
 /// this stack's pool: an Update of it changes nothing but what it is testing.
-fn unchanged(id: &str) -> Rule {
+pub(super) fn unchanged(id: &str) -> Rule {
     describe_returns(described(
         id,
         &[("team", "identity"), (REQUEST_TAG_KEY, REQUEST_TAG)],
