@@ -44,7 +44,7 @@ pub enum ProviderError {
     AdoptedPoolNotReplaced(String),
     /// An adoption failed after it began changing the pool; `put_back` says
     /// whether the pool is as it was.
-    #[error("Adopting identity pool {pool_id} failed: {cause}. {put_back}")]
+    #[error("Adopting identity pool {pool_id} failed, and {put_back}. What failed: {cause}")]
     AdoptionFailed {
         pool_id: String,
         cause: Box<ProviderError>,

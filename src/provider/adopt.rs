@@ -211,10 +211,10 @@ impl Before {
         };
         match failures {
             [] => format!(
-                "Everything the adoption changed was put back: the pool's configuration, tags, roles and principal tags are as they were{beyond}"
+                "everything it changed was put back: the pool's configuration, tags, roles and principal tags are as they were{beyond}"
             ),
             _ => format!(
-                "Putting the pool back failed too ({}): check its configuration, tags, roles and principal tags by hand{beyond}",
+                "putting the pool back failed too ({}): check its configuration, tags, roles and principal tags by hand{beyond}",
                 failures
                     .iter()
                     .map(ToString::to_string)

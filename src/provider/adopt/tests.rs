@@ -290,11 +290,15 @@ async fn a_failed_adoption_puts_everything_back_and_answers_the_placeholder() {
     assert_eq!(answer.physical_resource_id, request.failed_create_id());
     let reason = answer.outcome.expect_err("FAILED");
     assert!(
-        reason.starts_with(&format!("Adopting identity pool {POOL_ID} failed: SetIdentityPoolRoles failed: InvalidParameterException")),
+        reason.starts_with(&format!(
+            "Adopting identity pool {POOL_ID} failed, and everything it changed was put back"
+        )),
         "{reason}"
     );
     assert!(
-        reason.contains("Everything the adoption changed was put back"),
+        reason.ends_with(
+            "What failed: SetIdentityPoolRoles failed: InvalidParameterException: Invalid role ARN"
+        ),
         "{reason}"
     );
     assert_eq!(
