@@ -82,17 +82,26 @@ $(LINT_STAMP): local/requirements-lint.txt
 	rm -f $(LINT_VENV)/.installed-* && touch $@
 
 # --- the cargo-lambda workflow, one command per terminal (README: "Run it locally with cargo-lambda")
+# Everything on 127.0.0.1; the ports can be moved (the same values for all three targets).
+ENDPOINT_PORT ?= 5000
+RECEIVER_PORT ?= 9100
+WATCH_PORT ?= 9000
+ENDPOINT_URL := http://127.0.0.1:$(ENDPOINT_PORT)
 
 local-endpoint: venv ## Terminal 1: the local Cognito endpoint on :5000 and the response receiver on :9100
-	trap 'kill 0' EXIT; $(PYTHON) local/cognito_endpoint.py --port 5000 & $(PYTHON) local/receiver.py --port 9100
+	trap 'kill 0' EXIT; $(PYTHON) local/cognito_endpoint.py --port $(ENDPOINT_PORT) & $(PYTHON) local/receiver.py --port $(RECEIVER_PORT)
 
-# Cargo.toml's [package.metadata.lambda.env] points the function at :5000.
-watch: venv ## Terminal 2: cargo lambda watch, serving the function on 127.0.0.1:9000
-	cargo lambda watch --invoke-address 127.0.0.1 --invoke-port 9000
+# Cargo.toml's [package.metadata.lambda.env] adds the region and dummy credentials.
+watch: venv ## Terminal 2: cargo lambda watch, serving the function on :9000 against that endpoint
+	cargo lambda watch --invoke-address 127.0.0.1 --invoke-port $(WATCH_PORT) \
+	  --env-var AWS_ENDPOINT_URL_COGNITO_IDENTITY=$(ENDPOINT_URL),AWS_ENDPOINT_URL_COGNITO_SYNC=$(ENDPOINT_URL)
 
+# The pool id the last Create (or replacement) answered is kept in POOL_ID_FILE.
 EVENT ?= events/create.json
+POOL_ID_FILE ?= .local/pool-id
 invoke: venv ## Terminal 3: send EVENT (default events/create.json); POOL_ID=… for Update/Delete
-	@$(PYTHON) local/invoke.py $(EVENT) $(if $(POOL_ID),--pool-id $(POOL_ID))
+	@$(PYTHON) local/invoke.py $(EVENT) $(if $(POOL_ID),--pool-id $(POOL_ID)) --state $(POOL_ID_FILE) \
+	  --watch http://127.0.0.1:$(WATCH_PORT) --endpoint $(ENDPOINT_URL) --receiver http://127.0.0.1:$(RECEIVER_PORT)
 
 # --- not part of `make test` ----------------------------------------------------------------
 

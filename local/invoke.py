@@ -46,7 +46,7 @@ def answers(url: str) -> bool:
 
 def check_services(services: list[tuple[str, str, str]]) -> None:
     """Raises NotSent naming each (what, url, command) that does not answer."""
-    missing = [f"  nothing answers at {url} ({what}): start `{command}` in another terminal"
+    missing = [f"  nothing answers at {urlsplit(url).netloc} ({what}): start `{command}` in another terminal"
                for what, url, command in services if not answers(url)]
     if missing:
         raise NotSent("The request was not sent:\n" + "\n".join(missing))
