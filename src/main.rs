@@ -39,10 +39,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         identity: aws_sdk_cognitoidentity::Client::new(&config),
         sync: aws_sdk_cognitosync::Client::new(&config),
     });
-    let handler = Arc::new(Handler::new(
-        Provider::new(pools),
-        ResponseSender::new()?,
-    ));
+    let handler = Arc::new(Handler::new(Provider::new(pools), ResponseSender::new()?));
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         "identity-pool-provider started"
