@@ -6,7 +6,13 @@ merges on UpdateIdentityPool, so it cannot show the bugs that matter most here
 (REFERENCE.md section 2). This endpoint follows the documented AWS semantics and
 doubles as the fault-injection tool for reliability tests.
 
-Python 3.11 standard library only.
+Every request is checked against the operation's input shape in the service
+model botocore ships (local/aws_model.py), as AWS's front end checks it:
+ValidationException for broken constraints, SerializationException for wrong
+JSON types. The rules the model cannot express (at most 50 tags, no aws: tag
+keys, role mappings only for configured providers, ...) are checked after it.
+
+Python 3.11 with botocore and regex (local/requirements.txt).
 
     python local/cognito_endpoint.py [--host 127.0.0.1] [--port 0]
 
@@ -37,6 +43,8 @@ from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
+from aws_model import ApiError, Violation, service_model, validation_error
+
 ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
 TARGET_PREFIX = "AWSCognitoIdentityService."
@@ -49,228 +57,31 @@ CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/")
 POOL_ARN = re.compile(r"arn:aws[a-z-]*:cognito-identity:([a-z0-9-]+):(\d{12}):identitypool/(.+)")
 
 
-class ApiError(Exception):
-    """An AWS error answer: the code goes to ``__type`` and ``x-amzn-ErrorType``."""
-
-    def __init__(self, code: str, message: str, status: int = 400):
-        super().__init__(message)
-        self.code, self.message, self.status = code, message, status
-
-
 def invalid(message: str) -> ApiError:
     """InvalidParameterException: the service's own (semantic) rejections."""
     return ApiError("InvalidParameterException", message)
 
 
-# --------------------------------------------------------------------------
-# Input shapes: a transcription of the service model's constraints.
-# --------------------------------------------------------------------------
-
-def string(min_len=None, max_len=None, pattern=None, enum=None, reserved_prefix=None) -> dict:
-    """A string shape; only the constraints given are checked."""
-    return {"type": "string", "min": min_len, "max": max_len, "pattern": pattern,
-            "enum": enum, "reserved_prefix": reserved_prefix}
+IDENTITY = service_model("cognito-identity")
+POOL_ID = IDENTITY.pattern_of("IdentityPoolId")
+RESERVED_TAG_PREFIX = "aws:"
 
 
-def struct(members: dict, required: tuple = ()) -> dict:
-    """A structure shape: named members, some required."""
-    return {"type": "structure", "members": members, "required": required}
-
-
-def list_of(member: dict, min_len=None, max_len=None) -> dict:
-    """A list shape whose length may be bounded."""
-    return {"type": "list", "member": member, "min": min_len, "max": max_len}
-
-
-def map_of(key: dict, value: dict, max_len=None) -> dict:
-    """A map shape whose size may be bounded."""
-    return {"type": "map", "key": key, "value": value, "max": max_len}
-
-
-BOOLEAN = {"type": "boolean"}
-POOL_ID = string(1, 55, r"[\w-]+:[0-9a-f-]+")
-ARN = string(20, 2048)
-PROVIDER_NAME = string(1, 128)
-TAG_KEY = string(1, 128, reserved_prefix="aws:")
-TAGS = map_of(TAG_KEY, string(0, 256))
-
-POOL_CONFIG = {
-    "IdentityPoolName": string(1, 128, r"[\w\s+=,.@-]+"),
-    "AllowUnauthenticatedIdentities": BOOLEAN,
-    "AllowClassicFlow": BOOLEAN,
-    "SupportedLoginProviders": map_of(PROVIDER_NAME, string(1, 128, r"[\w.;_/-]+"), max_len=10),
-    "DeveloperProviderName": string(1, 128, r"[\w._-]+"),
-    "OpenIdConnectProviderARNs": list_of(ARN),
-    "CognitoIdentityProviders": list_of(struct({
-        "ProviderName": string(1, 128, r"[\w._:/-]+"),
-        "ClientId": string(1, 128, r"[\w_]+"),
-        "ServerSideTokenCheck": BOOLEAN,
-    })),
-    "SamlProviderARNs": list_of(ARN),
-    "IdentityPoolTags": TAGS,
-}
-POOL_REQUIRED = ("IdentityPoolName", "AllowUnauthenticatedIdentities")
-
-MAPPING_RULE = struct({
-    # The model's \p{L}\p{M}\p{S}\p{N}\p{P} is "printable, no whitespace".
-    "Claim": string(1, 64, r"[^\s\x00-\x1f\x7f]+"),
-    "MatchType": string(enum=("Equals", "Contains", "StartsWith", "NotEqual")),
-    "Value": string(1, 128),
-    "RoleARN": ARN,
-}, ("Claim", "MatchType", "Value", "RoleARN"))
-
-ROLE_MAPPING = struct({
-    "Type": string(enum=("Token", "Rules")),
-    "AmbiguousRoleResolution": string(enum=("AuthenticatedRole", "Deny")),
-    "RulesConfiguration": struct({"Rules": list_of(MAPPING_RULE, 1, 400)}, ("Rules",)),
-}, ("Type",))
-
-INPUTS = {
-    "CreateIdentityPool": struct(POOL_CONFIG, POOL_REQUIRED),
-    "UpdateIdentityPool": struct({"IdentityPoolId": POOL_ID, **POOL_CONFIG},
-                                 ("IdentityPoolId", *POOL_REQUIRED)),
-    "DescribeIdentityPool": struct({"IdentityPoolId": POOL_ID}, ("IdentityPoolId",)),
-    "DeleteIdentityPool": struct({"IdentityPoolId": POOL_ID}, ("IdentityPoolId",)),
-    "ListIdentityPools": struct({
-        "MaxResults": {"type": "integer", "min_value": 1, "max_value": 60},
-        "NextToken": string(1, 65535, r"\S+"),
-    }, ("MaxResults",)),
-    "TagResource": struct({"ResourceArn": ARN, "Tags": TAGS}, ("ResourceArn", "Tags")),
-    "UntagResource": struct({"ResourceArn": ARN, "TagKeys": list_of(TAG_KEY)},
-                            ("ResourceArn", "TagKeys")),
-    "ListTagsForResource": struct({"ResourceArn": ARN}, ("ResourceArn",)),
-    "SetIdentityPoolRoles": struct({
-        "IdentityPoolId": POOL_ID,
-        "Roles": map_of(string(1, 128, r"(un)?authenticated"), ARN, max_len=2),
-        "RoleMappings": map_of(PROVIDER_NAME, ROLE_MAPPING, max_len=10),
-    }, ("IdentityPoolId", "Roles")),
-    "GetIdentityPoolRoles": struct({"IdentityPoolId": POOL_ID}, ("IdentityPoolId",)),
-    "SetPrincipalTagAttributeMap": struct({
-        "IdentityPoolId": POOL_ID,
-        "IdentityProviderName": PROVIDER_NAME,
-        "UseDefaults": BOOLEAN,
-        "PrincipalTags": map_of(string(1, 128), string(1, 256), max_len=50),
-    }, ("IdentityPoolId", "IdentityProviderName")),
-    "GetPrincipalTagAttributeMap": struct({
-        "IdentityPoolId": POOL_ID,
-        "IdentityProviderName": PROVIDER_NAME,
-    }, ("IdentityPoolId", "IdentityProviderName")),
-}
-
-
-# --------------------------------------------------------------------------
-# Validation, with AWS's wording ("1 validation error detected: Value ...").
-# --------------------------------------------------------------------------
-
-JSON_TYPES = {
-    "string": lambda v: isinstance(v, str),
-    "boolean": lambda v: isinstance(v, bool),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "structure": lambda v: isinstance(v, dict),
-    "map": lambda v: isinstance(v, dict),
-    "list": lambda v: isinstance(v, list),
-}
-
-# (shape key, holds(value, limit), message template). Order follows AWS's output.
-CONSTRAINTS: tuple[tuple[str, Callable[[Any, Any], bool], str], ...] = (
-    ("max", lambda v, n: len(v) <= n, "Member must have length less than or equal to {}"),
-    ("min", lambda v, n: len(v) >= n, "Member must have length greater than or equal to {}"),
-    ("max_value", lambda v, n: v <= n, "Member must have value less than or equal to {}"),
-    ("min_value", lambda v, n: v >= n, "Member must have value greater than or equal to {}"),
-    ("pattern", lambda v, p: re.fullmatch(p, v, re.ASCII) is not None,
-     "Member must satisfy regular expression pattern: {}"),
-    ("enum", lambda v, e: v in e, "Member must satisfy enum value set: [{}]"),
-    ("reserved_prefix", lambda v, p: not v.lower().startswith(p), "Member must not start with '{}'"),
-)
-
-
-def _limit_text(limit: Any) -> str:
-    """Render a constraint's limit the way the message shows it."""
-    return ", ".join(limit) if isinstance(limit, tuple) else str(limit)
-
-
-def own_violations(shape: dict, value: Any) -> list[str]:
-    """Messages for the constraints on the value itself (type first, then limits)."""
-    if not JSON_TYPES[shape["type"]](value):
-        return [f"Member must be of type {shape['type']}"]
-    return [template.format(_limit_text(shape[key]))
-            for key, holds, template in CONSTRAINTS
-            if shape.get(key) is not None and not holds(value, shape[key])]
-
-
-def _member_path(parent: str, member: str) -> str:
-    """AWS names members in lowerCamelCase, nested with dots."""
-    name = member[:1].lower() + member[1:]
-    return f"{parent}.{name}" if parent else name
-
-
-def _map_entry_violations(shape: dict, value: dict) -> list[str]:
-    """Key and value problems of a map, folded the way AWS reports them."""
-    found = []
-    for part, label, items in (("key", "Map keys", value.keys()), ("value", "Map value", value.values())):
-        messages: list[str] = []
-        for item in items:
-            messages += [m for m in own_violations(shape[part], item) if m not in messages]
-        if messages:
-            found.append(f"{label} must satisfy constraint: [{', '.join(messages)}]")
-    return found
-
-
-def collect_violations(shape: dict, value: Any, path: str, out: list) -> None:
-    """Walk ``value`` against ``shape``, appending (value, path, message) tuples."""
-    out += [(value, path, message) for message in own_violations(shape, value)]
-    kind = shape["type"]
-    if not JSON_TYPES[kind](value):
-        return
-    if kind == "structure":
-        for name in shape["required"]:
-            if value.get(name) is None:
-                out.append((None, _member_path(path, name), "Member must not be null"))
-        for name, member_shape in shape["members"].items():
-            if value.get(name) is not None:
-                collect_violations(member_shape, value[name], _member_path(path, name), out)
-    elif kind == "list":
-        for index, item in enumerate(value, start=1):
-            collect_violations(shape["member"], item, f"{path}.{index}.member", out)
-    elif kind == "map":
-        out += [(value, path, message) for message in _map_entry_violations(shape, value)]
-        if shape["value"]["type"] == "structure":  # scalar values were folded in above
-            for key, item in value.items():
-                collect_violations(shape["value"], item, f"{path}.{key}.member", out)
-
-
-def java_text(value: Any) -> str:
-    """Render a value as AWS's Java service does inside validation messages."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}={java_text(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(java_text(v) for v in value) + "]"
-    return "null" if value is None else str(value)
-
-
-def quoted(value: Any) -> str:
-    """A value as the message shows it: 'text', or a bare null."""
-    return "null" if value is None else f"'{java_text(value)}'"
-
-
-def validate(operation: str, request: dict) -> None:
-    """Reject a request that breaks the model's constraints, as AWS's front end does."""
-    found: list = []
-    collect_violations(INPUTS[operation], request, "", found)
-    if not found:
-        return
-    count = len(found)
-    parts = [f"Value {quoted(v)} at '{p}' failed to satisfy constraint: {m}" for v, p, m in found]
-    raise ApiError("ValidationException",
-                   f"{count} validation error{'s' if count > 1 else ''} detected: " + "; ".join(parts))
+def check_tag_keys(keys: list[str], value: Any, path: str) -> None:
+    """Tag keys may not start with aws: (any case), a rule the model cannot express."""
+    if any(key.lower().startswith(RESERVED_TAG_PREFIX) for key in keys):
+        rule = f"Member must not start with '{RESERVED_TAG_PREFIX}'"
+        if isinstance(value, dict):
+            rule = f"Map keys must satisfy constraint: [{rule}]"
+        raise validation_error([Violation(value, path, rule)])
 
 
 # --------------------------------------------------------------------------
 # The pool store.
 # --------------------------------------------------------------------------
 
+# Members CreateIdentityPool and UpdateIdentityPool both require.
+POOL_REQUIRED = ("IdentityPoolName", "AllowUnauthenticatedIdentities")
 # Reset to empty when an UpdateIdentityPool request leaves them out.
 REPLACED_ON_UPDATE = ("SupportedLoginProviders", "OpenIdConnectProviderARNs",
                       "CognitoIdentityProviders", "SamlProviderARNs")
@@ -344,6 +155,12 @@ def build_config(request: dict, previous: dict | None) -> dict:
     if "CognitoIdentityProviders" in config:
         config["CognitoIdentityProviders"] = _cognito_providers(config["CognitoIdentityProviders"])
     return {k: v for k, v in config.items() if v is not None}
+
+
+def check_tags(tags: dict, path: str) -> None:
+    """The tags a pool is created or updated with: no reserved keys, at most 50."""
+    check_tag_keys(list(tags), tags, path)
+    check_tag_count(tags)
 
 
 def check_tag_count(tags: dict) -> None:
@@ -432,7 +249,7 @@ class Backend:
             raise ApiError("UnknownOperationException", f"Unknown operation {operation!r}.")
         if not isinstance(request, dict):
             raise ApiError("SerializationException", "The request body must be a JSON object.")
-        validate(operation, request)
+        IDENTITY.check(operation, request)
         with self.lock:
             return self.handlers[operation](request, region)
 
@@ -446,7 +263,7 @@ class Backend:
     def pool_by_arn(self, arn: str, region: str) -> Pool:
         """Resolve an identity pool ARN; a malformed ARN is a validation error."""
         match = POOL_ARN.fullmatch(arn)
-        if not match or not re.fullmatch(POOL_ID["pattern"], match.group(3), re.ASCII):
+        if not match or not POOL_ID.fullmatch(match.group(3)):
             raise ApiError("ValidationException",
                            f"1 validation error detected: Value '{arn}' at 'resourceArn' failed to satisfy "
                            "constraint: Member must be an identity pool ARN "
@@ -467,7 +284,7 @@ class Backend:
         if sum(p.region == region for p in self.pools.values()) >= MAX_POOLS_PER_REGION:
             raise ApiError("LimitExceededException", f"Limit of {MAX_POOLS_PER_REGION} identity pools reached.")
         tags = req.get("IdentityPoolTags") or {}
-        check_tag_count(tags)
+        check_tags(tags, "identityPoolTags")
         pool = Pool(f"{region}:{uuid.uuid4()}", region, self.next_seq, build_config(req, None), dict(tags))
         self.next_seq += 1
         self.pools[pool.pool_id] = pool
@@ -478,7 +295,7 @@ class Backend:
         pool = self.pool(req["IdentityPoolId"], region)
         config = build_config(req, pool.config)
         if req.get("IdentityPoolTags") is not None:
-            check_tag_count(req["IdentityPoolTags"])
+            check_tags(req["IdentityPoolTags"], "identityPoolTags")
             pool.tags = dict(req["IdentityPoolTags"])
         pool.config = config
         return pool.describe()
@@ -505,6 +322,7 @@ class Backend:
 
     def tag_resource(self, req: dict, region: str) -> dict:
         """TagResource: adds or overwrites tags, within the 50-tag limit."""
+        check_tag_keys(list(req["Tags"]), req["Tags"], "tags")
         pool = self.pool_by_arn(req["ResourceArn"], region)
         merged = {**pool.tags, **req["Tags"]}
         check_tag_count(merged)
@@ -513,6 +331,8 @@ class Backend:
 
     def untag_resource(self, req: dict, region: str) -> dict:
         """UntagResource: removes the keys given; absent keys are ignored."""
+        for index, key in enumerate(req["TagKeys"], start=1):
+            check_tag_keys([key], key, f"tagKeys.{index}.member")
         pool = self.pool_by_arn(req["ResourceArn"], region)
         pool.tags = {k: v for k, v in pool.tags.items() if k not in req["TagKeys"]}
         return {}

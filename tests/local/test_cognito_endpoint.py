@@ -24,6 +24,7 @@ from botocore.exceptions import ClientError
 LOCAL_DIR = Path(__file__).resolve().parents[2] / "local"
 sys.path.insert(0, str(LOCAL_DIR))
 
+from aws_model import java_pattern, service_model  # noqa: E402
 from cognito_endpoint import CognitoServer  # noqa: E402
 
 USER_POOL = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abcdefghi"
@@ -165,38 +166,156 @@ def test_developer_provider_name_can_be_set_later(client):
     assert client.describe_identity_pool(IdentityPoolId=pool_id)["DeveloperProviderName"] == "late"
 
 
-@pytest.mark.parametrize("kwargs, expected", [
-    ({"IdentityPoolName": "bad!"},
-     "1 validation error detected: Value 'bad!' at 'identityPoolName' failed to satisfy constraint: "
-     r"Member must satisfy regular expression pattern: [\w\s+=,.@-]+"),
-    ({"IdentityPoolName": "x" * 129},
-     "at 'identityPoolName' failed to satisfy constraint: Member must have length less than or equal to 128"),
-    ({"AllowUnauthenticatedIdentities": "yes"},
-     "Value 'yes' at 'allowUnauthenticatedIdentities' failed to satisfy constraint: Member must be of type boolean"),
-    ({"AllowUnauthenticatedIdentities": None},
-     "Value null at 'allowUnauthenticatedIdentities' failed to satisfy constraint: Member must not be null"),
-    ({"DeveloperProviderName": "a b"}, "at 'developerProviderName' failed"),
-    ({"SupportedLoginProviders": {"graph.facebook.com": "bad id"}},
-     "at 'supportedLoginProviders' failed to satisfy constraint: Map value must satisfy constraint"),
-    ({"SupportedLoginProviders": {f"p{i}.example": "id" for i in range(11)}},
-     "at 'supportedLoginProviders' failed to satisfy constraint: Member must have length less than or equal to 10"),
-    ({"CognitoIdentityProviders": [{"ProviderName": USER_POOL, "ClientId": "bad-id"}]},
-     "Value 'bad-id' at 'cognitoIdentityProviders.1.member.clientId'"),
-    ({"SamlProviderARNs": ["arn:short"]}, "at 'samlProviderARNs.1.member'"),
-    ({"IdentityPoolTags": {"aws:reserved": "x"}}, "at 'identityPoolTags' failed"),
-    ({"IdentityPoolTags": {"k": "v" * 257}}, "at 'identityPoolTags' failed"),
+# ---------------------------------------------------------------- the service model's constraints
+
+SOME_POOL = "us-east-1:00000000-0000-0000-0000-000000000000"
+PREFIX = "1 validation error detected: "
+
+
+def rules_mapping(claim="custom:dept", match_type="Equals", value="eng", rules=1):
+    """A Rules role mapping with ``rules`` copies of one rule."""
+    rule = {"Claim": claim, "MatchType": match_type, "Value": value, "RoleARN": AUTH_ROLE}
+    rule = {k: v for k, v in rule.items() if v is not None}
+    return {"Type": "Rules", "AmbiguousRoleResolution": "Deny", "RulesConfiguration": {"Rules": [rule] * rules}}
+
+
+def roles_request(mappings, roles=None):
+    """SetIdentityPoolRoles arguments for SOME_POOL."""
+    return {"IdentityPoolId": SOME_POOL, "Roles": roles or {"authenticated": AUTH_ROLE}, "RoleMappings": mappings}
+
+
+POOL_REQUEST = {"IdentityPoolName": "pool", "AllowUnauthenticatedIdentities": False}
+
+# (operation, request, the whole message AWS answers) for each kind of constraint.
+VIOLATIONS = {
+    "pattern": ("create_identity_pool", {**POOL_REQUEST, "IdentityPoolName": "bad!"},
+                PREFIX + "Value 'bad!' at 'identityPoolName' failed to satisfy constraint: "
+                r"Member must satisfy regular expression pattern: [\w\s+=,.@-]+"),
+    "pattern, Unicode categories": (
+        "set_identity_pool_roles", roles_request({USER_POOL_CLIENT: rules_mapping(claim="dept\u200b")}),
+        PREFIX + f"Value 'dept\u200b' at 'roleMappings.{USER_POOL_CLIENT}.member.rulesConfiguration.rules.1.member"
+        r".claim' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+        r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+"),
+    "string too long": ("create_identity_pool", {**POOL_REQUEST, "IdentityPoolName": "x" * 129},
+                        PREFIX + f"Value '{'x' * 129}' at 'identityPoolName' failed to satisfy constraint: "
+                        "Member must have length less than or equal to 128"),
+    "string too short, and its pattern": (
+        "create_identity_pool", {**POOL_REQUEST, "DeveloperProviderName": ""},
+        "2 validation errors detected: Value '' at 'developerProviderName' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1; Value '' at 'developerProviderName' failed to "
+        r"satisfy constraint: Member must satisfy regular expression pattern: [\w._-]+"),
+    "required": ("set_identity_pool_roles", {"IdentityPoolId": SOME_POOL},
+                 PREFIX + "Value null at 'roles' failed to satisfy constraint: Member must not be null"),
+    "required, nested": (
+        "set_identity_pool_roles", roles_request({USER_POOL_CLIENT: rules_mapping(match_type=None)}),
+        PREFIX + f"Value null at 'roleMappings.{USER_POOL_CLIENT}.member.rulesConfiguration.rules.1.member"
+        ".matchType' failed to satisfy constraint: Member must not be null"),
+    "enum": ("set_identity_pool_roles",
+             roles_request({USER_POOL_CLIENT: {"Type": "Tokens", "AmbiguousRoleResolution": "Deny"}}),
+             PREFIX + f"Value 'Tokens' at 'roleMappings.{USER_POOL_CLIENT}.member.type' failed to satisfy "
+             "constraint: Member must satisfy enum value set: [Token, Rules]"),
+    "list too short": ("set_identity_pool_roles", roles_request({USER_POOL_CLIENT: rules_mapping(rules=0)}),
+                       PREFIX + f"Value '[]' at 'roleMappings.{USER_POOL_CLIENT}.member.rulesConfiguration.rules' "
+                       "failed to satisfy constraint: Member must have length greater than or equal to 1"),
+    "list member": ("create_identity_pool", {**POOL_REQUEST, "SamlProviderARNs": [SAML_ARN, "arn:short"]},
+                    PREFIX + "Value 'arn:short' at 'samlProviderARNs.2.member' failed to satisfy constraint: "
+                    "Member must have length greater than or equal to 20"),
+    "map too large": ("create_identity_pool",
+                      {**POOL_REQUEST, "SupportedLoginProviders": {f"p{i}": "id" for i in range(11)}},
+                      PREFIX + "Value '{" + ", ".join(f"p{i}=id" for i in range(11)) + "}' at "
+                      "'supportedLoginProviders' failed to satisfy constraint: "
+                      "Member must have length less than or equal to 10"),
+    "map keys": ("set_identity_pool_roles", roles_request({}, roles={"admin": AUTH_ROLE}),
+                 PREFIX + f"Value '{{admin={AUTH_ROLE}}}' at 'roles' failed to satisfy constraint: Map keys must "
+                 "satisfy constraint: [Member must satisfy regular expression pattern: (un)?authenticated]"),
+    "map values": ("set_principal_tag_attribute_map",
+                   {"IdentityPoolId": SOME_POOL, "IdentityProviderName": USER_POOL, "PrincipalTags": {"k": ""}},
+                   PREFIX + "Value '{k=}' at 'principalTags' failed to satisfy constraint: Map value must satisfy "
+                   "constraint: [Member must have length greater than or equal to 1]"),
+    "number too large": ("list_identity_pools", {"MaxResults": 61},
+                         PREFIX + "Value '61' at 'maxResults' failed to satisfy constraint: "
+                         "Member must have value less than or equal to 60"),
+    "number too small": ("list_identity_pools", {"MaxResults": 0},
+                         PREFIX + "Value '0' at 'maxResults' failed to satisfy constraint: "
+                         "Member must have value greater than or equal to 1"),
+    "identity pool id": ("describe_identity_pool", {"IdentityPoolId": "not-a-pool-id"},
+                         PREFIX + "Value 'not-a-pool-id' at 'identityPoolId' failed to satisfy constraint: "
+                         r"Member must satisfy regular expression pattern: [\w-]+:[0-9a-f-]+"),
+}
+
+
+@pytest.mark.parametrize("operation, request_, expected", VIOLATIONS.values(), ids=VIOLATIONS.keys())
+def test_model_violation_is_refused_with_the_services_message(client, operation, request_, expected):
+    code, message = error_of(getattr(client, operation), **request_)
+    assert (code, message) == ("ValidationException", expected)
+
+
+def test_validation_answer_on_the_wire(server):
+    status, headers, body = raw_call(server, "AWSCognitoIdentityService.ListIdentityPools", b'{"MaxResults": 0}')
+    assert status == 400
+    assert headers["x-amzn-ErrorType"] == body["__type"] == "ValidationException"
+
+
+@pytest.mark.parametrize("request_", [
+    {**POOL_REQUEST, "AllowUnauthenticatedIdentities": "yes"},
+    {**POOL_REQUEST, "IdentityPoolName": 7},
+    {**POOL_REQUEST, "SamlProviderARNs": SAML_ARN},
+    {**POOL_REQUEST, "IdentityPoolTags": {"k": 1}},
+], ids=["boolean", "string", "list", "map value"])
+def test_wrong_json_type_is_a_serialization_error(server, request_):
+    status, headers, body = raw_call(server, "AWSCognitoIdentityService.CreateIdentityPool",
+                                     json.dumps(request_).encode())
+    assert (status, body["__type"]) == (400, "SerializationException")
+    assert admin(server, "/_admin/pools")["pools"] == []
+
+
+def test_boundary_values_pass(client):
+    name = "a" * 128
+    pool_id = create_pool(client, name, DeveloperProviderName="d",
+                          SupportedLoginProviders={f"p{i}.example": "id" for i in range(10)},
+                          IdentityPoolTags={"k" * 128: "", "v": "v" * 256})["IdentityPoolId"]
+    assert client.describe_identity_pool(IdentityPoolId=pool_id)["IdentityPoolName"] == name
+    for max_results in (1, 60):
+        assert len(client.list_identity_pools(MaxResults=max_results)["IdentityPools"]) == 1
+
+
+def test_unicode_claims_and_the_largest_mappings_pass(client):
+    pool_id = create_pool(client, **FULL_CONFIG)["IdentityPoolId"]
+    mapping = rules_mapping(claim="ñombre:日本-€", value="v" * 128, rules=25)
+    client.set_identity_pool_roles(**{**roles_request({USER_POOL_CLIENT: mapping}), "IdentityPoolId": pool_id})
+    assert client.get_identity_pool_roles(IdentityPoolId=pool_id)["RoleMappings"] == {USER_POOL_CLIENT: mapping}
+    tags = {f"t{i}": "x" * 256 for i in range(50)}
+    client.set_principal_tag_attribute_map(IdentityPoolId=pool_id, IdentityProviderName=USER_POOL, PrincipalTags=tags)
+
+
+@pytest.mark.parametrize("pattern, value, matches", [
+    (r"[\w_]+", "abc_123", True),
+    (r"[\w_]+", "é", False),  # Java's \w is ASCII
+    (r"[\S]+", "a\u00a0b", True),  # and so is its \s
+    (r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+", "é日本€-", True),  # \p{..} is Unicode
+    (r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+", "a\ue000", False),
+    (r"arn:aws:iam::\d+:role/.*", "arn:aws:iam::1:role/a\rb", False),  # Java's . stops at \r
+    (r"arn:aws:iam::\d+:role/.*", "arn:aws:iam::1:role/a.b", True),
+    (r"(un)?authenticated", "authenticated2", False),  # the whole value must match
 ])
-def test_validation_errors_name_the_member(client, kwargs, expected):
-    request = {"IdentityPoolName": "pool", "AllowUnauthenticatedIdentities": False, **kwargs}
-    request = {k: v for k, v in request.items() if v is not None}
-    code, message = error_of(client.create_identity_pool, **request)
+def test_java_patterns(pattern, value, matches):
+    assert bool(java_pattern(pattern).fullmatch(value)) is matches
+
+
+@pytest.mark.parametrize("service", ["cognito-identity", "cognito-sync", "resourcegroupstaggingapi"])
+def test_every_pattern_of_the_models_compiles(service):
+    model = service_model(service)
+    patterns = {shape["pattern"] for shape in model.shapes.values() if "pattern" in shape}
+    assert patterns and all(java_pattern(p) for p in patterns)
+
+
+@pytest.mark.parametrize("tags, path", [({"aws:reserved": "x"}, "identityPoolTags"),
+                                         ({"AWS:Reserved": "x"}, "identityPoolTags")])
+def test_reserved_tag_keys_are_refused(client, tags, path):
+    code, message = error_of(create_pool, client, IdentityPoolTags=tags)
     assert code == "ValidationException"
-    assert expected in message
-
-
-def test_malformed_pool_id_is_a_validation_error(client):
-    code, message = error_of(client.describe_identity_pool, IdentityPoolId="not-a-pool-id")
-    assert code == "ValidationException" and "'identityPoolId'" in message
+    assert f"at '{path}' failed to satisfy constraint: Map keys must satisfy constraint: " \
+           "[Member must not start with 'aws:']" in message
 
 
 def test_delete_and_not_found(client):
@@ -229,12 +348,6 @@ def test_list_pages_with_next_token(client):
             break
     assert pages == 2
     assert seen == [(i, f"pool{n}") for i, n in zip(ids, (0, 1, 3, 4))]
-
-
-@pytest.mark.parametrize("max_results", [0, 61])
-def test_list_max_results_out_of_range(client, max_results):
-    code, message = error_of(client.list_identity_pools, MaxResults=max_results)
-    assert code == "ValidationException" and "'maxResults'" in message
 
 
 def test_list_bad_token(client):
