@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""A small, faithful local Amazon Cognito Identity endpoint (API 2014-06-30, awsJson1.1).
+"""A small, faithful local endpoint for Amazon Cognito Identity, Cognito Sync and
+the Resource Groups Tagging API, as far as identity pools need them.
 
 Why it exists: moto lacks tags, roles and principal tags for identity pools and
 merges on UpdateIdentityPool, so it cannot show the bugs that matter most here
 (REFERENCE.md section 2). This endpoint follows the documented AWS semantics and
-doubles as the fault-injection tool for reliability tests.
+doubles as the fault-injection and scale-simulation tool for reliability tests
+and the benchmark.
 
 Every request is checked against the operation's input shape in the service
 model botocore ships (local/aws_model.py), as AWS's front end checks it:
@@ -14,19 +16,72 @@ keys, role mappings only for configured providers, ...) are checked after it.
 
 Python 3.11 with botocore and regex (local/requirements.txt).
 
-    python local/cognito_endpoint.py [--host 127.0.0.1] [--port 0]
+    python local/cognito_endpoint.py [--host 127.0.0.1] [--port 0] [--verbose]
+        [--latency-ms N] [--rate-limit N] [--tagging-lag-ms N] [--preload N]
 
-AWS API: ``POST /`` with ``X-Amz-Target: AWSCognitoIdentityService.<Operation>``.
+It prints one line, ``Cognito endpoint (local Cognito Identity, Cognito Sync,
+tagging API) listening on http://HOST:PORT``, and serves until SIGTERM/SIGINT.
+As a library: ``CognitoServer(host, port, settings=Settings(...), preload=N)``.
+
 Signatures are not verified; the region comes from the Authorization header's
-credential scope (default us-east-1). Pools are scoped to that region.
+credential scope (default us-east-1). Pools are scoped to that region; the
+account is 123456789012, a pool's ARN
+``arn:aws:cognito-identity:<region>:123456789012:identitypool/<id>``.
+
+AWS APIs, all on the same port (point AWS_ENDPOINT_URL_COGNITO_IDENTITY,
+AWS_ENDPOINT_URL_COGNITO_SYNC and AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API at it):
+
+* Cognito Identity (awsJson1.1): ``POST /`` with
+  ``X-Amz-Target: AWSCognitoIdentityService.<Operation>``: Create/Update/Describe/
+  Delete/ListIdentityPools, Tag/Untag/ListTagsForResource, Set/GetIdentityPoolRoles,
+  Set/GetPrincipalTagAttributeMap.
+* Cognito Sync (restJson1), routed by method and path, errors with an
+  ``x-amzn-ErrorType`` header:
+  ``POST|GET /identitypools/{IdentityPoolId}/configuration`` (Set/Get
+  IdentityPoolConfiguration: CognitoStreams and PushSync; a Set changes the parts
+  it names) and ``POST|GET /identitypools/{IdentityPoolId}/events`` (Set/Get
+  CognitoEvents; a Set merges, an empty value removes that event).
+* Resource Groups Tagging API ``GetResources`` (awsJson1.1, ``POST /`` with
+  ``X-Amz-Target: ResourceGroupsTaggingAPI_20170126.GetResources``) for identity
+  pools: TagFilters [{Key, Values}] (all filters must match; a filter without
+  Values matches any value of its key), ResourceTypeFilters (pools are
+  ``cognito-identity:identitypool``; another type alone matches nothing),
+  ResourcesPerPage (1-100, default 100), PaginationToken. It answers
+  ResourceTagMappingList [{ResourceARN, Tags: [{Key, Value}]}] and
+  PaginationToken, "" on the last page. Like the real service it is eventually
+  consistent: a pool's creation, tag changes and deletion show in GetResources
+  only ``tagging_lag_ms`` after they happen (0 by default: at once).
+
+Scale knobs (command line, or ``POST /_admin/settings``):
+
+* ``latency_ms`` (``--latency-ms``): every AWS call sleeps this long before it is
+  answered (0).
+* ``rate_limit`` (``--rate-limit``): requests per second per operation for the
+  account, a token bucket with a burst of the same size; a call over it answers
+  HTTP 400 ``TooManyRequestsException`` "Rate exceeded". Applies to the Cognito
+  Identity operations and GetResources. 0 (the default) means no limit.
+* ``tagging_lag_ms`` (``--tagging-lag-ms``): GetResources' lag, above (0).
+* ``--preload N`` / ``POST /_admin/preload``: pools already in the account,
+  named ``preloaded-0001``, ``preloaded-0002``... each with a tag or two and
+  ids like the service's (``<region>:<uuid>``), visible to GetResources at once.
 
 Admin API (plain JSON):
-    GET  /_admin/pools         every pool with tags, roles, mappings, principal tags
-    GET  /_admin/calls         operation names received, in order
-    POST /_admin/calls/clear   empty the call log
+    GET  /_admin/pools         every pool with tags, roles, mappings, principal
+                               tags and Cognito Sync settings (CognitoStreams,
+                               PushSync, CognitoEvents)
+    GET  /_admin/calls         {"calls": [operation names received, in order],
+                                "throttled": [names of the calls answered
+                                TooManyRequestsException (rate limit or fault), in order]}
+    POST /_admin/calls/clear   empty both lists
     GET  /_admin/faults        the pending fault rules
     POST /_admin/faults        replace the fault rules with the posted JSON list
-    POST /_admin/reset         clear pools, faults and calls
+    GET  /_admin/settings      {"latency_ms": .., "rate_limit": .., "tagging_lag_ms": ..}
+    POST /_admin/settings      change the settings named (partial updates), answer all
+    POST /_admin/preload       {"count": N, "region": "us-east-1"?}: add N pools,
+                               numbered after those already preloaded; answers
+                               {"preloaded": [ids]}
+    POST /_admin/reset         back to the start: faults, calls and pools cleared,
+                               settings and --preload pools as the server started
 """
 
 from __future__ import annotations
