@@ -94,7 +94,7 @@ local-endpoint: venv ## Terminal 1: the local Cognito endpoint on :5000 and the 
 # Cargo.toml's [package.metadata.lambda.env] adds the region and dummy credentials.
 watch: venv ## Terminal 2: cargo lambda watch, serving the function on :9000 against that endpoint
 	cargo lambda watch --invoke-address 127.0.0.1 --invoke-port $(WATCH_PORT) \
-	  --env-var AWS_ENDPOINT_URL_COGNITO_IDENTITY=$(ENDPOINT_URL),AWS_ENDPOINT_URL_COGNITO_SYNC=$(ENDPOINT_URL)
+	  --env-var AWS_ENDPOINT_URL=$(ENDPOINT_URL)
 
 # The pool id the last Create (or replacement) answered is kept in POOL_ID_FILE.
 EVENT ?= events/create.json
