@@ -343,10 +343,10 @@ async fn sync_cognito_sync(
 ) -> Result<(), ProviderError> {
     if desired.streams != previous.streams || desired.push_sync != previous.push_sync {
         let streams = desired.streams.clone().or_else(|| {
-            previous.streams.as_ref().map(|_| CognitoStreams {
-                streaming_status: Some("DISABLED".to_owned()),
-                ..CognitoStreams::default()
-            })
+            previous
+                .streams
+                .as_ref()
+                .map(|_| CognitoStreams::disabled())
         });
         let push_sync = desired
             .push_sync

@@ -42,6 +42,17 @@ pub struct CognitoStreams {
     pub streaming_status: Option<String>,
 }
 
+impl CognitoStreams {
+    /// Streaming turned off: what a part the template no longer sets becomes
+    /// (the API cannot unset it).
+    pub fn disabled() -> Self {
+        CognitoStreams {
+            streaming_status: Some("DISABLED".to_owned()),
+            ..CognitoStreams::default()
+        }
+    }
+}
+
 /// Silent push notifications through SNS platform applications.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushSync {

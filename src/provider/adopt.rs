@@ -19,7 +19,10 @@ use crate::cognito::{CognitoError, Journal, Pool, PoolCalls};
 use crate::error::ProviderError;
 use crate::ownership::{self, Claim};
 use crate::plan::{UpdatePlan, plan_update, tag_changes};
-use crate::properties::{Adoption, PoolSpec, PrincipalTagMap, REQUEST_TAG_KEY, RoleSettings};
+use crate::properties::{
+    Adoption, CognitoStreams, PoolSpec, PrincipalTagMap, REQUEST_TAG_KEY, RoleSettings,
+    SyncSettings,
+};
 use crate::request::{CustomResourceRequest, RequestKind};
 use crate::response::Answer;
 
@@ -110,12 +113,14 @@ fn ownership_tag(value: String) -> BTreeMap<String, String> {
 }
 
 /// What the adoption may change, as it was before: the pool (configuration and
-/// tags), and the roles and principal tags the template sets, read only when
-/// the template sets them (those it leaves out are never written).
+/// tags), and the roles, principal tags and Cognito Sync settings the template
+/// sets, read only when the template sets them (those it leaves out are never
+/// written).
 struct Before {
     pool: Pool,
     roles: Option<RoleSettings>,
     principal_tags: BTreeMap<String, PrincipalTagMap>,
+    sync: Option<SyncSettings>,
 }
 
 impl Before {
@@ -133,10 +138,15 @@ impl Before {
             let map = calls.principal_tags(&pool.id, provider).await?;
             principal_tags.insert(provider.clone(), map);
         }
+        let sync = match spec.sync == SyncSettings::default() {
+            true => None,
+            false => Some(calls.sync_settings(&pool.id).await?),
+        };
         Ok(Before {
             pool,
             roles,
             principal_tags,
+            sync,
         })
     }
 
@@ -159,6 +169,16 @@ impl Before {
                 failures.push(error);
             }
         };
+        if let Some(sync) = &self.sync {
+            let put_back = sync_put_back(sync, &spec.sync);
+            if put_back.streams.is_some() || put_back.push_sync.is_some() {
+                let (streams, push_sync) = (put_back.streams.as_ref(), put_back.push_sync.as_ref());
+                note(calls.set_sync_configuration(id, streams, push_sync).await);
+            }
+            if !put_back.events.is_empty() {
+                note(calls.set_cognito_events(id, &put_back.events).await);
+            }
+        }
         for (provider, map) in &self.principal_tags {
             if spec.access.principal_tags.get(provider) != Some(map) {
                 note(calls.set_principal_tags(id, provider, map).await);
@@ -202,8 +222,11 @@ impl Before {
         {
             beyond.push("the DeveloperProviderName it set stays (Cognito keeps one once set)");
         }
-        if spec.sync != Default::default() {
-            beyond.push("Cognito Sync settings the template set are not put back");
+        if let Some(sync) = &self.sync
+            && ((sync.streams.is_none() && spec.sync.streams.is_some())
+                || (sync.push_sync.is_none() && spec.sync.push_sync.is_some()))
+        {
+            beyond.push("Cognito Sync streams or push sync the pool never had are turned off, not unset (the API cannot unset them)");
         }
         let beyond = match beyond.is_empty() {
             true => String::new(),
@@ -222,6 +245,34 @@ impl Before {
                     .join("; ")
             ),
         }
+    }
+}
+
+/// The Cognito Sync calls that undo `desired` on a pool whose settings were
+/// `before`: each part the template set differently goes back, a part the pool
+/// never had is turned off, and each event the template set goes back to its
+/// old value (empty: removed, as the API merges events).
+fn sync_put_back(before: &SyncSettings, desired: &SyncSettings) -> SyncSettings {
+    SyncSettings {
+        streams: (desired.streams.is_some() && desired.streams != before.streams).then(|| {
+            before
+                .streams
+                .clone()
+                .unwrap_or_else(CognitoStreams::disabled)
+        }),
+        push_sync: (desired.push_sync.is_some() && desired.push_sync != before.push_sync)
+            .then(|| before.push_sync.clone().unwrap_or_default()),
+        events: desired
+            .events
+            .iter()
+            .filter(|(event, function)| before.events.get(*event) != Some(*function))
+            .map(|(event, _)| {
+                (
+                    event.clone(),
+                    before.events.get(event).cloned().unwrap_or_default(),
+                )
+            })
+            .collect(),
     }
 }
 

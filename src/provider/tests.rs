@@ -212,7 +212,7 @@ pub(super) fn provider(rules: &[&Rule]) -> Provider {
 
 /// Home-region clients whose Cognito Identity calls the `rules` answer, each
 /// call also noted on `wire`. The Cognito Sync client answers nothing.
-fn clients(rules: &[&Rule], wire: &Wire) -> RegionClients {
+pub(super) fn clients(rules: &[&Rule], wire: &Wire) -> RegionClients {
     let wire = wire.clone();
     let no_rules: &[&Rule] = &[];
     RegionClients {
@@ -228,7 +228,7 @@ fn clients(rules: &[&Rule], wire: &Wire) -> RegionClients {
 
 /// What reached the wire: every Cognito Identity request a client sent, in order.
 #[derive(Debug, Clone, Default)]
-struct Wire(Arc<Mutex<Vec<Sent>>>);
+pub(super) struct Wire(Arc<Mutex<Vec<Sent>>>);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Sent {
@@ -1634,9 +1634,9 @@ async fn principal_tags_of_a_provider_removed_from_the_pool_are_not_reset() {
 // ---- Cognito Sync ----
 
 const TRIGGER: &str = "arn:aws:lambda:us-east-1:123456789012:function:sync-trigger";
-const STREAM_ROLE: &str = "arn:aws:iam::123456789012:role/identity-pool/streams";
+pub(super) const STREAM_ROLE: &str = "arn:aws:iam::123456789012:role/identity-pool/streams";
 
-fn with_sync() -> Value {
+pub(super) fn with_sync() -> Value {
     let mut properties = properties();
     properties["CognitoStreams"] =
         json!({"StreamName": "events", "RoleArn": STREAM_ROLE, "StreamingStatus": "ENABLED"});

@@ -12,16 +12,23 @@ use aws_sdk_cognitoidentity::operation::untag_resource::{UntagResourceInput, Unt
 use aws_sdk_cognitoidentity::operation::update_identity_pool::{
     UpdateIdentityPoolInput, UpdateIdentityPoolOutput,
 };
-use aws_smithy_mocks::{Rule, mock};
+use aws_sdk_cognitosync::operation::get_cognito_events::GetCognitoEventsOutput;
+use aws_sdk_cognitosync::operation::get_identity_pool_configuration::GetIdentityPoolConfigurationOutput;
+use aws_sdk_cognitosync::operation::set_cognito_events::SetCognitoEventsOutput;
+use aws_sdk_cognitosync::operation::set_identity_pool_configuration::SetIdentityPoolConfigurationOutput;
+use aws_sdk_cognitosync::types::StreamingStatus;
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use serde_json::{Value, json};
 
-use crate::cognito::Journal;
+use super::sync_put_back;
+use crate::cognito::{IdentityPools, Journal};
 use crate::ownership::provisional;
-use crate::properties::REQUEST_TAG_KEY;
+use crate::properties::{CognitoStreams, REQUEST_TAG_KEY, SyncSettings};
+use crate::provider::Provider;
 use crate::provider::tests::{
-    NEW_POOL_ID, POOL_ARN, POOL_ID, REQUEST_TAG, describe_not_found, describe_returns, described,
-    no_roles, properties, provider, recorded, recording, request, roles_as_with_roles,
-    set_roles_recording, unchanged, update_request, with_roles,
+    NEW_POOL_ID, POOL_ARN, POOL_ID, REQUEST_TAG, STREAM_ROLE, Wire, clients, describe_not_found,
+    describe_returns, described, no_roles, properties, provider, recorded, recording, request,
+    roles_as_with_roles, set_roles_recording, unchanged, update_request, with_roles, with_sync,
 };
 use crate::response::Answer;
 
@@ -535,5 +542,154 @@ async fn adoption_sets_the_templates_roles_after_reading_them_once_to_put_them_b
             "DescribeIdentityPool",
             "GetIdentityPoolRoles"
         ]
+    );
+}
+
+// ---- Cognito Sync ----
+
+const OLD_TRIGGER: &str = "arn:aws:lambda:us-east-1:123456789012:function:old-trigger";
+
+fn settings(streams: Option<CognitoStreams>, events: &[(&str, &str)]) -> SyncSettings {
+    SyncSettings {
+        streams,
+        push_sync: None,
+        events: events
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    }
+}
+
+fn streams(name: &str, status: &str) -> CognitoStreams {
+    CognitoStreams {
+        stream_name: Some(name.to_owned()),
+        role_arn: Some(STREAM_ROLE.to_owned()),
+        streaming_status: Some(status.to_owned()),
+    }
+}
+
+#[test]
+fn sync_is_put_back_part_by_part_and_only_where_the_template_changed_it() {
+    let before = settings(
+        Some(streams("old", "ENABLED")),
+        &[("SyncTrigger", OLD_TRIGGER)],
+    );
+    let desired = settings(
+        Some(streams("events", "ENABLED")),
+        &[("SyncTrigger", "new")],
+    );
+    assert_eq!(sync_put_back(&before, &desired), before);
+
+    let untouched = settings(None, &[]);
+    assert_eq!(sync_put_back(&before, &untouched), SyncSettings::default());
+    assert_eq!(sync_put_back(&before, &before), SyncSettings::default());
+}
+
+#[test]
+fn sync_parts_the_pool_never_had_are_turned_off_and_new_events_removed() {
+    let before = SyncSettings::default();
+    let desired = settings(
+        Some(streams("events", "ENABLED")),
+        &[("SyncTrigger", "new")],
+    );
+    assert_eq!(
+        sync_put_back(&before, &desired),
+        settings(Some(CognitoStreams::disabled()), &[("SyncTrigger", "")])
+    );
+}
+
+#[tokio::test]
+async fn a_failed_adoption_reads_the_sync_settings_first_and_puts_them_back() {
+    let claimed = provisional(REQUEST_TAG);
+    let describe = describes(legacy(&[]), legacy(&[(REQUEST_TAG_KEY, &claimed)]));
+    let update = mock!(Client::update_identity_pool)
+        .sequence()
+        .http_status(
+            400,
+            Some(r#"{"__type":"InvalidParameterException","message":"no"}"#.to_owned()),
+        )
+        .output(|| {
+            UpdateIdentityPoolOutput::builder()
+                .identity_pool_id(POOL_ID)
+                .identity_pool_name("legacy_pool")
+                .allow_unauthenticated_identities(false)
+                .build()
+                .unwrap()
+        })
+        .build();
+    let (tag, untag) = (tags_recording(&recorded()), untags_recording(&recorded()));
+    let get_configuration = mock!(aws_sdk_cognitosync::Client::get_identity_pool_configuration)
+        .then_output(|| {
+            GetIdentityPoolConfigurationOutput::builder()
+                .cognito_streams(
+                    aws_sdk_cognitosync::types::CognitoStreams::builder()
+                        .stream_name("old")
+                        .role_arn(STREAM_ROLE)
+                        .streaming_status(StreamingStatus::Enabled)
+                        .build(),
+                )
+                .build()
+        });
+    let get_events = mock!(aws_sdk_cognitosync::Client::get_cognito_events)
+        .then_output(|| GetCognitoEventsOutput::builder().build());
+    let (configurations, events) = (recorded(), recorded());
+    let set_configuration = mock!(aws_sdk_cognitosync::Client::set_identity_pool_configuration)
+        .then_compute_output(recording(
+            &configurations,
+            SetIdentityPoolConfigurationOutput::builder().build(),
+        ));
+    let set_events = mock!(aws_sdk_cognitosync::Client::set_cognito_events).then_compute_output(
+        recording(&events, SetCognitoEventsOutput::builder().build()),
+    );
+    let mut clients = clients(&[&describe, &update, &tag, &untag], &Wire::default());
+    clients.sync = mock_client!(
+        aws_sdk_cognitosync,
+        RuleMode::MatchAny,
+        &[
+            &get_configuration,
+            &get_events,
+            &set_configuration,
+            &set_events
+        ]
+    );
+    let journal = Journal::default();
+
+    let answer = Provider::new(IdentityPools::new(clients))
+        .answer(
+            &request("Create", None, adopting(with_sync(), POOL_ID)),
+            &journal,
+        )
+        .await;
+
+    let reason = answer.outcome.expect_err("FAILED");
+    assert!(
+        reason.contains("everything it changed was put back"),
+        "{reason}"
+    );
+    let calls = journal.calls();
+    assert_eq!(
+        calls[..4],
+        [
+            "DescribeIdentityPool",
+            "GetIdentityPoolConfiguration",
+            "GetCognitoEvents",
+            "TagResource"
+        ]
+    );
+    let put_back = &configurations.lock().unwrap()[0];
+    let streams = put_back.cognito_streams().expect("streams put back");
+    assert_eq!(streams.stream_name(), Some("old"));
+    assert_eq!(streams.streaming_status(), Some(&StreamingStatus::Enabled));
+    assert!(
+        put_back.push_sync().is_none(),
+        "push sync was not the template's"
+    );
+    let removed = &events.lock().unwrap()[0];
+    assert_eq!(
+        removed
+            .events()
+            .and_then(|e| e.get("SyncTrigger"))
+            .map(String::as_str),
+        Some("")
     );
 }
