@@ -1,23 +1,14 @@
 use serde_json::json;
 
 use super::*;
-use crate::properties::{NameSource, PoolSpec};
+use crate::properties::PoolSpec;
+use crate::properties::tests::{parse as parse_properties, with};
 
 const POOL: &str = "eu-west-1:11111111-2222-3333-4444-555555555555";
 
+/// The minimal properties with `extra` merged in, parsed.
 fn parse(extra: Value) -> Result<PoolSpec, Vec<PropertyError>> {
-    let mut properties = json!({"AllowUnauthenticatedIdentities": "false"});
-    properties
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    PoolSpec::from_properties(
-        &properties,
-        NameSource {
-            stack_id: "arn:aws:cloudformation:us-east-1:123456789012:stack/s/guid",
-            logical_resource_id: "Pool",
-        },
-    )
+    parse_properties(with(extra))
 }
 
 fn errors(extra: Value) -> Vec<(String, String)> {
