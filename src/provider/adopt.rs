@@ -55,6 +55,7 @@ impl Provider {
         if plan_update(spec, &current, self.pools.home_region()) == UpdatePlan::Replace {
             return Err(ProviderError::AdoptedPoolNotReplaced(pool_id.to_owned()));
         }
+        tracing::info!(pool_id, ?claim, "adopting the pool IdentityPoolId names");
         let before = Before::read(&calls, current, spec).await?;
         let arn = pool_arn(request, pool_id)?;
         match self
