@@ -577,7 +577,7 @@ fn a_region_that_is_not_a_region_name_is_rejected() {
         "Region",
         "must match the pattern",
     );
-    assert_rejects(json!({"Region": ""}), "Region", "1 to 32 characters");
+    assert_rejects(json!({"Region": ""}), "Region", "1 to 63 characters");
     assert_rejects(
         json!({"Region": ["eu-west-1"]}),
         "Region",
