@@ -632,3 +632,50 @@ fn principal_tags_keyed_by_a_free_name_are_stored_under_their_identity_provider(
         "not configured on the pool",
     );
 }
+
+#[test]
+fn a_claim_with_an_invisible_or_private_use_character_is_refused_at_its_path() {
+    let path = format!("RoleMappings.{USER_POOL_CLIENT}.RulesConfiguration.Rules[0].Claim");
+    for claim in ["cognito:\u{200B}groups", "team\u{E000}", "a b"] {
+        assert_rejects(
+            json!({"RoleMappings": {USER_POOL_CLIENT: rules_mapping(vec![rule(claim, "Equals", "x", ADMIN_ROLE)])}}),
+            &path,
+            r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+",
+        );
+    }
+    parsed(
+        json!({"RoleMappings": {USER_POOL_CLIENT: rules_mapping(vec![rule("cognito:gróups€", "Equals", "x", ADMIN_ROLE)])}}),
+    );
+}
+
+#[test]
+fn an_identity_pool_principal_tag_resource_copied_in_is_an_entry() {
+    let spec = parsed(json!({"PrincipalTags": {
+        "users": {
+            "IdentityProviderName": USER_POOL,
+            "UseDefaults": "false",
+            "PrincipalTags": {"team": "custom:team"},
+        },
+    }}));
+    assert_eq!(
+        spec.access.principal_tags.get(USER_POOL),
+        Some(&PrincipalTagMap {
+            use_defaults: false,
+            tags: string_map(&[("team", "custom:team")]),
+        })
+    );
+    assert_rejects(
+        json!({"PrincipalTags": {"users": {"IdentityProviderName": ""}}}),
+        "PrincipalTags.users.IdentityProviderName",
+        "1 to 128",
+    );
+}
+
+#[test]
+fn a_principal_tag_entry_naming_its_provider_twice_is_refused() {
+    assert_rejects(
+        json!({"PrincipalTags": {"users": {"IdentityProvider": USER_POOL, "IdentityProviderName": USER_POOL}}}),
+        "PrincipalTags.users",
+        "not both",
+    );
+}
