@@ -56,7 +56,7 @@ unit:
 	cargo test --locked
 
 e2e: venv binary
-	$(PYTHON) -m pytest -q tests/local tests/e2e
+	$(PYTHON) -m pytest -q tests/model tests/local tests/e2e
 
 ## rustfmt, clippy, and the template checked by cfn-lint and checkov (offline).
 ## The CDK example: npm ci when the lockfile changes, then type-check, offline synth, assertions, cfn-lint.
