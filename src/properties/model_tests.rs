@@ -73,6 +73,17 @@ fn count(build: impl Fn(usize) -> (Value, String) + 'static) -> Probe {
     Probe::Count(Box::new(build))
 }
 
+/// A member filled from the property at a `.`-separated path of objects, which
+/// an error names as it is.
+fn at(path: &'static str, sample: &'static str, pad: Option<char>) -> Probe {
+    text(sample, pad, move |s| {
+        let value = path
+            .rsplit('.')
+            .fold(json!(s), |inner, name| json!({name: inner}));
+        (properties(value), path.to_owned())
+    })
+}
+
 /// A pool configuring the user pool client the role mappings name.
 fn mapped(mappings: Value) -> Value {
     properties(json!({
@@ -128,12 +139,7 @@ fn probe(member: &str) -> Option<Probe> {
         })
     };
     Some(match (member, pool) {
-        (_, "IdentityPoolName") => text("pool", Some('p'), |s| {
-            (
-                properties(json!({"IdentityPoolName": s})),
-                "IdentityPoolName".to_owned(),
-            )
-        }),
+        (_, "IdentityPoolName") => at("IdentityPoolName", "pool", Some('p')),
         (_, "SupportedLoginProviders") => count(|n| {
             (
                 properties(
@@ -154,12 +160,7 @@ fn probe(member: &str) -> Option<Probe> {
                 "SupportedLoginProviders.accounts.google.com".to_owned(),
             )
         }),
-        (_, "DeveloperProviderName") => text("login.app", Some('a'), |s| {
-            (
-                properties(json!({"DeveloperProviderName": s})),
-                "DeveloperProviderName".to_owned(),
-            )
-        }),
+        (_, "DeveloperProviderName") => at("DeveloperProviderName", "login.app", Some('a')),
         (_, "OpenIdConnectProviderARNs[]") => {
             text("arn:aws:iam::123456789012:oidc-provider/", Some('o'), |s| {
                 (
@@ -363,36 +364,16 @@ fn probe(member: &str) -> Option<Probe> {
             },
         ),
         ("cognito-sync:SetIdentityPoolConfiguration.PushSync.RoleArn", _) => {
-            text(ROLE_PREFIX, Some('r'), |s| {
-                (
-                    properties(json!({"PushSync": {"RoleArn": s}})),
-                    "PushSync.RoleArn".to_owned(),
-                )
-            })
+            at("PushSync.RoleArn", ROLE_PREFIX, Some('r'))
         }
         ("cognito-sync:SetIdentityPoolConfiguration.CognitoStreams.StreamName", _) => {
-            text("events", Some('e'), |s| {
-                (
-                    properties(json!({"CognitoStreams": {"StreamName": s}})),
-                    "CognitoStreams.StreamName".to_owned(),
-                )
-            })
+            at("CognitoStreams.StreamName", "events", Some('e'))
         }
         ("cognito-sync:SetIdentityPoolConfiguration.CognitoStreams.RoleArn", _) => {
-            text(ROLE_PREFIX, Some('r'), |s| {
-                (
-                    properties(json!({"CognitoStreams": {"RoleArn": s}})),
-                    "CognitoStreams.RoleArn".to_owned(),
-                )
-            })
+            at("CognitoStreams.RoleArn", ROLE_PREFIX, Some('r'))
         }
         ("cognito-sync:SetIdentityPoolConfiguration.CognitoStreams.StreamingStatus", _) => {
-            text("ENABLED", None, |s| {
-                (
-                    properties(json!({"CognitoStreams": {"StreamingStatus": s}})),
-                    "CognitoStreams.StreamingStatus".to_owned(),
-                )
-            })
+            at("CognitoStreams.StreamingStatus", "ENABLED", None)
         }
         ("cognito-sync:SetCognitoEvents.Events", _) => count(|n| {
             (

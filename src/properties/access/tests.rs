@@ -614,23 +614,34 @@ fn errors_in_every_access_property_are_reported_together_each_at_its_path() {
     }
 }
 
+/// `IdentityProvider` is the provider's own member; `IdentityProviderName` is
+/// how `AWS::Cognito::IdentityPoolPrincipalTag` names it, so that resource's
+/// properties copied in are an entry.
 #[test]
-fn principal_tags_keyed_by_a_free_name_are_stored_under_their_identity_provider() {
-    let spec = parsed(json!({"PrincipalTags": {
-        "users": {"IdentityProvider": USER_POOL, "PrincipalTags": {"team": "custom:team"}},
-    }}));
-    assert_eq!(
-        spec.access.principal_tags.get(USER_POOL),
-        Some(&PrincipalTagMap {
-            use_defaults: false,
-            tags: string_map(&[("team", "custom:team")]),
-        })
-    );
-    assert_rejects(
-        json!({"PrincipalTags": {"users": {"IdentityProvider": "accounts.google.com"}}}),
-        "PrincipalTags.users",
-        "not configured on the pool",
-    );
+fn principal_tags_keyed_by_a_free_name_are_stored_under_the_provider_they_name() {
+    for member in ["IdentityProvider", "IdentityProviderName"] {
+        let spec = parsed(json!({"PrincipalTags": {
+            "users": {member: USER_POOL, "UseDefaults": "false", "PrincipalTags": {"team": "custom:team"}},
+        }}));
+        assert_eq!(
+            spec.access.principal_tags.get(USER_POOL),
+            Some(&PrincipalTagMap {
+                use_defaults: false,
+                tags: string_map(&[("team", "custom:team")]),
+            }),
+            "{member}"
+        );
+        assert_rejects(
+            json!({"PrincipalTags": {"users": {member: "accounts.google.com"}}}),
+            "PrincipalTags.users",
+            "not configured on the pool",
+        );
+        assert_rejects(
+            json!({"PrincipalTags": {"users": {member: ""}}}),
+            &format!("PrincipalTags.users.{member}"),
+            "1 to 128",
+        );
+    }
 }
 
 #[test]
@@ -645,29 +656,6 @@ fn a_claim_with_an_invisible_or_private_use_character_is_refused_at_its_path() {
     }
     parsed(
         json!({"RoleMappings": {USER_POOL_CLIENT: rules_mapping(vec![rule("cognito:gróups€", "Equals", "x", ADMIN_ROLE)])}}),
-    );
-}
-
-#[test]
-fn an_identity_pool_principal_tag_resource_copied_in_is_an_entry() {
-    let spec = parsed(json!({"PrincipalTags": {
-        "users": {
-            "IdentityProviderName": USER_POOL,
-            "UseDefaults": "false",
-            "PrincipalTags": {"team": "custom:team"},
-        },
-    }}));
-    assert_eq!(
-        spec.access.principal_tags.get(USER_POOL),
-        Some(&PrincipalTagMap {
-            use_defaults: false,
-            tags: string_map(&[("team", "custom:team")]),
-        })
-    );
-    assert_rejects(
-        json!({"PrincipalTags": {"users": {"IdentityProviderName": ""}}}),
-        "PrincipalTags.users.IdentityProviderName",
-        "1 to 128",
     );
 }
 
