@@ -1,37 +1,31 @@
 use super::*;
 
 #[test]
-fn a_typo_gets_the_closest_known_name() {
+fn a_typo_gets_the_closest_known_name_and_anything_else_the_list() {
     let known = [
         "AllowClassicFlow",
         "AllowUnauthenticatedIdentities",
         "IdentityPoolName",
     ];
-    assert_eq!(
-        unknown_property("AllowClasicFlow", &known),
-        "unknown property; did you mean AllowClassicFlow?"
-    );
-    assert_eq!(
-        unknown_property("identitypoolname", &known),
-        "unknown property; did you mean IdentityPoolName?"
-    );
-    assert_eq!(
-        unknown_property("IdentityPoolNmae", &known),
-        "unknown property; did you mean IdentityPoolName?"
-    );
-}
-
-#[test]
-fn a_name_close_to_nothing_lists_every_known_name() {
-    let known = ["AllowClassicFlow", "IdentityPoolName"];
-    assert_eq!(
-        unknown_property("Tags", &known),
-        "unknown property (known: AllowClassicFlow, IdentityPoolName)"
-    );
-    assert_eq!(
-        unknown_property("", &known),
-        "unknown property (known: AllowClassicFlow, IdentityPoolName)"
-    );
+    let all = "unknown property (known: AllowClassicFlow, AllowUnauthenticatedIdentities, IdentityPoolName)";
+    for (typed, expected) in [
+        (
+            "AllowClasicFlow",
+            "unknown property; did you mean AllowClassicFlow?",
+        ),
+        (
+            "identitypoolname",
+            "unknown property; did you mean IdentityPoolName?",
+        ),
+        (
+            "IdentityPoolNmae",
+            "unknown property; did you mean IdentityPoolName?",
+        ),
+        ("Tags", all),
+        ("", all),
+    ] {
+        assert_eq!(unknown_property(typed, &known), expected, "{typed:?}");
+    }
 }
 
 #[test]
