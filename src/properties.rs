@@ -6,6 +6,12 @@
 //! single call is made, with a message that names the property and the rule: the
 //! message is the Reason a user reads in the CloudFormation console. Once a
 //! `PoolSpec` exists it is known good, and nothing downstream validates again.
+//!
+//! This file holds the pool's types and the reading of the pool configuration;
+//! `access` and `sync` read the roles and principal tags and the Cognito Sync
+//! settings; `rules`, `arn` and `claim_chars` are the checks they share. The
+//! rules are held to the Cognito API model (`model_tests`) and the properties'
+//! types to the native resource's schema (`native_tests`).
 
 use std::collections::BTreeMap;
 
