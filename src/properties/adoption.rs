@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{PropertyError, TextRule, text};
+use super::rules::{PropertyError, TextRule, text};
 
 /// The pool a template adopts, and the stack it may be taken from.
 #[derive(Debug, Clone, PartialEq, Eq)]
