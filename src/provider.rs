@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::backoff;
-use crate::cognito::{CognitoError, IdentityPools, Journal, PoolCalls, pool_region};
+use crate::cognito::{CognitoError, IdentityPools, Journal, Pool, PoolCalls, pool_region};
 use crate::error::ProviderError;
 use crate::ownership::{self, Action};
 use crate::plan::{UpdatePlan, plan_update};
@@ -135,12 +135,38 @@ impl Provider {
             .describe(pool_id)
             .await?
             .ok_or_else(|| ProviderError::PoolGone(pool_id.to_owned()))?;
-        ownership::may_change(pool_id, &current.tags, request.stack_key(), Action::Update)?;
-        match plan_update(&spec, &current, self.pools.home_region()) {
+        if let Err(refusal) =
+            ownership::may_change(pool_id, &current.tags, request.stack_key(), Action::Update)
+        {
+            // The template names this very pool: it is adopted explicitly.
+            return match &spec.adoption {
+                Some(adoption) => self.adopt(request, &spec, adoption, journal).await,
+                None => Err(refusal.into()),
+            };
+        }
+        let previously = previously_managed(&request.old_properties);
+        self.bring_to_template(request, &spec, &calls, &current, &previously, journal)
+            .await
+    }
+
+    /// Makes a pool that was just described what the template says: the Update
+    /// decision and its calls. An Update and an adoption share it, so both follow
+    /// the same rules.
+    async fn bring_to_template(
+        &self,
+        request: &CustomResourceRequest,
+        spec: &PoolSpec,
+        calls: &PoolCalls<'_>,
+        current: &Pool,
+        previously: &Managed,
+        journal: &Journal,
+    ) -> Result<Answer, ProviderError> {
+        let pool_id = current.id.as_str();
+        match plan_update(spec, current, self.pools.home_region()) {
             UpdatePlan::Replace if spec.adoption.is_some() => {
                 return Err(ProviderError::AdoptedPoolNotReplaced(pool_id.to_owned()));
             }
-            UpdatePlan::Replace => return self.replace(request, &spec, journal).await,
+            UpdatePlan::Replace => return self.replace(request, spec, journal).await,
             UpdatePlan::NoChange => {}
             UpdatePlan::InPlace { config, tags } => {
                 if let Some(config) = config {
@@ -157,16 +183,10 @@ impl Provider {
                 }
             }
         }
-        apply_settings(
-            &calls,
-            pool_id,
-            &spec,
-            &previously_managed(&request.old_properties),
-        )
-        .await?;
+        apply_settings(calls, pool_id, spec, previously).await?;
         Ok(Answer::success(
             pool_id,
-            attributes(request, pool_id, &spec)?,
+            attributes(request, pool_id, spec)?,
         ))
     }
 

@@ -12,9 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
-use super::{Provider, pool_arn};
+use super::{Managed, Provider, pool_arn};
 use crate::cognito::{CognitoError, Journal, Pool, PoolCalls};
 use crate::error::ProviderError;
 use crate::ownership::{self, Claim};
@@ -23,12 +21,13 @@ use crate::properties::{
     Adoption, CognitoStreams, PoolSpec, PrincipalTagMap, REQUEST_TAG_KEY, RoleSettings,
     SyncSettings,
 };
-use crate::request::{CustomResourceRequest, RequestKind};
+use crate::request::CustomResourceRequest;
 use crate::response::Answer;
 
 impl Provider {
-    /// Takes over `adoption.pool_id` for `request` (a Create, or an Update that
-    /// changed `IdentityPoolId`) and answers its id.
+    /// Takes over `adoption.pool_id` for `request` (a Create, an Update that
+    /// changed `IdentityPoolId`, or one whose pool this stack does not own yet)
+    /// and answers its id.
     pub(super) async fn adopt(
         &self,
         request: &CustomResourceRequest,
@@ -56,15 +55,15 @@ impl Provider {
             return Err(ProviderError::AdoptedPoolNotReplaced(pool_id.to_owned()));
         }
         tracing::info!(pool_id, ?claim, "adopting the pool IdentityPoolId names");
-        let before = Before::read(&calls, current, spec).await?;
         let arn = pool_arn(request, pool_id)?;
+        let before = Before::read(&calls, current, arn, spec).await?;
         match self
-            .take_over(request, &calls, pool_id, &arn, &claim, journal)
+            .take_over(request, spec, &calls, &before, &claim, journal)
             .await
         {
             Ok(answer) => Ok(answer),
             Err(cause) => {
-                let failures = before.put_back(&calls, &arn, spec, &claim).await;
+                let failures = before.put_back(&calls, spec, &claim).await;
                 Err(ProviderError::AdoptionFailed {
                     pool_id: pool_id.to_owned(),
                     cause: Box::new(cause),
@@ -75,34 +74,36 @@ impl Provider {
     }
 
     /// Claims the pool, brings it to the template exactly as an Update of it
-    /// would (same plan, same calls), then makes the claim final.
+    /// would (same plan, same calls; nothing was managed before, so roles and
+    /// principal tags the template leaves out stay as the pool has them), then
+    /// makes the claim final.
     async fn take_over(
         &self,
         request: &CustomResourceRequest,
+        spec: &PoolSpec,
         calls: &PoolCalls<'_>,
-        pool_id: &str,
-        arn: &str,
+        before: &Before,
         claim: &Claim,
         journal: &Journal,
     ) -> Result<Answer, ProviderError> {
         let taken = matches!(claim, Claim::Take { .. });
         if taken {
             let provisional = ownership::provisional(&request.request_tag());
-            calls.tag(arn, &ownership_tag(provisional)).await?;
+            calls.tag(&before.arn, &ownership_tag(provisional)).await?;
         }
-        let as_update = CustomResourceRequest {
-            kind: RequestKind::Update {
-                physical_resource_id: pool_id.to_owned(),
-            },
-            // Nothing was managed before: roles and principal tags the template
-            // leaves out stay as the pool has them.
-            old_properties: Value::Null,
-            ..request.clone()
-        };
-        let answer = Box::pin(self.update(&as_update, pool_id, journal)).await?;
+        let answer = self
+            .bring_to_template(
+                request,
+                spec,
+                calls,
+                &before.pool,
+                &Managed::default(),
+                journal,
+            )
+            .await?;
         if taken {
             calls
-                .tag(arn, &ownership_tag(request.request_tag()))
+                .tag(&before.arn, &ownership_tag(request.request_tag()))
                 .await?;
         }
         Ok(answer)
@@ -119,6 +120,8 @@ fn ownership_tag(value: String) -> BTreeMap<String, String> {
 /// written).
 struct Before {
     pool: Pool,
+    /// The pool's ARN, which TagResource and UntagResource name it by.
+    arn: String,
     roles: Option<RoleSettings>,
     principal_tags: BTreeMap<String, PrincipalTagMap>,
     sync: Option<SyncSettings>,
@@ -128,6 +131,7 @@ impl Before {
     async fn read(
         calls: &PoolCalls<'_>,
         pool: Pool,
+        arn: String,
         spec: &PoolSpec,
     ) -> Result<Self, CognitoError> {
         let roles = match spec.access.roles.is_empty() {
@@ -145,6 +149,7 @@ impl Before {
         };
         Ok(Before {
             pool,
+            arn,
             roles,
             principal_tags,
             sync,
@@ -158,11 +163,10 @@ impl Before {
     async fn put_back(
         &self,
         calls: &PoolCalls<'_>,
-        arn: &str,
         spec: &PoolSpec,
         claim: &Claim,
     ) -> Vec<CognitoError> {
-        let id = self.pool.id.as_str();
+        let (id, arn) = (self.pool.id.as_str(), self.arn.as_str());
         let mut failures = Vec::new();
         let mut note = |result: Result<(), CognitoError>| {
             if let Err(error) = result {
@@ -211,9 +215,7 @@ impl Before {
         }
         failures
     }
-}
 
-impl Before {
     /// The end of an AdoptionFailed Reason: whether the pool is as it was, and
     /// what no call can put back.
     fn note(&self, failures: &[CognitoError], spec: &PoolSpec) -> String {

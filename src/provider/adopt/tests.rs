@@ -46,17 +46,6 @@ fn legacy(tags: &[(&str, &str)]) -> DescribeIdentityPoolOutput {
     pool
 }
 
-/// DescribeIdentityPool answering `first`, then (the Update path, after the
-/// claim) `then` for every later call.
-fn describes(first: DescribeIdentityPoolOutput, then: DescribeIdentityPoolOutput) -> Rule {
-    mock!(Client::describe_identity_pool)
-        .sequence()
-        .output(move || first.clone())
-        .output(move || then.clone())
-        .repeatedly()
-        .build()
-}
-
 fn tags_recording(seen: &Arc<Mutex<Vec<TagResourceInput>>>) -> Rule {
     mock!(Client::tag_resource)
         .then_compute_output(recording(seen, TagResourceOutput::builder().build()))
@@ -99,11 +88,7 @@ fn data(pool_id: &str) -> BTreeMap<String, String> {
 
 #[tokio::test]
 async fn create_with_identity_pool_id_claims_updates_and_owns_the_pool_without_creating_one() {
-    let claimed = provisional(REQUEST_TAG);
-    let describe = describes(
-        legacy(&[("owner", "ops")]),
-        legacy(&[("owner", "ops"), (REQUEST_TAG_KEY, &claimed)]),
-    );
+    let describe = describe_returns(legacy(&[("owner", "ops")]));
     let (tags, untags, updates) = (recorded(), recorded(), recorded());
     let create = mock!(Client::create_identity_pool).then_output(|| unreachable!("no new pool"));
     let rules = [
@@ -128,14 +113,16 @@ async fn create_with_identity_pool_id_claims_updates_and_owns_the_pool_without_c
         [
             "DescribeIdentityPool",
             "TagResource",
-            "DescribeIdentityPool",
             "UpdateIdentityPool",
             "TagResource",
             "UntagResource",
             "TagResource"
         ]
     );
-    assert_eq!(ownership_values(&tags), [claimed, REQUEST_TAG.to_owned()]);
+    assert_eq!(
+        ownership_values(&tags),
+        [provisional(REQUEST_TAG), REQUEST_TAG.to_owned()]
+    );
     assert_eq!(
         updates.lock().unwrap()[0].identity_pool_name(),
         Some("demo_pool")
@@ -162,10 +149,7 @@ async fn adopting_a_pool_this_stack_already_owns_makes_no_write_call() {
         .await;
 
     assert_eq!(answer, Answer::success(POOL_ID, data(POOL_ID)));
-    assert_eq!(
-        journal.calls(),
-        ["DescribeIdentityPool", "DescribeIdentityPool"]
-    );
+    assert_eq!(journal.calls(), ["DescribeIdentityPool"]);
 }
 
 #[tokio::test]
@@ -193,16 +177,10 @@ async fn adopting_a_pool_of_another_stack_is_refused_with_the_placeholder_before
 #[tokio::test]
 async fn adopt_from_stack_naming_the_owner_takes_the_pool_over() {
     let theirs = format!("{OTHER_STACK}/their-request");
-    let describe = describes(
-        described(POOL_ID, &[("team", "identity"), (REQUEST_TAG_KEY, &theirs)]),
-        described(
-            POOL_ID,
-            &[
-                ("team", "identity"),
-                (REQUEST_TAG_KEY, &provisional(REQUEST_TAG)),
-            ],
-        ),
-    );
+    let describe = describe_returns(described(
+        POOL_ID,
+        &[("team", "identity"), (REQUEST_TAG_KEY, &theirs)],
+    ));
     let tags = recorded();
     let tag = tags_recording(&tags);
     let mut properties = adopting(properties(), POOL_ID);
@@ -260,11 +238,7 @@ async fn adopting_a_pool_whose_developer_provider_would_change_is_refused_before
 
 #[tokio::test]
 async fn a_failed_adoption_puts_everything_back_and_answers_the_placeholder() {
-    let claimed = provisional(REQUEST_TAG);
-    let describe = describes(
-        legacy(&[("owner", "ops")]),
-        legacy(&[("owner", "ops"), (REQUEST_TAG_KEY, &claimed)]),
-    );
+    let describe = describe_returns(legacy(&[("owner", "ops")]));
     let get_roles = mock!(Client::get_identity_pool_roles).then_output(no_roles);
     let roles = recorded();
     let set_roles_fails_once = mock!(Client::set_identity_pool_roles)
@@ -314,7 +288,6 @@ async fn a_failed_adoption_puts_everything_back_and_answers_the_placeholder() {
             "DescribeIdentityPool",
             "GetIdentityPoolRoles",
             "TagResource",
-            "DescribeIdentityPool",
             "UpdateIdentityPool",
             "TagResource",
             "UntagResource",
@@ -350,30 +323,66 @@ async fn a_failed_adoption_puts_everything_back_and_answers_the_placeholder() {
 #[tokio::test]
 async fn a_failed_take_over_from_another_stack_gives_the_pool_back_to_it() {
     let theirs = format!("{OTHER_STACK}/their-request");
-    let describe = describes(
-        described(POOL_ID, &[("team", "identity"), (REQUEST_TAG_KEY, &theirs)]),
-        raced_by_another_stack(),
-    );
-    let tags = recorded();
-    let tag = tags_recording(&tags);
+    let describe = describe_returns(legacy(&[(REQUEST_TAG_KEY, &theirs)]));
+    let update = mock!(Client::update_identity_pool)
+        .sequence()
+        .http_status(
+            400,
+            Some(r#"{"__type":"InvalidParameterException","message":"no"}"#.to_owned()),
+        )
+        .build();
+    let update_back = updates_recording(&recorded());
+    let (tags, untags) = (recorded(), recorded());
+    let rules = [
+        describe,
+        update,
+        update_back,
+        tags_recording(&tags),
+        untags_recording(&untags),
+    ];
     let mut properties = adopting(properties(), POOL_ID);
     properties["AdoptFromStack"] = json!(OTHER_STACK);
 
-    let answer = provider(&[&describe, &tag])
+    let answer = provider(&rules.iter().collect::<Vec<_>>())
         .answer(&request("Create", None, properties), &Journal::default())
         .await;
 
     assert!(answer.outcome.is_err());
     assert_eq!(ownership_values(&tags), [provisional(REQUEST_TAG), theirs]);
+    assert!(
+        untags
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|input| !input.tag_keys().contains(&REQUEST_TAG_KEY.to_owned())),
+        "the other stack's tag is set back, never removed"
+    );
 }
 
-/// A pool whose tag another stack's adoption has just overwritten: the Update
-/// path refuses it, which fails the adoption after the claim.
-fn raced_by_another_stack() -> DescribeIdentityPoolOutput {
-    described(
+#[tokio::test]
+async fn an_update_naming_a_pool_another_stack_owns_with_adopt_from_stack_takes_it_over() {
+    let theirs = format!("{OTHER_STACK}/their-request");
+    let describe = describe_returns(described(
         POOL_ID,
-        &[(REQUEST_TAG_KEY, &format!("{OTHER_STACK}/a-racing-request"))],
-    )
+        &[("team", "identity"), (REQUEST_TAG_KEY, &theirs)],
+    ));
+    let tags = recorded();
+    let tag = tags_recording(&tags);
+    let mut taking_over = adopting(properties(), POOL_ID);
+    taking_over["AdoptFromStack"] = json!(OTHER_STACK);
+
+    let answer = provider(&[&describe, &tag])
+        .answer(
+            &update_request(POOL_ID, taking_over, adopting(properties(), POOL_ID)),
+            &Journal::default(),
+        )
+        .await;
+
+    assert_eq!(answer, Answer::success(POOL_ID, data(POOL_ID)));
+    assert_eq!(
+        ownership_values(&tags),
+        [provisional(REQUEST_TAG), REQUEST_TAG.to_owned()]
+    );
 }
 
 #[tokio::test]
@@ -400,10 +409,7 @@ async fn changing_identity_pool_id_adopts_the_other_pool_and_answers_its_id() {
         .await;
 
     assert_eq!(answer, Answer::success(NEW_POOL_ID, data(NEW_POOL_ID)));
-    assert_eq!(
-        journal.calls(),
-        ["DescribeIdentityPool", "DescribeIdentityPool"]
-    );
+    assert_eq!(journal.calls(), ["DescribeIdentityPool"]);
 }
 
 #[tokio::test]
@@ -539,7 +545,6 @@ async fn adoption_sets_the_templates_roles_after_reading_them_once_to_put_them_b
         [
             "DescribeIdentityPool",
             "GetIdentityPoolRoles",
-            "DescribeIdentityPool",
             "GetIdentityPoolRoles"
         ]
     );
@@ -600,8 +605,7 @@ fn sync_parts_the_pool_never_had_are_turned_off_and_new_events_removed() {
 
 #[tokio::test]
 async fn a_failed_adoption_reads_the_sync_settings_first_and_puts_them_back() {
-    let claimed = provisional(REQUEST_TAG);
-    let describe = describes(legacy(&[]), legacy(&[(REQUEST_TAG_KEY, &claimed)]));
+    let describe = describe_returns(legacy(&[]));
     let update = mock!(Client::update_identity_pool)
         .sequence()
         .http_status(
