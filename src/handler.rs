@@ -303,7 +303,14 @@ mod tests {
                 reason.contains("panicked while ListIdentityPools: boom"),
                 "{reason}"
             );
-            assert_eq!(answer["PhysicalResourceId"], "CreateFailed//create-1");
+            assert_eq!(
+                answer["PhysicalResourceId"], "CreateFailed/create-1",
+                "a request without StackId is named by its RequestId alone"
+            );
+            assert!(
+                answer.get("StackId").is_none(),
+                "no empty StackId is echoed: {answer}"
+            );
             let next = handler
                 .handle(invocation(
                     json!({"RequestType": "Delete", "PhysicalResourceId": "not-a-pool"}),

@@ -229,7 +229,8 @@ impl CustomResourceRequest {
     /// together name a request (REFERENCE §1.1), and the guid keeps the tag short.
     /// A pool created for this request carries it as its request tag, so it must
     /// fit a tag value (256): the stack part is cut to its last 64 characters
-    /// (a guid is 36) and the RequestId is at most 128.
+    /// (a guid is 36) and the RequestId is at most 128. A direct invocation
+    /// without StackId is named by its RequestId alone.
     pub fn request_tag(&self) -> String {
         let stack = self
             .requester
@@ -242,7 +243,10 @@ impl CustomResourceRequest {
             .rev()
             .nth(63)
             .map_or(stack, |(start, _)| &stack[start..]);
-        format!("{tail}/{}", self.requester.request_id)
+        match tail {
+            "" => self.requester.request_id.clone(),
+            tail => format!("{tail}/{}", self.requester.request_id),
+        }
     }
 
     /// The PhysicalResourceId a failed Create answers when it has no pool id to

@@ -109,7 +109,15 @@ impl Answer {
                 response.reason = Some(reason.clone());
             }
         }
-        serde_json::to_vec(&response).unwrap_or_default()
+        let mut body = serde_json::to_value(&response).unwrap_or_default();
+        // A direct invocation may carry no StackId: an empty one is left out
+        // rather than echoed (CloudFormation always sends one).
+        if let Some(fields) = body.as_object_mut()
+            && fields.get("StackId").is_some_and(|id| id == "")
+        {
+            fields.remove("StackId");
+        }
+        serde_json::to_vec(&body).unwrap_or_default()
     }
 }
 

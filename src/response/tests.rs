@@ -91,7 +91,10 @@ fn success_body_echoes_the_request_and_carries_data() {
 
 #[test]
 fn failed_body_carries_the_error_as_reason() {
-    let error = ProviderError::PoolGone(POOL_ID.to_owned());
+    let error = ProviderError::PoolGone {
+        id: POOL_ID.to_owned(),
+        region: "us-east-1".to_owned(),
+    };
     let answer = Answer::failed("CreateFailed/0c5e2a4b/d8e6a2b0", &error);
     let body = body(&answer);
     assert_eq!(reason(&body), error.to_string());
