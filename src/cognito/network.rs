@@ -10,6 +10,7 @@
 
 use std::error::Error;
 
+use aws_sdk_cognitoidentity::config::endpoint::Endpoint;
 use aws_sdk_cognitoidentity::config::interceptors::{
     FinalizerInterceptorContextMut, InterceptorContext,
 };
@@ -46,11 +47,13 @@ impl Intercept for NameTheEndpoint {
         &self,
         context: &mut FinalizerInterceptorContextMut<'_>,
         _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
+        cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let endpoint = context
-            .request()
-            .map(|request| endpoint_of(request.uri()))
+        // The endpoint the SDK resolved for this attempt (the request itself
+        // is gone once the connector failed with it).
+        let endpoint = cfg
+            .load::<Endpoint>()
+            .map(|endpoint| endpoint_of(endpoint.url()))
             .unwrap_or_else(|| "its endpoint".to_owned());
         let Some(Err(error)) = context.output_or_error_mut() else {
             return Ok(());
@@ -104,14 +107,7 @@ fn connection_cause(error: &ConnectorError) -> String {
     let mut tls = None;
     let mut current: Option<&(dyn Error + 'static)> = Some(error);
     while let Some(err) = current {
-        if let Some(io) = err.downcast_ref::<std::io::Error>()
-            && let Some(rustls) = io.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>())
-        {
-            tls = Some(rustls.to_string());
-        }
-        if let Some(rustls) = err.downcast_ref::<rustls::Error>() {
-            tls = Some(rustls.to_string());
-        }
+        tls = tls.or_else(|| rustls_error(err).map(ToString::to_string));
         innermost = err;
         current = err.source();
     }
@@ -119,6 +115,15 @@ fn connection_cause(error: &ConnectorError) -> String {
         Some(reason) => format!("the TLS handshake failed ({reason})"),
         None => innermost.to_string(),
     }
+}
+
+/// The TLS library's error in `error`, which the HTTP stack wraps in I/O errors.
+fn rustls_error<'a>(error: &'a (dyn Error + 'static)) -> Option<&'a rustls::Error> {
+    if let Some(found) = error.downcast_ref::<rustls::Error>() {
+        return Some(found);
+    }
+    let io = error.downcast_ref::<std::io::Error>()?;
+    rustls_error(io.get_ref()?)
 }
 
 /// The error code of a failed attempt, as the JSON protocol carries it: the
@@ -167,6 +172,91 @@ impl ClassifyRetry for NoRetryOnQuota {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cognito::{IdentityPools, Journal, RegionClients};
+    use aws_sdk_cognitoidentity::config::retry::RetryConfig;
+    use aws_sdk_cognitoidentity::config::{BehaviorVersion, Credentials, Region};
+    use aws_smithy_http_client::tls;
+
+    /// The pools of a Cognito "endpoint" at `url`, through the function's own
+    /// HTTP stack, without retries.
+    fn pools_at(url: &str) -> IdentityPools {
+        let http = aws_smithy_http_client::Builder::new()
+            .tls_provider(tls::Provider::Rustls(
+                tls::rustls_provider::CryptoMode::Ring,
+            ))
+            .build_https();
+        let credentials = Credentials::new("local", "local", None, None, "test");
+        IdentityPools::new(RegionClients {
+            identity: aws_sdk_cognitoidentity::Client::from_conf(
+                aws_sdk_cognitoidentity::Config::builder()
+                    .behavior_version(BehaviorVersion::latest())
+                    .region(Region::new("us-east-1"))
+                    .endpoint_url(url)
+                    .http_client(http.clone())
+                    .credentials_provider(credentials.clone())
+                    .retry_config(RetryConfig::disabled())
+                    .build(),
+            ),
+            sync: aws_sdk_cognitosync::Client::from_conf(
+                aws_sdk_cognitosync::Config::builder()
+                    .behavior_version(BehaviorVersion::latest())
+                    .region(Region::new("us-east-1"))
+                    .endpoint_url(url)
+                    .http_client(http)
+                    .credentials_provider(credentials)
+                    .retry_config(RetryConfig::disabled())
+                    .build(),
+            ),
+        })
+    }
+
+    /// The Reason of a ListIdentityPools call to `url`.
+    async fn reason_at(url: &str) -> String {
+        let pools = pools_at(url);
+        let journal = Journal::default();
+        let error = pools
+            .for_request("us-east-1", &journal)
+            .ids_named("p")
+            .await
+            .expect_err("nothing answers there");
+        assert!(error.transient, "a network failure may heal: {error:?}");
+        error.to_string()
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_one_sentence_naming_the_service_the_endpoint_and_the_cause() {
+        let port = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        let reason = reason_at(&format!("http://127.0.0.1:{port}")).await;
+        assert_eq!(
+            reason,
+            format!(
+                "ListIdentityPools failed: Cognito Identity at http://127.0.0.1:{port} could not be reached: Connection refused (os error 111)"
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_tls_handshake_says_so() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            use tokio::io::AsyncWriteExt;
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let _ = socket.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n").await;
+        });
+        let reason = reason_at(&format!("https://127.0.0.1:{port}")).await;
+        server.abort();
+        assert!(
+            reason.starts_with(&format!(
+                "ListIdentityPools failed: Cognito Identity at https://127.0.0.1:{port} could not be reached: the TLS handshake failed ("
+            )),
+            "{reason}"
+        );
+        assert!(!reason.contains("DispatchFailure"), "{reason}");
+    }
 
     #[test]
     fn the_endpoint_is_scheme_host_and_port_only() {

@@ -629,7 +629,7 @@ async fn changing_a_set_developer_provider_name_replaces_the_pool() {
 }
 
 #[tokio::test]
-async fn an_update_of_a_pool_deleted_outside_cloudformation_fails_and_says_so() {
+async fn an_update_of_an_unknown_pool_says_what_is_known_and_the_likely_causes() {
     let describe = describe_not_found();
     let create =
         mock!(Client::create_identity_pool).then_output(|| unreachable!("no silent new pool"));
@@ -645,9 +645,107 @@ async fn an_update_of_a_pool_deleted_outside_cloudformation_fails_and_says_so() 
     assert_eq!(answer.physical_resource_id, POOL_ID);
     let reason = answer.outcome.expect_err("FAILED");
     assert!(
-        reason.contains("deleted outside CloudFormation"),
+        reason.starts_with(&format!("There is no identity pool {POOL_ID} in us-east-1")),
         "{reason}"
     );
+    for cause in [
+        "mistyped",
+        "deleted outside CloudFormation",
+        "another account or Region",
+    ] {
+        assert!(reason.contains(cause), "{cause}: {reason}");
+    }
+}
+
+#[tokio::test]
+async fn a_create_at_the_pool_quota_fails_at_once_naming_the_quota_and_how_to_raise_it() {
+    let create = mock!(Client::create_identity_pool)
+        .sequence()
+        .http_status(
+            400,
+            Some(
+                r#"{"__type":"LimitExceededException","message":"The limit was exceeded."}"#
+                    .to_owned(),
+            ),
+        )
+        .times(5)
+        .build();
+    let list = list_returns(&[]);
+    let provider = provider(&[&list, &create]);
+
+    let answer = provider
+        .answer(&request("Create", None, properties()), &Journal::default())
+        .await;
+
+    assert_eq!(create.num_calls(), 1, "a quota is not retried");
+    let reason = answer.outcome.expect_err("FAILED");
+    assert!(
+        reason.starts_with("CreateIdentityPool failed: LimitExceededException: The limit was exceeded. The account has reached its quota of identity pools in this Region (1,000 per account per Region unless raised)"),
+        "{reason}"
+    );
+    assert!(reason.contains("Service Quotas console"), "{reason}");
+}
+
+/// Clients whose SDK retries as the function's do (standard mode, 5 attempts).
+fn retrying_provider(rules: &[&Rule]) -> Provider {
+    let no_rules: &[&Rule] = &[];
+    Provider::new(IdentityPools::new(RegionClients {
+        identity: mock_client!(aws_sdk_cognitoidentity, RuleMode::MatchAny, rules, |conf| {
+            conf.retry_config(
+                aws_sdk_cognitoidentity::config::retry::RetryConfig::standard()
+                    .with_max_attempts(5)
+                    .with_initial_backoff(std::time::Duration::from_millis(1)),
+            )
+        }),
+        sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules),
+    }))
+}
+
+/// An UpdateIdentityPool that answers `code` once, then succeeds.
+fn update_failing_once_with(code: &str) -> Rule {
+    mock!(Client::update_identity_pool)
+        .sequence()
+        .http_status(
+            400,
+            Some(format!(r#"{{"__type":"{code}","message":"try later"}}"#)),
+        )
+        .output(|| {
+            UpdateIdentityPoolOutput::builder()
+                .identity_pool_id(POOL_ID)
+                .identity_pool_name("renamed")
+                .allow_unauthenticated_identities(false)
+                .build()
+                .unwrap()
+        })
+        .build()
+}
+
+#[tokio::test]
+async fn the_sdk_retries_a_concurrent_modification_but_never_a_quota() {
+    let mut renamed = properties();
+    renamed["IdentityPoolName"] = json!("renamed");
+    for (code, succeeds) in [
+        ("ConcurrentModificationException", true),
+        ("LimitExceededException", false),
+    ] {
+        let describe = unchanged(POOL_ID);
+        let update = update_failing_once_with(code);
+        let provider = retrying_provider(&[&describe, &update]);
+
+        let answer = provider
+            .answer(
+                &request("Update", Some(POOL_ID), renamed.clone()),
+                &Journal::default(),
+            )
+            .await;
+
+        assert_eq!(answer.outcome.is_ok(), succeeds, "{code}: {answer:?}");
+        assert_eq!(
+            update.num_calls(),
+            if succeeds { 2 } else { 1 },
+            "{code}: attempts"
+        );
+    }
 }
 
 #[tokio::test]
