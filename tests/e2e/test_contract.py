@@ -134,9 +134,10 @@ def test_an_answer_that_cannot_be_delivered_names_the_last_error(function, cogni
     message = invocation.body["errorMessage"]
     assert message.startswith("the answer could not be delivered: "), message
     assert "Connection refused" in message, message
-    final = [line for line in function.logs().splitlines() if "ANSWER NOT DELIVERED" in line]
+    logs = function.process.wait_for_log("ANSWER NOT DELIVERED")
+    final = [line for line in logs.splitlines() if "ANSWER NOT DELIVERED" in line]
     assert len(final) == 1 and "Connection refused" in final[0], final
-    failures = [line for line in function.logs().splitlines() if "response PUT failed" in line]
+    failures = [line for line in logs.splitlines() if "response PUT failed" in line]
     assert len(failures) == 1, "the first failure is logged, the rest summed up"
 
 
