@@ -65,6 +65,8 @@ CDK_STAMP := $(CDK_DIR)/node_modules/.installed-$(shell sha1sum $(CDK_DIR)/packa
 $(CDK_STAMP): $(CDK_DIR)/package-lock.json
 	cd $(CDK_DIR) && npm ci --no-audit --no-fund
 	touch $@
+# tests/e2e/test_cdk_framework.py runs the framework's own code from these node_modules.
+e2e: $(CDK_STAMP)
 cdk-test: venv $(CDK_STAMP)
 	cd $(CDK_DIR) && npm test
 
