@@ -16,7 +16,7 @@ use crate::cognito::{CognitoError, IdentityPools, Journal, PoolCalls, pool_regio
 use crate::error::ProviderError;
 use crate::plan::{AccessNow, TagChanges, UpdatePlan, Write, ordered_writes, plan_update};
 use crate::properties::{
-    CognitoStreams, PoolSpec, PushSync, REQUEST_TAG_KEY, RoleSettings, SyncSettings,
+    CognitoStreams, PoolConfig, PoolSpec, PushSync, REQUEST_TAG_KEY, RoleSettings, SyncSettings,
     principal_tag_providers,
 };
 use crate::request::{CustomResourceRequest, PhysicalId, RequestKind};
@@ -265,7 +265,7 @@ async fn bring_to_template(
     request: &CustomResourceRequest,
     current: &Pool,
     spec: &PoolSpec,
-    changes: (Option<crate::properties::PoolConfig>, TagChanges),
+    changes: (Option<PoolConfig>, TagChanges),
     previously: &Managed,
 ) -> Result<(), ProviderError> {
     let access = read_access(calls, current, spec, previously).await?;
