@@ -11,6 +11,7 @@ use identity_pool_provider::logging;
 use identity_pool_provider::provider::Provider;
 use identity_pool_provider::response::ResponseSender;
 use lambda_runtime::service_fn;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[tokio::main(flavor = "current_thread")]
@@ -38,10 +39,19 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         identity: aws_sdk_cognitoidentity::Client::new(&config),
         sync: aws_sdk_cognitosync::Client::new(&config),
     });
-    let handler = Handler::new(Provider::new(pools), ResponseSender::new()?);
+    let handler = Arc::new(Handler::new(Provider::new(pools), ResponseSender::new()?));
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         "identity-pool-provider started"
     );
-    lambda_runtime::run(service_fn(|event| handler.handle(event))).await
+    // `run_concurrent` reads AWS_LAMBDA_MAX_CONCURRENCY: unset (classic Lambda) or
+    // 1 (`cargo lambda watch` sets 1) is one request at a time, as `run` does;
+    // more (Lambda Managed Instances) serves that many at once, which the handler
+    // allows (each request has its own journal, clients are shared). `run` would
+    // warn whenever the variable is set, also when it is 1.
+    lambda_runtime::run_concurrent(service_fn(move |event| {
+        let handler = Arc::clone(&handler);
+        async move { handler.handle(event).await }
+    }))
+    .await
 }
