@@ -11,8 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::backoff;
-use crate::cognito::Pool;
-use crate::cognito::{CognitoError, IdentityPools, Journal, PoolCalls, pool_region};
+use crate::cognito::{CognitoError, IdentityPools, Journal, Pool, PoolCalls, pool_region};
 use crate::error::ProviderError;
 use crate::plan::{AccessNow, TagChanges, UpdatePlan, Write, ordered_writes, plan_update};
 use crate::properties::{
