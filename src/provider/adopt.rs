@@ -12,15 +12,12 @@
 
 use std::collections::BTreeMap;
 
-use super::{Managed, Provider, pool_arn};
+use super::{Managed, Provider, pool_arn, read_access};
 use crate::cognito::{CognitoError, Journal, Pool, PoolCalls};
 use crate::error::ProviderError;
 use crate::ownership::{self, Claim};
-use crate::plan::{UpdatePlan, plan_update, tag_changes};
-use crate::properties::{
-    Adoption, CognitoStreams, PoolSpec, PrincipalTagMap, REQUEST_TAG_KEY, RoleSettings,
-    SyncSettings,
-};
+use crate::plan::{AccessNow, UpdatePlan, plan_update, tag_changes};
+use crate::properties::{Adoption, CognitoStreams, PoolSpec, REQUEST_TAG_KEY, SyncSettings};
 use crate::request::CustomResourceRequest;
 use crate::response::Answer;
 
@@ -92,7 +89,7 @@ impl Provider {
             calls.tag(&before.arn, &ownership_tag(provisional)).await?;
         }
         let answer = self
-            .bring_to_template(
+            .update_described(
                 request,
                 spec,
                 calls,
@@ -122,8 +119,8 @@ struct Before {
     pool: Pool,
     /// The pool's ARN, which TagResource and UntagResource name it by.
     arn: String,
-    roles: Option<RoleSettings>,
-    principal_tags: BTreeMap<String, PrincipalTagMap>,
+    /// Read as an Update reads them before deciding: the same calls.
+    access: AccessNow,
     sync: Option<SyncSettings>,
 }
 
@@ -133,16 +130,8 @@ impl Before {
         pool: Pool,
         arn: String,
         spec: &PoolSpec,
-    ) -> Result<Self, CognitoError> {
-        let roles = match spec.access.roles.is_empty() {
-            true => None,
-            false => Some(calls.roles(&pool.id).await?),
-        };
-        let mut principal_tags = BTreeMap::new();
-        for provider in spec.access.principal_tags.keys() {
-            let map = calls.principal_tags(&pool.id, provider).await?;
-            principal_tags.insert(provider.clone(), map);
-        }
+    ) -> Result<Self, ProviderError> {
+        let access = read_access(calls, &pool, spec, &Managed::default()).await?;
         let sync = match spec.sync == SyncSettings::default() {
             true => None,
             false => Some(calls.sync_settings(&pool.id).await?),
@@ -150,8 +139,7 @@ impl Before {
         Ok(Before {
             pool,
             arn,
-            roles,
-            principal_tags,
+            access,
             sync,
         })
     }
@@ -184,12 +172,21 @@ impl Before {
                 note(calls.set_cognito_events(id, &put_back.events).await);
             }
         }
-        for (provider, map) in &self.principal_tags {
-            if spec.access.principal_tags.get(provider) != Some(map) {
+        // A provider the pool did not configure had no principal tags to read:
+        // they go with the provider when the configuration is put back.
+        for (provider, map) in &self.access.principal_tags {
+            if let Some(map) = map
+                && spec.access.principal_tags.get(provider) != Some(map)
+            {
                 note(calls.set_principal_tags(id, provider, map).await);
             }
         }
-        if let Some(roles) = self.roles.as_ref().filter(|r| **r != spec.access.roles) {
+        if let Some(roles) = self
+            .access
+            .roles
+            .as_ref()
+            .filter(|r| **r != spec.access.roles)
+        {
             note(calls.set_roles(id, roles).await);
         }
         if self.pool.config != spec.config {

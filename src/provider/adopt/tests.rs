@@ -113,9 +113,9 @@ async fn create_with_identity_pool_id_claims_updates_and_owns_the_pool_without_c
         [
             "DescribeIdentityPool",
             "TagResource",
-            "UpdateIdentityPool",
-            "TagResource",
             "UntagResource",
+            "TagResource",
+            "UpdateIdentityPool",
             "TagResource"
         ]
     );
@@ -288,10 +288,10 @@ async fn a_failed_adoption_puts_everything_back_and_answers_the_placeholder() {
             "DescribeIdentityPool",
             "GetIdentityPoolRoles",
             "TagResource",
-            "UpdateIdentityPool",
-            "TagResource",
-            "UntagResource",
             "GetIdentityPoolRoles",
+            "UntagResource",
+            "TagResource",
+            "UpdateIdentityPool",
             "SetIdentityPoolRoles",
             // The restore: roles, configuration, user tags, then the claim.
             "SetIdentityPoolRoles",
