@@ -5,19 +5,22 @@
 //! owns it, unless `AdoptFromStack` names that stack), what the adoption is about
 //! to change is read, the pool is claimed with a provisional request tag, brought
 //! to the template by the very path an Update takes, and the claim is made for
-//! good. If anything fails after the claim, everything read before is written
-//! back and the claim is taken back, so the pool is as it was; the answer is
+//! good. If anything fails after the claim, the pool is read again and brought
+//! back, by the same path, to what was read before, and the claim is taken back,
+//! so the pool is as it was; the answer is
 //! FAILED with the placeholder (Create) or the old id (Update), never the
 //! adopted pool's, so no rollback Delete can reach it.
 
 use std::collections::BTreeMap;
 
-use super::{Managed, Provider, pool_arn, read_access};
-use crate::cognito::{CognitoError, Journal, Pool, PoolCalls};
+use super::{Managed, Provider, bring_to_template, pool_arn, read_access};
+use crate::cognito::{Journal, Pool, PoolCalls, pool_region};
 use crate::error::ProviderError;
 use crate::ownership::{self, Claim};
 use crate::plan::{AccessNow, UpdatePlan, plan_update, tag_changes};
-use crate::properties::{Adoption, CognitoStreams, PoolSpec, REQUEST_TAG_KEY, SyncSettings};
+use crate::properties::{
+    Access, Adoption, CognitoStreams, PoolSpec, REQUEST_TAG_KEY, SyncSettings,
+};
 use crate::request::CustomResourceRequest;
 use crate::response::Answer;
 
@@ -60,11 +63,14 @@ impl Provider {
         {
             Ok(answer) => Ok(answer),
             Err(cause) => {
-                let failures = before.put_back(&calls, spec, &claim).await;
+                let put_back = before.put_back(request, &calls, spec, &claim).await;
+                if let Err(error) = &put_back {
+                    tracing::error!(pool_id, %error, "could not put the adopted pool back as it was");
+                }
                 Err(ProviderError::AdoptionFailed {
                     pool_id: pool_id.to_owned(),
                     cause: Box::new(cause),
-                    put_back: before.note(&failures, spec),
+                    put_back: before.note(&put_back, spec),
                 })
             }
         }
@@ -144,78 +150,90 @@ impl Before {
         })
     }
 
-    /// Writes back, in the reverse order of the adoption, each part the template
-    /// sets differently, and takes the claim back last (the IAM policy lets the
-    /// function change a pool only while it carries the tag). A failed call does
-    /// not stop the others; the failures are returned.
+    /// Brings the pool back to what it was, by the Update's own path from the
+    /// pool as it is now (read again: the adoption may have stopped anywhere) to
+    /// the pool as it was read before: only what differs is written, in the order
+    /// Cognito accepts. The Cognito Sync settings the template set go back first,
+    /// and the claim is taken back last, once the pool is as it was (the IAM
+    /// policy lets the function change a pool only while it carries the tag; a
+    /// pool that could not be put back keeps the provisional claim, which says
+    /// an adoption did not finish).
     async fn put_back(
         &self,
+        request: &CustomResourceRequest,
         calls: &PoolCalls<'_>,
         spec: &PoolSpec,
         claim: &Claim,
-    ) -> Vec<CognitoError> {
-        let (id, arn) = (self.pool.id.as_str(), self.arn.as_str());
-        let mut failures = Vec::new();
-        let mut note = |result: Result<(), CognitoError>| {
-            if let Err(error) = result {
-                tracing::error!(pool_id = id, %error, "could not put the adopted pool back as it was");
-                failures.push(error);
-            }
-        };
+    ) -> Result<(), ProviderError> {
+        let id = self.pool.id.as_str();
         if let Some(sync) = &self.sync {
-            let put_back = sync_put_back(sync, &spec.sync);
-            if put_back.streams.is_some() || put_back.push_sync.is_some() {
-                let (streams, push_sync) = (put_back.streams.as_ref(), put_back.push_sync.as_ref());
-                note(calls.set_sync_configuration(id, streams, push_sync).await);
+            let back = sync_put_back(sync, &spec.sync);
+            if back.streams.is_some() || back.push_sync.is_some() {
+                calls
+                    .set_sync_configuration(id, back.streams.as_ref(), back.push_sync.as_ref())
+                    .await?;
             }
-            if !put_back.events.is_empty() {
-                note(calls.set_cognito_events(id, &put_back.events).await);
-            }
-        }
-        // A provider the pool did not configure had no principal tags to read:
-        // they go with the provider when the configuration is put back.
-        for (provider, map) in &self.access.principal_tags {
-            if let Some(map) = map
-                && spec.access.principal_tags.get(provider) != Some(map)
-            {
-                note(calls.set_principal_tags(id, provider, map).await);
+            if !back.events.is_empty() {
+                calls.set_cognito_events(id, &back.events).await?;
             }
         }
-        if let Some(roles) = self
-            .access
-            .roles
-            .as_ref()
-            .filter(|r| **r != spec.access.roles)
-        {
-            note(calls.set_roles(id, roles).await);
-        }
-        if self.pool.config != spec.config {
-            note(calls.update(id, &self.pool.config).await);
-        }
-        let mut user_tags = self.pool.tags.clone();
-        user_tags.remove(REQUEST_TAG_KEY);
-        let tags = tag_changes(&user_tags, &spec.tags);
-        if !tags.remove.is_empty() {
-            note(calls.untag(arn, &tags.remove).await);
-        }
-        if !tags.set.is_empty() {
-            note(calls.tag(arn, &tags.set).await);
-        }
+        let now = calls
+            .describe(id)
+            .await?
+            .ok_or_else(|| ProviderError::PoolGone {
+                id: id.to_owned(),
+                region: pool_region(id).to_owned(),
+            })?;
+        let (back, managed) = self.as_template(spec);
+        let config = (now.config != back.config).then(|| back.config.clone());
+        let tags = tag_changes(&back.tags, &now.tags);
+        bring_to_template(calls, request, &now, &back, (config, tags), &managed).await?;
         match claim {
             Claim::AlreadyOurs => {}
             Claim::Take { previous: None } => {
-                note(calls.untag(arn, &[REQUEST_TAG_KEY.to_owned()]).await);
+                calls
+                    .untag(&self.arn, &[REQUEST_TAG_KEY.to_owned()])
+                    .await?;
             }
             Claim::Take {
                 previous: Some(value),
-            } => note(calls.tag(arn, &ownership_tag(value.clone())).await),
+            } => calls.tag(&self.arn, &ownership_tag(value.clone())).await?,
         }
-        failures
+        Ok(())
+    }
+
+    /// The pool as it was, as a template an Update could bring the pool to, and
+    /// what the adopting template managed (so that only that is written back).
+    fn as_template(&self, spec: &PoolSpec) -> (PoolSpec, Managed) {
+        let mut tags = self.pool.tags.clone();
+        tags.remove(REQUEST_TAG_KEY);
+        let back = PoolSpec {
+            config: self.pool.config.clone(),
+            tags,
+            access: Access {
+                roles: self.access.roles.clone().unwrap_or_default(),
+                principal_tags: self
+                    .access
+                    .principal_tags
+                    .iter()
+                    .filter_map(|(provider, map)| Some((provider.clone(), map.clone()?)))
+                    .collect(),
+            },
+            sync: SyncSettings::default(),
+            region: spec.region.clone(),
+            adoption: None,
+        };
+        let managed = Managed {
+            roles: self.access.roles.is_some(),
+            principal_tag_providers: self.access.principal_tags.keys().cloned().collect(),
+            ..Managed::default()
+        };
+        (back, managed)
     }
 
     /// The end of an AdoptionFailed Reason: whether the pool is as it was, and
     /// what no call can put back.
-    fn note(&self, failures: &[CognitoError], spec: &PoolSpec) -> String {
+    fn note(&self, put_back: &Result<(), ProviderError>, spec: &PoolSpec) -> String {
         let mut beyond = Vec::new();
         if self.pool.config.developer_provider_name.is_none()
             && spec.config.developer_provider_name.is_some()
@@ -232,17 +250,13 @@ impl Before {
             true => String::new(),
             false => format!(", except: {}", beyond.join("; ")),
         };
-        match failures {
-            [] => format!(
+        match put_back {
+            Ok(()) => format!(
                 "everything it changed was put back: the pool's configuration, tags, roles and principal tags are as they were{beyond}"
             ),
-            _ => format!(
-                "putting the pool back failed too ({}): check its configuration, tags, roles and principal tags by hand{beyond}",
-                failures
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; ")
+            Err(error) => format!(
+                "putting the pool back failed too ({error}): check its configuration, tags, roles and principal tags by hand; it keeps the provisional claim {PROVISIONAL}…{beyond}",
+                PROVISIONAL = ownership::PROVISIONAL_PREFIX
             ),
         }
     }

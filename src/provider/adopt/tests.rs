@@ -237,27 +237,47 @@ async fn adopting_a_pool_whose_developer_provider_would_change_is_refused_before
 }
 
 #[tokio::test]
-async fn a_failed_adoption_puts_everything_back_and_answers_the_placeholder() {
-    let describe = describe_returns(legacy(&[("owner", "ops")]));
-    let get_roles = mock!(Client::get_identity_pool_roles).then_output(no_roles);
-    let roles = recorded();
-    let set_roles_fails_once = mock!(Client::set_identity_pool_roles)
+async fn a_failed_adoption_reads_the_pool_again_and_puts_back_what_differs() {
+    // The pool before, then (when the put-back reads it again) as the adoption
+    // left it: the template's configuration and tags, claimed, roles set.
+    let describe = mock!(Client::describe_identity_pool)
         .sequence()
+        .output(|| legacy(&[("owner", "ops")]))
+        .output(|| {
+            described(
+                POOL_ID,
+                &[
+                    ("team", "identity"),
+                    (REQUEST_TAG_KEY, &provisional(REQUEST_TAG)),
+                ],
+            )
+        })
+        .build();
+    let get_roles = mock!(Client::get_identity_pool_roles)
+        .sequence()
+        .output(no_roles)
+        .times(2)
+        .output(roles_as_with_roles)
+        .build();
+    let roles = recorded();
+    let set_roles = set_roles_recording(&roles);
+    // The last call of the adoption, the final claim, is refused.
+    let tag = mock!(Client::tag_resource)
+        .sequence()
+        .output(|| TagResourceOutput::builder().build())
+        .times(2)
         .http_status(
             400,
-            Some(
-                r#"{"__type":"InvalidParameterException","message":"Invalid role ARN"}"#.to_owned(),
-            ),
+            Some(r#"{"__type":"InvalidParameterException","message":"refused"}"#.to_owned()),
         )
+        .output(|| TagResourceOutput::builder().build())
         .build();
-    let set_roles = set_roles_recording(&roles);
-    let (tags, untags, updates) = (recorded(), recorded(), recorded());
+    let (untags, updates) = (recorded(), recorded());
     let rules = [
         describe,
         get_roles,
-        set_roles_fails_once,
         set_roles,
-        tags_recording(&tags),
+        tag,
         untags_recording(&untags),
         updates_recording(&updates),
     ];
@@ -277,9 +297,7 @@ async fn a_failed_adoption_puts_everything_back_and_answers_the_placeholder() {
         "{reason}"
     );
     assert!(
-        reason.ends_with(
-            "What failed: SetIdentityPoolRoles failed: InvalidParameterException: Invalid role ARN"
-        ),
+        reason.ends_with("What failed: TagResource failed: InvalidParameterException: refused"),
         "{reason}"
     );
     assert_eq!(
@@ -293,16 +311,24 @@ async fn a_failed_adoption_puts_everything_back_and_answers_the_placeholder() {
             "TagResource",
             "UpdateIdentityPool",
             "SetIdentityPoolRoles",
-            // The restore: roles, configuration, user tags, then the claim.
-            "SetIdentityPoolRoles",
-            "UpdateIdentityPool",
+            "TagResource",
+            // The put-back: the pool read again, then only what differs, in
+            // the Update's order, and the claim last.
+            "DescribeIdentityPool",
+            "GetIdentityPoolRoles",
             "UntagResource",
             "TagResource",
+            "UpdateIdentityPool",
+            "SetIdentityPoolRoles",
             "UntagResource",
         ]
     );
-    let restored_roles = &roles.lock().unwrap()[0];
-    assert_eq!(restored_roles.roles().map(|r| r.len()), Some(0));
+    let roles = roles.lock().unwrap();
+    assert_eq!(
+        roles[1].roles().map(|r| r.len()),
+        Some(0),
+        "no roles, as before"
+    );
     assert_eq!(
         updates.lock().unwrap()[1].identity_pool_name(),
         Some("legacy_pool")
@@ -310,13 +336,51 @@ async fn a_failed_adoption_puts_everything_back_and_answers_the_placeholder() {
     let untags = untags.lock().unwrap();
     assert_eq!(untags[1].tag_keys(), ["team"]);
     assert_eq!(untags[2].tag_keys(), [REQUEST_TAG_KEY]);
-    let tags = tags.lock().unwrap();
-    assert_eq!(
-        tags[2]
-            .tags()
-            .and_then(|t| t.get("owner"))
-            .map(String::as_str),
-        Some("ops")
+}
+
+#[tokio::test]
+async fn a_failed_put_back_keeps_the_provisional_claim_and_says_so() {
+    let describe = mock!(Client::describe_identity_pool)
+        .sequence()
+        .output(|| legacy(&[]))
+        .output(|| described(POOL_ID, &[(REQUEST_TAG_KEY, &provisional(REQUEST_TAG))]))
+        .build();
+    let update = mock!(Client::update_identity_pool)
+        .sequence()
+        .http_status(
+            400,
+            Some(r#"{"__type":"InvalidParameterException","message":"no"}"#.to_owned()),
+        )
+        .repeatedly()
+        .build();
+    let (tags, untags) = (recorded(), recorded());
+    let rules = [
+        describe,
+        update,
+        tags_recording(&tags),
+        untags_recording(&untags),
+    ];
+
+    let answer = provider(&rules.iter().collect::<Vec<_>>())
+        .answer(
+            &request("Create", None, adopting(properties(), POOL_ID)),
+            &Journal::default(),
+        )
+        .await;
+
+    let reason = answer.outcome.expect_err("FAILED");
+    assert!(
+        reason.contains("putting the pool back failed too (UpdateIdentityPool failed"),
+        "{reason}"
+    );
+    assert!(reason.contains("provisional claim adopting:"), "{reason}");
+    assert!(
+        untags
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|input| !input.tag_keys().contains(&REQUEST_TAG_KEY.to_owned())),
+        "the claim stays"
     );
 }
 
@@ -331,12 +395,10 @@ async fn a_failed_take_over_from_another_stack_gives_the_pool_back_to_it() {
             Some(r#"{"__type":"InvalidParameterException","message":"no"}"#.to_owned()),
         )
         .build();
-    let update_back = updates_recording(&recorded());
     let (tags, untags) = (recorded(), recorded());
     let rules = [
         describe,
         update,
-        update_back,
         tags_recording(&tags),
         untags_recording(&untags),
     ];
