@@ -10,23 +10,35 @@ use identity_pool_provider::handler::Handler;
 use identity_pool_provider::logging;
 use identity_pool_provider::provider::Provider;
 use identity_pool_provider::response::ResponseSender;
+use identity_pool_provider::trust::TrustRoots;
 use lambda_runtime::service_fn;
 use std::time::Duration;
+
+/// SDK attempts per call. Backing off from 1 s towards 20 s (the SDK's
+/// defaults), ten attempts outlast any Lambda timeout a template would give a
+/// provider: the deadline stops them first.
+const MAX_ATTEMPTS: u32 = 10;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     logging::init();
-    // The SDK's HTTP client uses rustls with ring, as the response PUT's does.
+    let roots = TrustRoots::load();
+    // The SDK's HTTP client uses rustls with ring, as the response PUT's does,
+    // and the same roots.
     let http_client = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(
             tls::rustls_provider::CryptoMode::Ring,
         ))
+        .tls_context(roots.sdk_tls_context()?)
         .build_https();
-    // Throttling and 5xx are retried by the SDK with backoff; the handler's
-    // deadline bounds the whole thing.
+    // Throttling and 5xx are retried by the SDK. Adaptive mode backs off as a
+    // fleet should: after a throttle each client also slows its own sending
+    // rate, so many functions sharing one account quota stop competing for it.
+    // The attempts are many because the handler's deadline, not a count, is
+    // what bounds them: a Create must not fail on throttling alone.
     let config = aws_config::defaults(BehaviorVersion::latest())
         .http_client(http_client)
-        .retry_config(RetryConfig::standard().with_max_attempts(5))
+        .retry_config(RetryConfig::adaptive().with_max_attempts(MAX_ATTEMPTS))
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(3))
@@ -37,8 +49,12 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let pools = IdentityPools::new(RegionClients {
         identity: aws_sdk_cognitoidentity::Client::new(&config),
         sync: aws_sdk_cognitosync::Client::new(&config),
+        tagging: aws_sdk_resourcegroupstagging::Client::new(&config),
     });
-    let handler = Handler::new(Provider::new(pools), ResponseSender::new()?);
+    let handler = Handler::new(
+        Provider::new(pools),
+        ResponseSender::new(roots.rustls_config()?)?,
+    );
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         "identity-pool-provider started"
