@@ -1,46 +1,114 @@
 #!/usr/bin/env python3
-"""A small, faithful local Amazon Cognito Identity endpoint (API 2014-06-30, awsJson1.1).
+"""A small, faithful local endpoint for Amazon Cognito Identity, Cognito Sync and
+the Resource Groups Tagging API, as far as identity pools need them.
 
 Why it exists: moto lacks tags, roles and principal tags for identity pools and
 merges on UpdateIdentityPool, so it cannot show the bugs that matter most here
 (REFERENCE.md section 2). This endpoint follows the documented AWS semantics and
-doubles as the fault-injection tool for reliability tests.
+doubles as the fault-injection and scale-simulation tool for reliability tests
+and the benchmark.
 
-Python 3.11 standard library only.
+Every request is checked against the operation's input shape in the service
+model botocore ships (local/aws_model.py), as AWS's front end checks it:
+ValidationException for broken constraints, SerializationException for wrong
+JSON types. The rules the model cannot express (at most 50 tags, no aws: tag
+keys, role mappings only for configured providers, ...) are checked after it.
 
-    python local/cognito_endpoint.py [--host 127.0.0.1] [--port 0]
+Python 3.11 with botocore and regex (local/requirements.txt).
 
-AWS API: ``POST /`` with ``X-Amz-Target: AWSCognitoIdentityService.<Operation>``.
+    python local/cognito_endpoint.py [--host 127.0.0.1] [--port 0] [--verbose]
+        [--latency-ms N] [--rate-limit N] [--tagging-lag-ms N] [--preload N]
+
+It prints one line, ``Cognito endpoint (local Cognito Identity, Cognito Sync,
+tagging API) listening on http://HOST:PORT``, and serves until SIGTERM/SIGINT.
+As a library: ``CognitoServer(host, port, settings=Settings(...), preload=N)``.
+
 Signatures are not verified; the region comes from the Authorization header's
-credential scope (default us-east-1). Pools are scoped to that region.
+credential scope (default us-east-1). Pools are scoped to that region; the
+account is 123456789012, a pool's ARN
+``arn:aws:cognito-identity:<region>:123456789012:identitypool/<id>``.
+
+AWS APIs, all on the same port (point AWS_ENDPOINT_URL_COGNITO_IDENTITY,
+AWS_ENDPOINT_URL_COGNITO_SYNC and AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API at it):
+
+* Cognito Identity (awsJson1.1): ``POST /`` with
+  ``X-Amz-Target: AWSCognitoIdentityService.<Operation>``: Create/Update/Describe/
+  Delete/ListIdentityPools, Tag/Untag/ListTagsForResource, Set/GetIdentityPoolRoles,
+  Set/GetPrincipalTagAttributeMap.
+* Cognito Sync (restJson1), routed by method and path, errors with an
+  ``x-amzn-ErrorType`` header:
+  ``POST|GET /identitypools/{IdentityPoolId}/configuration`` (Set/Get
+  IdentityPoolConfiguration: CognitoStreams and PushSync; a Set changes the parts
+  it names) and ``POST|GET /identitypools/{IdentityPoolId}/events`` (Set/Get
+  CognitoEvents; a Set merges, an empty value removes that event).
+* Resource Groups Tagging API ``GetResources`` (awsJson1.1, ``POST /`` with
+  ``X-Amz-Target: ResourceGroupsTaggingAPI_20170126.GetResources``) for identity
+  pools: TagFilters [{Key, Values}] (all filters must match; a filter without
+  Values matches any value of its key), ResourceTypeFilters (pools are
+  ``cognito-identity:identitypool``; another type alone matches nothing),
+  ResourcesPerPage (1-100, default 100), PaginationToken. It answers
+  ResourceTagMappingList [{ResourceARN, Tags: [{Key, Value}]}] and
+  PaginationToken, "" on the last page. (This is the awsJson1.1 form the Rust SDK
+  sends; botocore 1.4x sends rpcv2Cbor, which is not served.) Like the real service it is eventually
+  consistent: a pool's creation, tag changes and deletion show in GetResources
+  only ``tagging_lag_ms`` after they happen (0 by default: at once).
+
+Scale knobs (command line, or ``POST /_admin/settings``):
+
+* ``latency_ms`` (``--latency-ms``): every AWS call sleeps this long before it is
+  answered (0).
+* ``rate_limit`` (``--rate-limit``): requests per second per operation for the
+  account, a token bucket with a burst of the same size (at least 1); a call over it answers
+  HTTP 400 ``TooManyRequestsException`` "Rate exceeded". Applies to the Cognito
+  Identity operations and GetResources. 0 (the default) means no limit.
+* ``tagging_lag_ms`` (``--tagging-lag-ms``): GetResources' lag, above (0).
+* ``--preload N`` / ``POST /_admin/preload``: pools already in the account,
+  named ``preloaded-0001``, ``preloaded-0002``... each with a tag or two and
+  ids like the service's (``<region>:<uuid>``), visible to GetResources at once.
 
 Admin API (plain JSON):
-    GET  /_admin/pools         every pool with tags, roles, mappings, principal tags
-    GET  /_admin/calls         operation names received, in order
-    POST /_admin/calls/clear   empty the call log
+    GET  /_admin/pools         every pool with tags, roles, mappings, principal
+                               tags and Cognito Sync settings (CognitoStreams and
+                               PushSync, null until set; CognitoEvents)
+    GET  /_admin/calls         {"calls": [operation names received, in order],
+                                "throttled": [names of the calls answered
+                                TooManyRequestsException (rate limit or fault), in order]}
+    POST /_admin/calls/clear   empty both lists
     GET  /_admin/faults        the pending fault rules
     POST /_admin/faults        replace the fault rules with the posted JSON list
-    POST /_admin/reset         clear pools, faults and calls
+    GET  /_admin/settings      {"latency_ms": .., "rate_limit": .., "tagging_lag_ms": ..}
+    POST /_admin/settings      change the settings named (partial updates), answer all
+    POST /_admin/preload       {"count": N, "region": "us-east-1"?}: add N pools,
+                               numbered after those already preloaded; answers
+                               {"preloaded": [ids]}
+    POST /_admin/reset         back to the start: faults, calls and pools cleared,
+                               settings and --preload pools as the server started
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import copy
 import json
+import math
 import re
 import signal
 import sys
 import threading
+import time
+import urllib.parse
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
+
+from aws_model import ApiError, ServiceModel, Violation, service_model, validation_error
 
 ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
-TARGET_PREFIX = "AWSCognitoIdentityService."
 AWS_JSON = "application/x-amz-json-1.1"
+REST_JSON = "application/json"
 MAX_POOLS_PER_REGION = 1000
 MAX_TAGS = 50
 MAX_RULES_PER_MAPPING = 25
@@ -49,228 +117,33 @@ CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/")
 POOL_ARN = re.compile(r"arn:aws[a-z-]*:cognito-identity:([a-z0-9-]+):(\d{12}):identitypool/(.+)")
 
 
-class ApiError(Exception):
-    """An AWS error answer: the code goes to ``__type`` and ``x-amzn-ErrorType``."""
-
-    def __init__(self, code: str, message: str, status: int = 400):
-        super().__init__(message)
-        self.code, self.message, self.status = code, message, status
-
-
 def invalid(message: str) -> ApiError:
     """InvalidParameterException: the service's own (semantic) rejections."""
     return ApiError("InvalidParameterException", message)
 
 
-# --------------------------------------------------------------------------
-# Input shapes: a transcription of the service model's constraints.
-# --------------------------------------------------------------------------
-
-def string(min_len=None, max_len=None, pattern=None, enum=None, reserved_prefix=None) -> dict:
-    """A string shape; only the constraints given are checked."""
-    return {"type": "string", "min": min_len, "max": max_len, "pattern": pattern,
-            "enum": enum, "reserved_prefix": reserved_prefix}
+IDENTITY = service_model("cognito-identity")
+SYNC = service_model("cognito-sync")
+TAGGING = service_model("resourcegroupstaggingapi")
+POOL_ID = IDENTITY.pattern_of("IdentityPoolId")
+RESERVED_TAG_PREFIX = "aws:"
 
 
-def struct(members: dict, required: tuple = ()) -> dict:
-    """A structure shape: named members, some required."""
-    return {"type": "structure", "members": members, "required": required}
-
-
-def list_of(member: dict, min_len=None, max_len=None) -> dict:
-    """A list shape whose length may be bounded."""
-    return {"type": "list", "member": member, "min": min_len, "max": max_len}
-
-
-def map_of(key: dict, value: dict, max_len=None) -> dict:
-    """A map shape whose size may be bounded."""
-    return {"type": "map", "key": key, "value": value, "max": max_len}
-
-
-BOOLEAN = {"type": "boolean"}
-POOL_ID = string(1, 55, r"[\w-]+:[0-9a-f-]+")
-ARN = string(20, 2048)
-PROVIDER_NAME = string(1, 128)
-TAG_KEY = string(1, 128, reserved_prefix="aws:")
-TAGS = map_of(TAG_KEY, string(0, 256))
-
-POOL_CONFIG = {
-    "IdentityPoolName": string(1, 128, r"[\w\s+=,.@-]+"),
-    "AllowUnauthenticatedIdentities": BOOLEAN,
-    "AllowClassicFlow": BOOLEAN,
-    "SupportedLoginProviders": map_of(PROVIDER_NAME, string(1, 128, r"[\w.;_/-]+"), max_len=10),
-    "DeveloperProviderName": string(1, 128, r"[\w._-]+"),
-    "OpenIdConnectProviderARNs": list_of(ARN),
-    "CognitoIdentityProviders": list_of(struct({
-        "ProviderName": string(1, 128, r"[\w._:/-]+"),
-        "ClientId": string(1, 128, r"[\w_]+"),
-        "ServerSideTokenCheck": BOOLEAN,
-    })),
-    "SamlProviderARNs": list_of(ARN),
-    "IdentityPoolTags": TAGS,
-}
-POOL_REQUIRED = ("IdentityPoolName", "AllowUnauthenticatedIdentities")
-
-MAPPING_RULE = struct({
-    # The model's \p{L}\p{M}\p{S}\p{N}\p{P} is "printable, no whitespace".
-    "Claim": string(1, 64, r"[^\s\x00-\x1f\x7f]+"),
-    "MatchType": string(enum=("Equals", "Contains", "StartsWith", "NotEqual")),
-    "Value": string(1, 128),
-    "RoleARN": ARN,
-}, ("Claim", "MatchType", "Value", "RoleARN"))
-
-ROLE_MAPPING = struct({
-    "Type": string(enum=("Token", "Rules")),
-    "AmbiguousRoleResolution": string(enum=("AuthenticatedRole", "Deny")),
-    "RulesConfiguration": struct({"Rules": list_of(MAPPING_RULE, 1, 400)}, ("Rules",)),
-}, ("Type",))
-
-INPUTS = {
-    "CreateIdentityPool": struct(POOL_CONFIG, POOL_REQUIRED),
-    "UpdateIdentityPool": struct({"IdentityPoolId": POOL_ID, **POOL_CONFIG},
-                                 ("IdentityPoolId", *POOL_REQUIRED)),
-    "DescribeIdentityPool": struct({"IdentityPoolId": POOL_ID}, ("IdentityPoolId",)),
-    "DeleteIdentityPool": struct({"IdentityPoolId": POOL_ID}, ("IdentityPoolId",)),
-    "ListIdentityPools": struct({
-        "MaxResults": {"type": "integer", "min_value": 1, "max_value": 60},
-        "NextToken": string(1, 65535, r"\S+"),
-    }, ("MaxResults",)),
-    "TagResource": struct({"ResourceArn": ARN, "Tags": TAGS}, ("ResourceArn", "Tags")),
-    "UntagResource": struct({"ResourceArn": ARN, "TagKeys": list_of(TAG_KEY)},
-                            ("ResourceArn", "TagKeys")),
-    "ListTagsForResource": struct({"ResourceArn": ARN}, ("ResourceArn",)),
-    "SetIdentityPoolRoles": struct({
-        "IdentityPoolId": POOL_ID,
-        "Roles": map_of(string(1, 128, r"(un)?authenticated"), ARN, max_len=2),
-        "RoleMappings": map_of(PROVIDER_NAME, ROLE_MAPPING, max_len=10),
-    }, ("IdentityPoolId", "Roles")),
-    "GetIdentityPoolRoles": struct({"IdentityPoolId": POOL_ID}, ("IdentityPoolId",)),
-    "SetPrincipalTagAttributeMap": struct({
-        "IdentityPoolId": POOL_ID,
-        "IdentityProviderName": PROVIDER_NAME,
-        "UseDefaults": BOOLEAN,
-        "PrincipalTags": map_of(string(1, 128), string(1, 256), max_len=50),
-    }, ("IdentityPoolId", "IdentityProviderName")),
-    "GetPrincipalTagAttributeMap": struct({
-        "IdentityPoolId": POOL_ID,
-        "IdentityProviderName": PROVIDER_NAME,
-    }, ("IdentityPoolId", "IdentityProviderName")),
-}
-
-
-# --------------------------------------------------------------------------
-# Validation, with AWS's wording ("1 validation error detected: Value ...").
-# --------------------------------------------------------------------------
-
-JSON_TYPES = {
-    "string": lambda v: isinstance(v, str),
-    "boolean": lambda v: isinstance(v, bool),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "structure": lambda v: isinstance(v, dict),
-    "map": lambda v: isinstance(v, dict),
-    "list": lambda v: isinstance(v, list),
-}
-
-# (shape key, holds(value, limit), message template). Order follows AWS's output.
-CONSTRAINTS: tuple[tuple[str, Callable[[Any, Any], bool], str], ...] = (
-    ("max", lambda v, n: len(v) <= n, "Member must have length less than or equal to {}"),
-    ("min", lambda v, n: len(v) >= n, "Member must have length greater than or equal to {}"),
-    ("max_value", lambda v, n: v <= n, "Member must have value less than or equal to {}"),
-    ("min_value", lambda v, n: v >= n, "Member must have value greater than or equal to {}"),
-    ("pattern", lambda v, p: re.fullmatch(p, v, re.ASCII) is not None,
-     "Member must satisfy regular expression pattern: {}"),
-    ("enum", lambda v, e: v in e, "Member must satisfy enum value set: [{}]"),
-    ("reserved_prefix", lambda v, p: not v.lower().startswith(p), "Member must not start with '{}'"),
-)
-
-
-def _limit_text(limit: Any) -> str:
-    """Render a constraint's limit the way the message shows it."""
-    return ", ".join(limit) if isinstance(limit, tuple) else str(limit)
-
-
-def own_violations(shape: dict, value: Any) -> list[str]:
-    """Messages for the constraints on the value itself (type first, then limits)."""
-    if not JSON_TYPES[shape["type"]](value):
-        return [f"Member must be of type {shape['type']}"]
-    return [template.format(_limit_text(shape[key]))
-            for key, holds, template in CONSTRAINTS
-            if shape.get(key) is not None and not holds(value, shape[key])]
-
-
-def _member_path(parent: str, member: str) -> str:
-    """AWS names members in lowerCamelCase, nested with dots."""
-    name = member[:1].lower() + member[1:]
-    return f"{parent}.{name}" if parent else name
-
-
-def _map_entry_violations(shape: dict, value: dict) -> list[str]:
-    """Key and value problems of a map, folded the way AWS reports them."""
-    found = []
-    for part, label, items in (("key", "Map keys", value.keys()), ("value", "Map value", value.values())):
-        messages: list[str] = []
-        for item in items:
-            messages += [m for m in own_violations(shape[part], item) if m not in messages]
-        if messages:
-            found.append(f"{label} must satisfy constraint: [{', '.join(messages)}]")
-    return found
-
-
-def collect_violations(shape: dict, value: Any, path: str, out: list) -> None:
-    """Walk ``value`` against ``shape``, appending (value, path, message) tuples."""
-    out += [(value, path, message) for message in own_violations(shape, value)]
-    kind = shape["type"]
-    if not JSON_TYPES[kind](value):
-        return
-    if kind == "structure":
-        for name in shape["required"]:
-            if value.get(name) is None:
-                out.append((None, _member_path(path, name), "Member must not be null"))
-        for name, member_shape in shape["members"].items():
-            if value.get(name) is not None:
-                collect_violations(member_shape, value[name], _member_path(path, name), out)
-    elif kind == "list":
-        for index, item in enumerate(value, start=1):
-            collect_violations(shape["member"], item, f"{path}.{index}.member", out)
-    elif kind == "map":
-        out += [(value, path, message) for message in _map_entry_violations(shape, value)]
-        if shape["value"]["type"] == "structure":  # scalar values were folded in above
-            for key, item in value.items():
-                collect_violations(shape["value"], item, f"{path}.{key}.member", out)
-
-
-def java_text(value: Any) -> str:
-    """Render a value as AWS's Java service does inside validation messages."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}={java_text(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(java_text(v) for v in value) + "]"
-    return "null" if value is None else str(value)
-
-
-def quoted(value: Any) -> str:
-    """A value as the message shows it: 'text', or a bare null."""
-    return "null" if value is None else f"'{java_text(value)}'"
-
-
-def validate(operation: str, request: dict) -> None:
-    """Reject a request that breaks the model's constraints, as AWS's front end does."""
-    found: list = []
-    collect_violations(INPUTS[operation], request, "", found)
-    if not found:
-        return
-    count = len(found)
-    parts = [f"Value {quoted(v)} at '{p}' failed to satisfy constraint: {m}" for v, p, m in found]
-    raise ApiError("ValidationException",
-                   f"{count} validation error{'s' if count > 1 else ''} detected: " + "; ".join(parts))
+def check_tag_keys(keys: list[str], value: Any, path: str) -> None:
+    """Tag keys may not start with aws: (any case), a rule the model cannot express."""
+    if any(key.lower().startswith(RESERVED_TAG_PREFIX) for key in keys):
+        rule = f"Member must not start with '{RESERVED_TAG_PREFIX}'"
+        if isinstance(value, dict):
+            rule = f"Map keys must satisfy constraint: [{rule}]"
+        raise validation_error([Violation(value, path, rule)])
 
 
 # --------------------------------------------------------------------------
 # The pool store.
 # --------------------------------------------------------------------------
 
+# Members CreateIdentityPool and UpdateIdentityPool both require.
+POOL_REQUIRED = ("IdentityPoolName", "AllowUnauthenticatedIdentities")
 # Reset to empty when an UpdateIdentityPool request leaves them out.
 REPLACED_ON_UPDATE = ("SupportedLoginProviders", "OpenIdConnectProviderARNs",
                       "CognitoIdentityProviders", "SamlProviderARNs")
@@ -293,6 +166,13 @@ class Pool:
     roles: dict = field(default_factory=dict)
     role_mappings: dict = field(default_factory=dict)
     principal_tags: dict = field(default_factory=dict)
+    sync: dict = field(default_factory=dict)
+    events: dict = field(default_factory=dict)
+
+    @property
+    def arn(self) -> str:
+        """The pool's ARN, as the tagging API names it."""
+        return f"arn:aws:cognito-identity:{self.region}:{ACCOUNT_ID}:identitypool/{self.pool_id}"
 
     def describe(self) -> dict:
         """The IdentityPool output shape; empty collections are left out, as AWS does."""
@@ -346,6 +226,12 @@ def build_config(request: dict, previous: dict | None) -> dict:
     return {k: v for k, v in config.items() if v is not None}
 
 
+def check_tags(tags: dict, path: str) -> None:
+    """The tags a pool is created or updated with: no reserved keys, at most 50."""
+    check_tag_keys(list(tags), tags, path)
+    check_tag_count(tags)
+
+
 def check_tag_count(tags: dict) -> None:
     """AWS allows at most 50 tags on a pool."""
     if len(tags) > MAX_TAGS:
@@ -368,73 +254,180 @@ def check_role_mappings(pool: Pool, mappings: dict) -> None:
 
 
 def encode_token(seq: int) -> str:
-    """An opaque NextToken: the creation sequence number of the last pool returned."""
+    """An opaque page token: the creation sequence number of the last pool returned."""
     return base64.urlsafe_b64encode(json.dumps({"after": seq}).encode()).decode()
 
 
-def decode_token(token: str) -> int:
-    """Read a NextToken back; anything we did not issue is an invalid parameter."""
+def decode_token(token: str, member: str) -> int:
+    """Read a page token back; anything we did not issue is an invalid parameter."""
     try:
         return int(json.loads(base64.urlsafe_b64decode(token.encode()))["after"])
     except (ValueError, KeyError, TypeError):
-        raise invalid("Invalid NextToken.") from None
+        raise invalid(f"Invalid {member}.") from None
+
+
+# --------------------------------------------------------------------------
+# Scale simulation: settings, rate limits, the tagging API's lag.
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Settings:
+    """The scale knobs; 0 turns each off."""
+
+    latency_ms: float = 0
+    rate_limit: float = 0
+    tagging_lag_ms: float = 0
+
+    def updated(self, changes: Any) -> Settings:
+        """These settings with the admin API's partial update applied."""
+        if not isinstance(changes, dict):
+            raise ValueError("POST a JSON object of settings")
+        unknown = set(changes) - set(asdict(self))
+        if unknown:
+            raise ValueError(f"unknown settings {sorted(unknown)}; known: {sorted(asdict(self))}")
+        for name, value in changes.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"{name} must be a non-negative number")
+        return replace(self, **changes)
+
+
+class RateLimiter:
+    """One token bucket per operation: ``rate`` calls a second, bursts of ``rate`` (at least 1)."""
+
+    def __init__(self, rate: float):
+        self.rate = rate
+        self.buckets: dict[str, tuple[float, float]] = {}
+
+    def allow(self, operation: str, now: float) -> bool:
+        """Take a token for this call if there is one; no rate means no limit."""
+        if not self.rate:
+            return True
+        burst = max(self.rate, 1)
+        tokens, last = self.buckets.get(operation, (burst, now))
+        tokens = min(burst, tokens + (now - last) * self.rate)
+        allowed = tokens >= 1
+        self.buckets[operation] = (tokens - allowed, now)
+        return allowed
+
+
+@dataclass
+class TagHistory:
+    """A pool's tags over time, as the tagging API learns of them (None: deleted)."""
+
+    seq: int
+    region: str
+    states: list[tuple[float, dict | None]] = field(default_factory=list)
+
+    def seen_at(self, moment: float) -> tuple[bool, dict | None]:
+        """(ever tagged by then, tags then); None when not yet known or deleted."""
+        known = [tags for at, tags in self.states if at <= moment]
+        return any(known), (known[-1] if known else None)
+
+
+def matches_filters(tags: dict, filters: list[dict]) -> bool:
+    """Every TagFilter holds: the key is present and, when Values are given, has one of them."""
+    return all(f["Key"] in tags and (not f.get("Values") or tags[f["Key"]] in f["Values"]) for f in filters)
+
+
+POOL_RESOURCE_TYPES = ("cognito-identity", "cognito-identity:identitypool")
+MAX_RESOURCES_PER_PAGE = 100
+
+
+# --------------------------------------------------------------------------
+# The account.
+# --------------------------------------------------------------------------
+
+SYNC_PARTS = ("CognitoStreams", "PushSync")
 
 
 class Backend:
-    """The account's state, the call log and the fault plan, behind one lock."""
+    """The account's state, the call log, the fault plan and the settings, behind one lock."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings = Settings(), preload: int = 0) -> None:
         self.lock = threading.Lock()
-        self.pools: dict[str, Pool] = {}
-        self.calls: list[str] = []
-        self.faults: list[FaultRule] = []
-        self.next_seq = 1
-        self.handlers: dict[str, Callable[[dict, str], dict]] = {
-            "CreateIdentityPool": self.create_identity_pool,
-            "UpdateIdentityPool": self.update_identity_pool,
-            "DescribeIdentityPool": self.describe_identity_pool,
-            "DeleteIdentityPool": self.delete_identity_pool,
-            "ListIdentityPools": self.list_identity_pools,
-            "TagResource": self.tag_resource,
-            "UntagResource": self.untag_resource,
-            "ListTagsForResource": self.list_tags_for_resource,
-            "SetIdentityPoolRoles": self.set_identity_pool_roles,
-            "GetIdentityPoolRoles": self.get_identity_pool_roles,
-            "SetPrincipalTagAttributeMap": self.set_principal_tag_attribute_map,
-            "GetPrincipalTagAttributeMap": self.get_principal_tag_attribute_map,
+        self.start_settings, self.start_preload = settings, preload
+        self.apis = {
+            "identity": Api(IDENTITY, rest=False, rate_limited=True, handlers={
+                "CreateIdentityPool": self.create_identity_pool,
+                "UpdateIdentityPool": self.update_identity_pool,
+                "DescribeIdentityPool": self.describe_identity_pool,
+                "DeleteIdentityPool": self.delete_identity_pool,
+                "ListIdentityPools": self.list_identity_pools,
+                "TagResource": self.tag_resource,
+                "UntagResource": self.untag_resource,
+                "ListTagsForResource": self.list_tags_for_resource,
+                "SetIdentityPoolRoles": self.set_identity_pool_roles,
+                "GetIdentityPoolRoles": self.get_identity_pool_roles,
+                "SetPrincipalTagAttributeMap": self.set_principal_tag_attribute_map,
+                "GetPrincipalTagAttributeMap": self.get_principal_tag_attribute_map,
+            }),
+            "sync": Api(SYNC, rest=True, rate_limited=False, handlers={
+                "SetIdentityPoolConfiguration": self.set_identity_pool_configuration,
+                "GetIdentityPoolConfiguration": self.get_identity_pool_configuration,
+                "SetCognitoEvents": self.set_cognito_events,
+                "GetCognitoEvents": self.get_cognito_events,
+            }),
+            "tagging": Api(TAGGING, rest=False, rate_limited=True, handlers={
+                "GetResources": self.get_resources,
+            }),
         }
+        self.reset()
 
     # -- plumbing --------------------------------------------------------
 
     def reset(self) -> None:
-        """Forget everything, so each test starts from an empty account."""
+        """Back to the start: the account as the server began, no faults, no calls."""
         with self.lock:
-            self.pools.clear()
-            self.calls.clear()
-            self.faults.clear()
+            self.pools: dict[str, Pool] = {}
+            self.tagging: dict[str, TagHistory] = {}
+            self.calls: list[str] = []
+            self.throttled: list[str] = []
+            self.faults: list[FaultRule] = []
+            self.next_seq, self.preloaded = 1, 0
+            self._apply(self.start_settings)
+        self.preload(self.start_preload, DEFAULT_REGION)
 
-    def record_call(self, operation: str) -> FaultRule | None:
-        """Log the call and consume the first fault rule that applies to it."""
+    def _apply(self, settings: Settings) -> None:
+        """Take new settings; the rate limiter starts with full buckets."""
+        self.settings = settings
+        self.limiter = RateLimiter(settings.rate_limit)
+
+    def update_settings(self, changes: Any) -> Settings:
+        """The admin API's partial update."""
+        with self.lock:
+            self._apply(self.settings.updated(changes))
+            return self.settings
+
+    def admit(self, api: Api, operation: str) -> ApiError | FaultRule | None:
+        """Log the call, then apply the rate limit and the first fault rule for it.
+
+        Returns the error that refuses the call, the fault rule to apply, or None.
+        """
         with self.lock:
             self.calls.append(operation)
+            if api.rate_limited and not self.limiter.allow(operation, time.monotonic()):
+                self.throttled.append(operation)
+                return RATE_EXCEEDED
             for rule in self.faults:
                 if rule.operation in ("*", operation):
                     if rule.count > 0:
                         rule.count -= 1
                     if rule.count == 0:
                         self.faults.remove(rule)
+                    if rule.mode == "throttle":
+                        self.throttled.append(operation)
                     return rule
         return None
 
-    def invoke(self, operation: str, request: Any, region: str) -> dict:
+    def invoke(self, api: Api, operation: str, request: Any, region: str) -> dict:
         """Validate then run one operation atomically."""
-        if operation not in self.handlers:
+        if operation not in api.handlers:
             raise ApiError("UnknownOperationException", f"Unknown operation {operation!r}.")
         if not isinstance(request, dict):
             raise ApiError("SerializationException", "The request body must be a JSON object.")
-        validate(operation, request)
+        api.model.check(operation, request)
         with self.lock:
-            return self.handlers[operation](request, region)
+            return api.handlers[operation](request, region)
 
     def pool(self, pool_id: str, region: str) -> Pool:
         """Look a pool up in the caller's region, as a regional endpoint does."""
@@ -446,40 +439,66 @@ class Backend:
     def pool_by_arn(self, arn: str, region: str) -> Pool:
         """Resolve an identity pool ARN; a malformed ARN is a validation error."""
         match = POOL_ARN.fullmatch(arn)
-        if not match or not re.fullmatch(POOL_ID["pattern"], match.group(3), re.ASCII):
+        if not match or not POOL_ID.fullmatch(match.group(3)):
             raise ApiError("ValidationException",
                            f"1 validation error detected: Value '{arn}' at 'resourceArn' failed to satisfy "
                            "constraint: Member must be an identity pool ARN "
                            "(arn:<partition>:cognito-identity:<region>:<account>:identitypool/<id>)")
         return self.pool(match.group(3), region)
 
+    def _add_pool(self, region: str, config: dict, tags: dict, known_since: float | None) -> Pool:
+        """A new pool, known to the tagging API from ``known_since`` on."""
+        if sum(p.region == region for p in self.pools.values()) >= MAX_POOLS_PER_REGION:
+            raise ApiError("LimitExceededException", f"Limit of {MAX_POOLS_PER_REGION} identity pools reached.")
+        pool = Pool(f"{region}:{uuid.uuid4()}", region, self.next_seq, config, dict(tags))
+        self.next_seq += 1
+        self.pools[pool.pool_id] = pool
+        self.tagging[pool.arn] = TagHistory(pool.seq, region)
+        self._tags_changed(pool, known_since)
+        return pool
+
+    def _tags_changed(self, pool: Pool, at: float | None = None) -> None:
+        """Tell the tagging API of the pool's tags (or its deletion) as of now."""
+        state = dict(pool.tags) if pool.pool_id in self.pools else None
+        self.tagging[pool.arn].states.append((time.monotonic() if at is None else at, state))
+
+    def preload(self, count: int, region: str) -> list[str]:
+        """Add ``count`` pools as an account in use would hold: distinct names, a tag or two."""
+        made = []
+        with self.lock:
+            for _ in range(count):
+                self.preloaded += 1
+                number = self.preloaded
+                tags = {"team": f"team-{number % 7}"} | ({"env": "prod"} if number % 2 else {})
+                config = build_config({"IdentityPoolName": f"preloaded-{number:04d}",
+                                       "AllowUnauthenticatedIdentities": False}, None)
+                made.append(self._add_pool(region, config, tags, known_since=-math.inf).pool_id)
+        return made
+
     def admin_pools(self) -> list[dict]:
         """Every pool with all it carries, for tests to inspect."""
         with self.lock:
             return [{**p.describe(), "IdentityPoolTags": dict(p.tags), "Roles": p.roles,
-                     "RoleMappings": p.role_mappings, "PrincipalTags": p.principal_tags}
+                     "RoleMappings": p.role_mappings, "PrincipalTags": p.principal_tags,
+                     **{part: p.sync.get(part) for part in SYNC_PARTS}, "CognitoEvents": dict(p.events)}
                     for p in self.pools.values()]
 
-    # -- operations ------------------------------------------------------
+    # -- Cognito Identity ------------------------------------------------
 
     def create_identity_pool(self, req: dict, region: str) -> dict:
         """CreateIdentityPool: no client token, so every call makes a new pool."""
-        if sum(p.region == region for p in self.pools.values()) >= MAX_POOLS_PER_REGION:
-            raise ApiError("LimitExceededException", f"Limit of {MAX_POOLS_PER_REGION} identity pools reached.")
         tags = req.get("IdentityPoolTags") or {}
-        check_tag_count(tags)
-        pool = Pool(f"{region}:{uuid.uuid4()}", region, self.next_seq, build_config(req, None), dict(tags))
-        self.next_seq += 1
-        self.pools[pool.pool_id] = pool
-        return pool.describe()
+        check_tags(tags, "identityPoolTags")
+        return self._add_pool(region, build_config(req, None), tags, known_since=None).describe()
 
     def update_identity_pool(self, req: dict, region: str) -> dict:
         """UpdateIdentityPool: replaces the whole configuration; tags only when sent."""
         pool = self.pool(req["IdentityPoolId"], region)
         config = build_config(req, pool.config)
         if req.get("IdentityPoolTags") is not None:
-            check_tag_count(req["IdentityPoolTags"])
+            check_tags(req["IdentityPoolTags"], "identityPoolTags")
             pool.tags = dict(req["IdentityPoolTags"])
+            self._tags_changed(pool)
         pool.config = config
         return pool.describe()
 
@@ -488,13 +507,15 @@ class Backend:
         return self.pool(req["IdentityPoolId"], region).describe()
 
     def delete_identity_pool(self, req: dict, region: str) -> dict:
-        """DeleteIdentityPool: the pool goes with its tags, roles and principal tags."""
-        del self.pools[self.pool(req["IdentityPoolId"], region).pool_id]
+        """DeleteIdentityPool: the pool goes with its tags, roles, principal tags and sync settings."""
+        pool = self.pool(req["IdentityPoolId"], region)
+        del self.pools[pool.pool_id]
+        self._tags_changed(pool)
         return {}
 
     def list_identity_pools(self, req: dict, region: str) -> dict:
         """ListIdentityPools: creation order, paged by an opaque NextToken."""
-        after = decode_token(req["NextToken"]) if req.get("NextToken") else 0
+        after = decode_token(req["NextToken"], "NextToken") if req.get("NextToken") else 0
         remaining = [p for p in self.pools.values() if p.region == region and p.seq > after]
         page = remaining[:req["MaxResults"]]
         out: dict = {"IdentityPools": [{"IdentityPoolId": p.pool_id,
@@ -505,16 +526,21 @@ class Backend:
 
     def tag_resource(self, req: dict, region: str) -> dict:
         """TagResource: adds or overwrites tags, within the 50-tag limit."""
+        check_tag_keys(list(req["Tags"]), req["Tags"], "tags")
         pool = self.pool_by_arn(req["ResourceArn"], region)
         merged = {**pool.tags, **req["Tags"]}
         check_tag_count(merged)
         pool.tags = merged
+        self._tags_changed(pool)
         return {}
 
     def untag_resource(self, req: dict, region: str) -> dict:
         """UntagResource: removes the keys given; absent keys are ignored."""
+        for index, key in enumerate(req["TagKeys"], start=1):
+            check_tag_keys([key], key, f"tagKeys.{index}.member")
         pool = self.pool_by_arn(req["ResourceArn"], region)
         pool.tags = {k: v for k, v in pool.tags.items() if k not in req["TagKeys"]}
+        self._tags_changed(pool)
         return {}
 
     def list_tags_for_resource(self, req: dict, region: str) -> dict:
@@ -526,7 +552,7 @@ class Backend:
         pool = self.pool(req["IdentityPoolId"], region)
         mappings = req.get("RoleMappings") or {}
         check_role_mappings(pool, mappings)
-        pool.roles, pool.role_mappings = dict(req["Roles"]), json.loads(json.dumps(mappings))
+        pool.roles, pool.role_mappings = dict(req["Roles"]), copy.deepcopy(mappings)
         return {}
 
     def get_identity_pool_roles(self, req: dict, region: str) -> dict:
@@ -555,6 +581,77 @@ class Backend:
         stored = pool.principal_tags.get(provider, {"UseDefaults": True, "PrincipalTags": {}})
         return {"IdentityPoolId": pool.pool_id, "IdentityProviderName": provider, **stored}
 
+    # -- Cognito Sync ----------------------------------------------------
+
+    def set_identity_pool_configuration(self, req: dict, region: str) -> dict:
+        """SetIdentityPoolConfiguration: the parts named (streams, push sync) are set, others kept."""
+        pool = self.pool(req["IdentityPoolId"], region)
+        pool.sync.update((part, copy.deepcopy(req[part])) for part in SYNC_PARTS if req.get(part) is not None)
+        return self.get_identity_pool_configuration(req, region)
+
+    def get_identity_pool_configuration(self, req: dict, region: str) -> dict:
+        """GetIdentityPoolConfiguration: the parts set so far."""
+        pool = self.pool(req["IdentityPoolId"], region)
+        return {"IdentityPoolId": pool.pool_id, **copy.deepcopy(pool.sync)}
+
+    def set_cognito_events(self, req: dict, region: str) -> dict:
+        """SetCognitoEvents merges: each event named is set, or removed by an empty value."""
+        pool = self.pool(req["IdentityPoolId"], region)
+        for event, function_arn in req["Events"].items():
+            if function_arn:
+                pool.events[event] = function_arn
+            else:
+                pool.events.pop(event, None)
+        return {}
+
+    def get_cognito_events(self, req: dict, region: str) -> dict:
+        """GetCognitoEvents: the events set."""
+        return {"Events": dict(self.pool(req["IdentityPoolId"], region).events)}
+
+    # -- Resource Groups Tagging API -------------------------------------
+
+    def get_resources(self, req: dict, region: str) -> dict:
+        """GetResources for identity pools, as the tagging API saw them ``tagging_lag_ms`` ago."""
+        per_page = req.get("ResourcesPerPage", MAX_RESOURCES_PER_PAGE)
+        if not 1 <= per_page <= MAX_RESOURCES_PER_PAGE:
+            raise invalid(f"ResourcesPerPage must be between 1 and {MAX_RESOURCES_PER_PAGE}.")
+        if req.get("TagFilters") and req.get("ResourceARNList"):
+            raise invalid("You can't specify both TagFilters and ResourceARNList in the same request.")
+        types = req.get("ResourceTypeFilters")
+        if types and not set(types) & set(POOL_RESOURCE_TYPES):
+            return {"PaginationToken": "", "ResourceTagMappingList": []}
+        after = decode_token(req["PaginationToken"], "PaginationToken") if req.get("PaginationToken") else 0
+        moment = time.monotonic() - self.settings.tagging_lag_ms / 1000
+        found = []
+        for arn, history in self.tagging.items():
+            ever_tagged, tags = history.seen_at(moment)
+            if (history.region == region and history.seq > after and ever_tagged and tags is not None
+                    and matches_filters(tags, req.get("TagFilters") or [])
+                    and arn in req.get("ResourceARNList", [arn])):
+                found.append((history.seq, arn, tags))
+        page = found[:per_page]
+        return {"PaginationToken": encode_token(page[-1][0]) if len(found) > len(page) else "",
+                "ResourceTagMappingList": [{"ResourceARN": arn, "Tags": [{"Key": k, "Value": v}
+                                                                          for k, v in tags.items()]}
+                                           for _, arn, tags in page]}
+
+
+@dataclass
+class Api:
+    """One AWS API the endpoint serves: its model, wire protocol and operations."""
+
+    model: ServiceModel
+    rest: bool
+    rate_limited: bool
+    handlers: dict[str, Callable[[dict, str], dict]]
+
+    def error_status(self, error: ApiError) -> int:
+        """restJson1 answers with the status the model gives the error; awsJson1.1 with the error's own."""
+        if not self.rest:
+            return error.status
+        shape = self.model.shapes.get(error.code, {})
+        return shape.get("error", {}).get("httpStatusCode", error.status)
+
 
 # --------------------------------------------------------------------------
 # Fault injection.
@@ -562,6 +659,7 @@ class Backend:
 
 FAULT_MODES = ("throttle", "error500", "hang", "fail-after")
 THROTTLED = ApiError("TooManyRequestsException", "Rate exceeded (injected fault).")
+RATE_EXCEEDED = ApiError("TooManyRequestsException", "Rate exceeded")
 INTERNAL = ApiError("InternalErrorException", "Internal server error (injected fault).", 500)
 
 
@@ -599,8 +697,27 @@ def region_of(authorization: str | None) -> str:
     return match.group(1) if match else DEFAULT_REGION
 
 
+def rest_routes(model: ServiceModel, operations: Iterable[str]) -> list[tuple[str, re.Pattern, str]]:
+    """(method, path pattern, operation) for restJson operations, from the model's requestUri."""
+    routes = []
+    for operation in operations:
+        http = model.operations[operation]["http"]
+        path = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(http["requestUri"]))
+        routes.append((http["method"], re.compile(path), operation))
+    return routes
+
+
+@dataclass
+class Call:
+    """One AWS request, routed: which API and operation, and its input."""
+
+    api: Api
+    operation: str
+    request: Any
+
+
 class Handler(BaseHTTPRequestHandler):
-    """Routes ``/_admin/...`` to the admin API and everything else to the AWS API."""
+    """Routes ``/_admin/...`` to the admin API and everything else to the AWS APIs."""
 
     protocol_version = "HTTP/1.1"
     # Headers and body are written separately: without this, Nagle holds the
@@ -614,16 +731,24 @@ class Handler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
     def do_GET(self) -> None:
-        """Admin reads."""
-        self._admin("GET")
+        """Admin reads, or Cognito Sync reads."""
+        self._dispatch("GET", b"")
 
     def do_POST(self) -> None:
         """AWS operations, or admin writes."""
-        body = self._read_body()
+        self._dispatch("POST", self._read_body())
+
+    def _dispatch(self, method: str, body: bytes) -> None:
+        """The admin API by its prefix; the AWS APIs by target header or path."""
         if self.path.startswith("/_admin/"):
-            self._admin("POST", body)
+            self._admin(method, body)
+            return
+        call = self._route(method, body)
+        if isinstance(call, tuple):
+            api, error = call
+            self._send_error(api, error)
         else:
-            self._aws(body)
+            self._serve(call)
 
     def _read_body(self) -> bytes:
         """The request body, by Content-Length or chunked transfer coding."""
@@ -636,6 +761,34 @@ class Handler(BaseHTTPRequestHandler):
                 pass
             return b"".join(chunks)
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def _route(self, method: str, body: bytes) -> Call | tuple[Api, ApiError]:
+        """The call this request makes, or the error that refuses it unread."""
+        backend = self.server.backend
+        target = self.headers.get("X-Amz-Target")
+        if method == "POST" and target is not None:
+            prefix, _, operation = target.rpartition(".")
+            api = next((a for a in backend.apis.values() if a.model.metadata.get("targetPrefix") == prefix),
+                       backend.apis["identity"])
+            return Call(api, operation, self._json(body))
+        path, _, _query = self.path.partition("?")
+        sync = backend.apis["sync"]
+        for route_method, pattern, operation in SYNC_ROUTES:
+            match = pattern.fullmatch(path)
+            if match and route_method == method:
+                request = self._json(body)
+                if isinstance(request, dict):
+                    request.update((k, urllib.parse.unquote(v)) for k, v in match.groupdict().items())
+                return Call(sync, operation, request)
+        return sync, ApiError("UnknownOperationException", f"No operation at {method} {path}.", 404)
+
+    @staticmethod
+    def _json(body: bytes) -> Any:
+        """The JSON request, or the SerializationException AWS answers for a body it cannot read."""
+        try:
+            return json.loads(body or b"{}")
+        except ValueError:
+            return ApiError("SerializationException", "The request body is not valid JSON.")
 
     def _send(self, status: int, payload: Any, content_type: str, extra: dict | None = None) -> None:
         """Write one complete response; a client that gave up is not an error."""
@@ -652,50 +805,56 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
 
-    def _send_error(self, error: ApiError) -> None:
-        """An AWS error in the awsJson1.1 form the SDKs parse."""
-        self._send(error.status, {"__type": error.code, "message": error.message}, AWS_JSON,
+    def _send_error(self, api: Api, error: ApiError) -> None:
+        """An AWS error in the form the API's protocol has the SDKs parse."""
+        body = {"message": error.message} if api.rest else {"__type": error.code, "message": error.message}
+        self._send(api.error_status(error), body, REST_JSON if api.rest else AWS_JSON,
                    {"x-amzn-ErrorType": error.code})
 
-    def _aws(self, body: bytes) -> None:
-        """Log the call, apply any fault, run the operation, answer."""
-        target = self.headers.get("X-Amz-Target", "")
-        operation = target[len(TARGET_PREFIX):] if target.startswith(TARGET_PREFIX) else target
-        rule = self.server.backend.record_call(operation)
-        if rule and rule.mode in ("throttle", "error500"):
-            return self._send_error(THROTTLED if rule.mode == "throttle" else INTERNAL)
-        if rule and rule.mode == "hang":
-            self.server.stopping.wait(rule.seconds)
-        result = self._run(operation, body)
-        if rule and rule.mode == "fail-after":
+    def _serve(self, call: Call) -> None:
+        """Log the call; apply the rate limit, latency and any fault; run it; answer."""
+        backend = self.server.backend
+        admitted = backend.admit(call.api, call.operation)
+        self.server.stopping.wait(backend.settings.latency_ms / 1000)
+        if isinstance(admitted, ApiError):
+            return self._send_error(call.api, admitted)
+        if admitted and admitted.mode in ("throttle", "error500"):
+            return self._send_error(call.api, THROTTLED if admitted.mode == "throttle" else INTERNAL)
+        if admitted and admitted.mode == "hang":
+            self.server.stopping.wait(admitted.seconds)
+        result = self._run(call)
+        if admitted and admitted.mode == "fail-after":
             result = INTERNAL
         if isinstance(result, ApiError):
-            return self._send_error(result)
-        self._send(200, result, AWS_JSON)
+            return self._send_error(call.api, result)
+        self._send(200, result, REST_JSON if call.api.rest else AWS_JSON)
 
-    def _run(self, operation: str, body: bytes) -> dict | ApiError:
+    def _run(self, call: Call) -> dict | ApiError:
         """The operation's output, or the error AWS would answer with."""
+        if isinstance(call.request, ApiError):
+            return call.request
         try:
-            request = json.loads(body or b"{}")
-        except ValueError:
-            return ApiError("SerializationException", "The request body is not valid JSON.")
-        try:
-            return self.server.backend.invoke(operation, request, region_of(self.headers.get("Authorization")))
+            return self.server.backend.invoke(call.api, call.operation, call.request,
+                                              region_of(self.headers.get("Authorization")))
         except ApiError as error:
             return error
         except Exception as error:  # the endpoint must answer, whatever happened
             return ApiError("InternalErrorException", f"{type(error).__name__}: {error}", 500)
 
     def _admin(self, method: str, body: bytes = b"") -> None:
-        """The test/admin API: inspect state, the call log, and set faults."""
+        """The test/admin API: inspect state, the call log, and set faults and settings."""
         route = ADMIN_ROUTES.get((method, self.path.rstrip("/")))
         if route is None:
             return self._send(404, {"error": f"no route {method} {self.path}"}, "application/json")
         try:
             payload = json.loads(body) if body.strip() else None
             self._send(200, route(self.server.backend, payload), "application/json")
-        except ValueError as error:
+        except (ValueError, ApiError) as error:
             self._send(400, {"error": str(error)}, "application/json")
+
+
+SYNC_ROUTES = rest_routes(SYNC, ("SetIdentityPoolConfiguration", "GetIdentityPoolConfiguration",
+                                 "SetCognitoEvents", "GetCognitoEvents"))
 
 
 def _set_faults(backend: Backend, payload: Any) -> dict:
@@ -712,13 +871,14 @@ def _clear_calls(backend: Backend, _payload: Any) -> dict:
     """Empty the call log."""
     with backend.lock:
         backend.calls.clear()
-    return {"calls": []}
+        backend.throttled.clear()
+    return {"calls": [], "throttled": []}
 
 
 def _list_calls(backend: Backend, _payload: Any) -> dict:
-    """The operation names received, in order."""
+    """The operation names received, in order, and those throttled."""
     with backend.lock:
-        return {"calls": list(backend.calls)}
+        return {"calls": list(backend.calls), "throttled": list(backend.throttled)}
 
 
 def _list_faults(backend: Backend, _payload: Any) -> dict:
@@ -727,12 +887,23 @@ def _list_faults(backend: Backend, _payload: Any) -> dict:
         return {"faults": [asdict(r) for r in backend.faults]}
 
 
+def _preload(backend: Backend, payload: Any) -> dict:
+    """Add pools to the account: {"count": N, "region": ...}."""
+    if not isinstance(payload, dict) or isinstance(payload.get("count"), bool) \
+            or not isinstance(payload.get("count"), int) or payload["count"] < 0:
+        raise ValueError('POST {"count": N} with N a non-negative integer, and optionally "region"')
+    return {"preloaded": backend.preload(payload["count"], payload.get("region", DEFAULT_REGION))}
+
+
 ADMIN_ROUTES: dict[tuple[str, str], Callable[[Backend, Any], dict]] = {
     ("GET", "/_admin/pools"): lambda backend, _: {"pools": backend.admin_pools()},
     ("GET", "/_admin/calls"): _list_calls,
     ("POST", "/_admin/calls/clear"): _clear_calls,
     ("GET", "/_admin/faults"): _list_faults,
     ("POST", "/_admin/faults"): _set_faults,
+    ("GET", "/_admin/settings"): lambda backend, _: asdict(backend.settings),
+    ("POST", "/_admin/settings"): lambda backend, payload: asdict(backend.update_settings(payload)),
+    ("POST", "/_admin/preload"): _preload,
     ("POST", "/_admin/reset"): lambda backend, _: backend.reset() or {"reset": True},
 }
 
@@ -743,9 +914,9 @@ class _HttpServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False  # stop() must not wait for a hanging request
 
-    def __init__(self, address: tuple[str, int], verbose: bool):
+    def __init__(self, address: tuple[str, int], verbose: bool, backend: Backend):
         super().__init__(address, Handler)
-        self.backend = Backend()
+        self.backend = backend
         self.stopping = threading.Event()
         self.verbose = verbose
 
@@ -753,11 +924,12 @@ class _HttpServer(ThreadingHTTPServer):
 class CognitoServer:
     """The endpoint as a library: ``start()`` serves in a daemon thread, ``stop()`` ends it."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, verbose: bool = False):
-        self.httpd = _HttpServer((host, port), verbose)
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, verbose: bool = False,
+                 settings: Settings = Settings(), preload: int = 0):
+        self.backend = Backend(settings, preload)
+        self.httpd = _HttpServer((host, port), verbose, self.backend)
         self.host, self.port = self.httpd.server_address[:2]
         self.url = f"http://{self.host}:{self.port}"
-        self.backend = self.httpd.backend
         self._thread: threading.Thread | None = None
 
     def start(self) -> CognitoServer:
@@ -781,18 +953,34 @@ class CognitoServer:
         self.stop()
 
 
+def non_negative(text: str) -> float:
+    """argparse type for the scale knobs."""
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     """CLI: serve until SIGTERM or SIGINT, announcing the URL on one stdout line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--verbose", action="store_true", help="log requests to stderr")
+    parser.add_argument("--latency-ms", type=non_negative, default=0, help="sleep this long in each AWS call")
+    parser.add_argument("--rate-limit", type=non_negative, default=0,
+                        help="requests/s per operation (burst of the same); 0: no limit")
+    parser.add_argument("--tagging-lag-ms", type=non_negative, default=0,
+                        help="how late GetResources sees a pool's creation and tag changes")
+    parser.add_argument("--preload", type=int, default=0, help="pools already in the account")
     args = parser.parse_args(argv)
     done = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: done.set())
-    server = CognitoServer(args.host, args.port, args.verbose).start()
-    print(f"listening on {server.url}", flush=True)
+    settings = Settings(args.latency_ms, args.rate_limit, args.tagging_lag_ms)
+    server = CognitoServer(args.host, args.port, args.verbose, settings, args.preload).start()
+    print(f"Cognito endpoint (local Cognito Identity, Cognito Sync, tagging API) listening on {server.url}",
+          flush=True)
     while not done.wait(0.5):
         pass
     server.stop()

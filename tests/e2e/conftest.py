@@ -364,12 +364,16 @@ class Function:
 def provider(binary_path: Path, stack: LocalStack,
              cognito: Endpoint) -> Iterator[Callable[..., Function]]:
     """``provider(endpoint_url=None, **env)`` starts the binary against ``endpoint_url``
-    (default: our Cognito endpoint), trusting the local CA, with extra environment."""
+    (default: our Cognito endpoint) for Cognito Identity, Cognito Sync and the tagging
+    API, trusting the local CA, with extra environment."""
     started: list[Function] = []
 
     def start(endpoint_url: str | None = None, **env: str) -> Function:
+        url = endpoint_url or cognito.url
         environment = stack.lambda_env() | {
-            "AWS_ENDPOINT_URL_COGNITO_IDENTITY": endpoint_url or cognito.url} | env
+            "AWS_ENDPOINT_URL_COGNITO_IDENTITY": url,
+            "AWS_ENDPOINT_URL_COGNITO_SYNC": url,
+            "AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API": url} | env
         started.append(Function(LambdaProcess(binary_path, stack.runtime_api, environment), stack))
         return started[-1]
 

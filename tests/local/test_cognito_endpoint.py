@@ -24,7 +24,8 @@ from botocore.exceptions import ClientError
 LOCAL_DIR = Path(__file__).resolve().parents[2] / "local"
 sys.path.insert(0, str(LOCAL_DIR))
 
-from cognito_endpoint import CognitoServer  # noqa: E402
+from aws_model import java_pattern, service_model  # noqa: E402
+from cognito_endpoint import POOL_ID as POOL_ID_SHAPE, CognitoServer, RateLimiter, Settings  # noqa: E402
 
 USER_POOL = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abcdefghi"
 USER_POOL_CLIENT = f"{USER_POOL}:clientid123"
@@ -165,38 +166,156 @@ def test_developer_provider_name_can_be_set_later(client):
     assert client.describe_identity_pool(IdentityPoolId=pool_id)["DeveloperProviderName"] == "late"
 
 
-@pytest.mark.parametrize("kwargs, expected", [
-    ({"IdentityPoolName": "bad!"},
-     "1 validation error detected: Value 'bad!' at 'identityPoolName' failed to satisfy constraint: "
-     r"Member must satisfy regular expression pattern: [\w\s+=,.@-]+"),
-    ({"IdentityPoolName": "x" * 129},
-     "at 'identityPoolName' failed to satisfy constraint: Member must have length less than or equal to 128"),
-    ({"AllowUnauthenticatedIdentities": "yes"},
-     "Value 'yes' at 'allowUnauthenticatedIdentities' failed to satisfy constraint: Member must be of type boolean"),
-    ({"AllowUnauthenticatedIdentities": None},
-     "Value null at 'allowUnauthenticatedIdentities' failed to satisfy constraint: Member must not be null"),
-    ({"DeveloperProviderName": "a b"}, "at 'developerProviderName' failed"),
-    ({"SupportedLoginProviders": {"graph.facebook.com": "bad id"}},
-     "at 'supportedLoginProviders' failed to satisfy constraint: Map value must satisfy constraint"),
-    ({"SupportedLoginProviders": {f"p{i}.example": "id" for i in range(11)}},
-     "at 'supportedLoginProviders' failed to satisfy constraint: Member must have length less than or equal to 10"),
-    ({"CognitoIdentityProviders": [{"ProviderName": USER_POOL, "ClientId": "bad-id"}]},
-     "Value 'bad-id' at 'cognitoIdentityProviders.1.member.clientId'"),
-    ({"SamlProviderARNs": ["arn:short"]}, "at 'samlProviderARNs.1.member'"),
-    ({"IdentityPoolTags": {"aws:reserved": "x"}}, "at 'identityPoolTags' failed"),
-    ({"IdentityPoolTags": {"k": "v" * 257}}, "at 'identityPoolTags' failed"),
+# ---------------------------------------------------------------- the service model's constraints
+
+SOME_POOL = "us-east-1:00000000-0000-0000-0000-000000000000"
+PREFIX = "1 validation error detected: "
+
+
+def rules_mapping(claim="custom:dept", match_type="Equals", value="eng", rules=1):
+    """A Rules role mapping with ``rules`` copies of one rule."""
+    rule = {"Claim": claim, "MatchType": match_type, "Value": value, "RoleARN": AUTH_ROLE}
+    rule = {k: v for k, v in rule.items() if v is not None}
+    return {"Type": "Rules", "AmbiguousRoleResolution": "Deny", "RulesConfiguration": {"Rules": [rule] * rules}}
+
+
+def roles_request(mappings, roles=None):
+    """SetIdentityPoolRoles arguments for SOME_POOL."""
+    return {"IdentityPoolId": SOME_POOL, "Roles": roles or {"authenticated": AUTH_ROLE}, "RoleMappings": mappings}
+
+
+POOL_REQUEST = {"IdentityPoolName": "pool", "AllowUnauthenticatedIdentities": False}
+
+# (operation, request, the whole message AWS answers) for each kind of constraint.
+VIOLATIONS = {
+    "pattern": ("create_identity_pool", {**POOL_REQUEST, "IdentityPoolName": "bad!"},
+                PREFIX + "Value 'bad!' at 'identityPoolName' failed to satisfy constraint: "
+                r"Member must satisfy regular expression pattern: [\w\s+=,.@-]+"),
+    "pattern, Unicode categories": (
+        "set_identity_pool_roles", roles_request({USER_POOL_CLIENT: rules_mapping(claim="dept\u200b")}),
+        PREFIX + f"Value 'dept\u200b' at 'roleMappings.{USER_POOL_CLIENT}.member.rulesConfiguration.rules.1.member"
+        r".claim' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+        r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+"),
+    "string too long": ("create_identity_pool", {**POOL_REQUEST, "IdentityPoolName": "x" * 129},
+                        PREFIX + f"Value '{'x' * 129}' at 'identityPoolName' failed to satisfy constraint: "
+                        "Member must have length less than or equal to 128"),
+    "string too short, and its pattern": (
+        "create_identity_pool", {**POOL_REQUEST, "DeveloperProviderName": ""},
+        "2 validation errors detected: Value '' at 'developerProviderName' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1; Value '' at 'developerProviderName' failed to "
+        r"satisfy constraint: Member must satisfy regular expression pattern: [\w._-]+"),
+    "required": ("set_identity_pool_roles", {"IdentityPoolId": SOME_POOL},
+                 PREFIX + "Value null at 'roles' failed to satisfy constraint: Member must not be null"),
+    "required, nested": (
+        "set_identity_pool_roles", roles_request({USER_POOL_CLIENT: rules_mapping(match_type=None)}),
+        PREFIX + f"Value null at 'roleMappings.{USER_POOL_CLIENT}.member.rulesConfiguration.rules.1.member"
+        ".matchType' failed to satisfy constraint: Member must not be null"),
+    "enum": ("set_identity_pool_roles",
+             roles_request({USER_POOL_CLIENT: {"Type": "Tokens", "AmbiguousRoleResolution": "Deny"}}),
+             PREFIX + f"Value 'Tokens' at 'roleMappings.{USER_POOL_CLIENT}.member.type' failed to satisfy "
+             "constraint: Member must satisfy enum value set: [Token, Rules]"),
+    "list too short": ("set_identity_pool_roles", roles_request({USER_POOL_CLIENT: rules_mapping(rules=0)}),
+                       PREFIX + f"Value '[]' at 'roleMappings.{USER_POOL_CLIENT}.member.rulesConfiguration.rules' "
+                       "failed to satisfy constraint: Member must have length greater than or equal to 1"),
+    "list member": ("create_identity_pool", {**POOL_REQUEST, "SamlProviderARNs": [SAML_ARN, "arn:short"]},
+                    PREFIX + "Value 'arn:short' at 'samlProviderARNs.2.member' failed to satisfy constraint: "
+                    "Member must have length greater than or equal to 20"),
+    "map too large": ("create_identity_pool",
+                      {**POOL_REQUEST, "SupportedLoginProviders": {f"p{i}": "id" for i in range(11)}},
+                      PREFIX + "Value '{" + ", ".join(f"p{i}=id" for i in range(11)) + "}' at "
+                      "'supportedLoginProviders' failed to satisfy constraint: "
+                      "Member must have length less than or equal to 10"),
+    "map keys": ("set_identity_pool_roles", roles_request({}, roles={"admin": AUTH_ROLE}),
+                 PREFIX + f"Value '{{admin={AUTH_ROLE}}}' at 'roles' failed to satisfy constraint: Map keys must "
+                 "satisfy constraint: [Member must satisfy regular expression pattern: (un)?authenticated]"),
+    "map values": ("set_principal_tag_attribute_map",
+                   {"IdentityPoolId": SOME_POOL, "IdentityProviderName": USER_POOL, "PrincipalTags": {"k": ""}},
+                   PREFIX + "Value '{k=}' at 'principalTags' failed to satisfy constraint: Map value must satisfy "
+                   "constraint: [Member must have length greater than or equal to 1]"),
+    "number too large": ("list_identity_pools", {"MaxResults": 61},
+                         PREFIX + "Value '61' at 'maxResults' failed to satisfy constraint: "
+                         "Member must have value less than or equal to 60"),
+    "number too small": ("list_identity_pools", {"MaxResults": 0},
+                         PREFIX + "Value '0' at 'maxResults' failed to satisfy constraint: "
+                         "Member must have value greater than or equal to 1"),
+    "identity pool id": ("describe_identity_pool", {"IdentityPoolId": "not-a-pool-id"},
+                         PREFIX + "Value 'not-a-pool-id' at 'identityPoolId' failed to satisfy constraint: "
+                         r"Member must satisfy regular expression pattern: [\w-]+:[0-9a-f-]+"),
+}
+
+
+@pytest.mark.parametrize("operation, request_, expected", VIOLATIONS.values(), ids=VIOLATIONS.keys())
+def test_model_violation_is_refused_with_the_services_message(client, operation, request_, expected):
+    code, message = error_of(getattr(client, operation), **request_)
+    assert (code, message) == ("ValidationException", expected)
+
+
+def test_validation_answer_on_the_wire(server):
+    status, headers, body = raw_call(server, "AWSCognitoIdentityService.ListIdentityPools", b'{"MaxResults": 0}')
+    assert status == 400
+    assert headers["x-amzn-ErrorType"] == body["__type"] == "ValidationException"
+
+
+@pytest.mark.parametrize("request_", [
+    {**POOL_REQUEST, "AllowUnauthenticatedIdentities": "yes"},
+    {**POOL_REQUEST, "IdentityPoolName": 7},
+    {**POOL_REQUEST, "SamlProviderARNs": SAML_ARN},
+    {**POOL_REQUEST, "IdentityPoolTags": {"k": 1}},
+], ids=["boolean", "string", "list", "map value"])
+def test_wrong_json_type_is_a_serialization_error(server, request_):
+    status, headers, body = raw_call(server, "AWSCognitoIdentityService.CreateIdentityPool",
+                                     json.dumps(request_).encode())
+    assert (status, body["__type"]) == (400, "SerializationException")
+    assert admin(server, "/_admin/pools")["pools"] == []
+
+
+def test_boundary_values_pass(client):
+    name = "a" * 128
+    pool_id = create_pool(client, name, DeveloperProviderName="d",
+                          SupportedLoginProviders={f"p{i}.example": "id" for i in range(10)},
+                          IdentityPoolTags={"k" * 128: "", "v": "v" * 256})["IdentityPoolId"]
+    assert client.describe_identity_pool(IdentityPoolId=pool_id)["IdentityPoolName"] == name
+    for max_results in (1, 60):
+        assert len(client.list_identity_pools(MaxResults=max_results)["IdentityPools"]) == 1
+
+
+def test_unicode_claims_and_the_largest_mappings_pass(client):
+    pool_id = create_pool(client, **FULL_CONFIG)["IdentityPoolId"]
+    mapping = rules_mapping(claim="ñombre:日本-€", value="v" * 128, rules=25)
+    client.set_identity_pool_roles(**{**roles_request({USER_POOL_CLIENT: mapping}), "IdentityPoolId": pool_id})
+    assert client.get_identity_pool_roles(IdentityPoolId=pool_id)["RoleMappings"] == {USER_POOL_CLIENT: mapping}
+    tags = {f"t{i}": "x" * 256 for i in range(50)}
+    client.set_principal_tag_attribute_map(IdentityPoolId=pool_id, IdentityProviderName=USER_POOL, PrincipalTags=tags)
+
+
+@pytest.mark.parametrize("pattern, value, matches", [
+    (r"[\w_]+", "abc_123", True),
+    (r"[\w_]+", "é", False),  # Java's \w is ASCII
+    (r"[\S]+", "a\u00a0b", True),  # and so is its \s
+    (r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+", "é日本€-", True),  # \p{..} is Unicode
+    (r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+", "a\ue000", False),
+    (r"arn:aws:iam::\d+:role/.*", "arn:aws:iam::1:role/a\rb", False),  # Java's . stops at \r
+    (r"arn:aws:iam::\d+:role/.*", "arn:aws:iam::1:role/a.b", True),
+    (r"(un)?authenticated", "authenticated2", False),  # the whole value must match
 ])
-def test_validation_errors_name_the_member(client, kwargs, expected):
-    request = {"IdentityPoolName": "pool", "AllowUnauthenticatedIdentities": False, **kwargs}
-    request = {k: v for k, v in request.items() if v is not None}
-    code, message = error_of(client.create_identity_pool, **request)
+def test_java_patterns(pattern, value, matches):
+    assert bool(java_pattern(pattern).fullmatch(value)) is matches
+
+
+@pytest.mark.parametrize("service", ["cognito-identity", "cognito-sync", "resourcegroupstaggingapi"])
+def test_every_pattern_of_the_models_compiles(service):
+    model = service_model(service)
+    patterns = {shape["pattern"] for shape in model.shapes.values() if "pattern" in shape}
+    assert patterns and all(java_pattern(p) for p in patterns)
+
+
+@pytest.mark.parametrize("tags, path", [({"aws:reserved": "x"}, "identityPoolTags"),
+                                         ({"AWS:Reserved": "x"}, "identityPoolTags")])
+def test_reserved_tag_keys_are_refused(client, tags, path):
+    code, message = error_of(create_pool, client, IdentityPoolTags=tags)
     assert code == "ValidationException"
-    assert expected in message
-
-
-def test_malformed_pool_id_is_a_validation_error(client):
-    code, message = error_of(client.describe_identity_pool, IdentityPoolId="not-a-pool-id")
-    assert code == "ValidationException" and "'identityPoolId'" in message
+    assert f"at '{path}' failed to satisfy constraint: Map keys must satisfy constraint: " \
+           "[Member must not start with 'aws:']" in message
 
 
 def test_delete_and_not_found(client):
@@ -229,12 +348,6 @@ def test_list_pages_with_next_token(client):
             break
     assert pages == 2
     assert seen == [(i, f"pool{n}") for i, n in zip(ids, (0, 1, 3, 4))]
-
-
-@pytest.mark.parametrize("max_results", [0, 61])
-def test_list_max_results_out_of_range(client, max_results):
-    code, message = error_of(client.list_identity_pools, MaxResults=max_results)
-    assert code == "ValidationException" and "'maxResults'" in message
 
 
 def test_list_bad_token(client):
@@ -346,9 +459,13 @@ def test_admin_pools_shows_everything(server, client):
 
 
 def raw_call(server, target, body=b"{}"):
-    """POST without an SDK, to see status, headers and body as sent."""
-    request = urllib.request.Request(server.url + "/", data=body, method="POST",
-                                     headers={"X-Amz-Target": target, "Content-Type": "text/plain"})
+    """POST an awsJson call without an SDK, to see status, headers and body as sent."""
+    return raw_request(server, "POST", "/", body, {"X-Amz-Target": target, "Content-Type": "text/plain"})
+
+
+def raw_request(server, method, path, body=None, headers=None):
+    """Any request without an SDK: (status, headers, JSON body)."""
+    request = urllib.request.Request(server.url + path, data=body, method=method, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             return response.status, response.headers, json.loads(response.read())
@@ -439,24 +556,289 @@ def test_calls_log(server, client):
     pool_id = create_pool(client)["IdentityPoolId"]
     client.describe_identity_pool(IdentityPoolId=pool_id)
     error_of(client.describe_identity_pool, IdentityPoolId="bad")
-    assert admin(server, "/_admin/calls")["calls"] == [
-        "CreateIdentityPool", "CreateIdentityPool", "DescribeIdentityPool", "DescribeIdentityPool"]
+    assert admin(server, "/_admin/calls") == {
+        "calls": ["CreateIdentityPool", "CreateIdentityPool", "DescribeIdentityPool", "DescribeIdentityPool"],
+        "throttled": ["CreateIdentityPool"]}
     admin(server, "/_admin/calls/clear", method="POST")
-    assert admin(server, "/_admin/calls")["calls"] == []
+    assert admin(server, "/_admin/calls") == {"calls": [], "throttled": []}
+
+
+# ---------------------------------------------------------------- Cognito Sync
+
+STREAMS = {"StreamName": "sync-stream", "RoleArn": AUTH_ROLE, "StreamingStatus": "ENABLED"}
+PUSH_SYNC = {"ApplicationArns": ["arn:aws:sns:us-east-1:123456789012:app/GCM/my-app"], "RoleArn": UNAUTH_ROLE}
+SYNC_TRIGGER = "arn:aws:lambda:us-east-1:123456789012:function:on-sync"
+
+
+def make_sync_client(server):
+    """A cognito-sync client (restJson1) of the same endpoint, as strict as ``make_client``."""
+    return boto3.client(
+        "cognito-sync", endpoint_url=server.url, region_name="us-east-1",
+        aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret",
+        config=Config(retries={"total_max_attempts": 1}, parameter_validation=False),
+    )
+
+
+@pytest.fixture
+def sync(server):
+    return make_sync_client(server)
+
+
+def without_metadata(output):
+    output.pop("ResponseMetadata")
+    return output
+
+
+def test_sync_configuration_sets_the_parts_named(server, client, sync):
+    pool_id = create_pool(client)["IdentityPoolId"]
+    assert without_metadata(sync.get_identity_pool_configuration(IdentityPoolId=pool_id)) == {
+        "IdentityPoolId": pool_id}
+    set_both = sync.set_identity_pool_configuration(IdentityPoolId=pool_id, CognitoStreams=STREAMS,
+                                                    PushSync=PUSH_SYNC)
+    assert without_metadata(set_both) == {"IdentityPoolId": pool_id, "CognitoStreams": STREAMS,
+                                          "PushSync": PUSH_SYNC}
+    disabled = {**STREAMS, "StreamingStatus": "DISABLED"}
+    sync.set_identity_pool_configuration(IdentityPoolId=pool_id, CognitoStreams=disabled)
+    assert without_metadata(sync.get_identity_pool_configuration(IdentityPoolId=pool_id)) == {
+        "IdentityPoolId": pool_id, "CognitoStreams": disabled, "PushSync": PUSH_SYNC}
+    [pool] = admin(server, "/_admin/pools")["pools"]
+    assert (pool["CognitoStreams"], pool["PushSync"]) == (disabled, PUSH_SYNC)
+
+
+def test_cognito_events_merge_and_an_empty_value_removes(server, client, sync):
+    pool_id = create_pool(client)["IdentityPoolId"]
+    assert sync.get_cognito_events(IdentityPoolId=pool_id)["Events"] == {}
+    sync.set_cognito_events(IdentityPoolId=pool_id, Events={"SyncTrigger": SYNC_TRIGGER})
+    assert sync.get_cognito_events(IdentityPoolId=pool_id)["Events"] == {"SyncTrigger": SYNC_TRIGGER}
+    assert admin(server, "/_admin/pools")["pools"][0]["CognitoEvents"] == {"SyncTrigger": SYNC_TRIGGER}
+    sync.set_cognito_events(IdentityPoolId=pool_id, Events={"SyncTrigger": ""})
+    assert sync.get_cognito_events(IdentityPoolId=pool_id)["Events"] == {}
+
+
+@pytest.mark.parametrize("kwargs, expected", [
+    ({"PushSync": {**PUSH_SYNC, "ApplicationArns": ["arn:aws:sns:us-east-1:123456789012:my-topic"]}},
+     "Value 'arn:aws:sns:us-east-1:123456789012:my-topic' at 'pushSync.applicationArns.1.member' failed to "
+     r"satisfy constraint: Member must satisfy regular expression pattern: "
+     r"arn:aws:sns:[-0-9a-z]+:\d+:app/[A-Z_]+/[a-zA-Z0-9_.-]+"),
+    ({"CognitoStreams": {**STREAMS, "RoleArn": "arn:aws-cn:iam::123456789012:role/r"}},
+     "Value 'arn:aws-cn:iam::123456789012:role/r' at 'cognitoStreams.roleArn' failed to satisfy constraint: "
+     r"Member must satisfy regular expression pattern: arn:aws:iam::\d+:role/.*"),
+    ({"CognitoStreams": {**STREAMS, "StreamingStatus": "ON"}},
+     "Value 'ON' at 'cognitoStreams.streamingStatus' failed to satisfy constraint: "
+     "Member must satisfy enum value set: [ENABLED, DISABLED]"),
+], ids=["platform application", "role partition", "streaming status"])
+def test_sync_configuration_is_checked_against_the_sync_model(server, client, sync, kwargs, expected):
+    pool_id = create_pool(client)["IdentityPoolId"]
+    with pytest.raises(ClientError) as info:
+        sync.set_identity_pool_configuration(IdentityPoolId=pool_id, **kwargs)
+    response = info.value.response
+    assert response["Error"] == {"Code": "ValidationException", "Message": PREFIX + expected}
+    assert response["ResponseMetadata"]["HTTPHeaders"]["x-amzn-errortype"] == "ValidationException"
+    assert admin(server, "/_admin/pools")["pools"][0]["CognitoStreams"] is None
+
+
+def test_cognito_events_hold_one_event(client, sync):
+    pool_id = create_pool(client)["IdentityPoolId"]
+    code, message = error_of(sync.set_cognito_events, IdentityPoolId=pool_id,
+                             Events={"SyncTrigger": SYNC_TRIGGER, "Other": SYNC_TRIGGER})
+    assert code == "ValidationException"
+    assert "at 'events' failed to satisfy constraint: Member must have length less than or equal to 1" in message
+
+
+def test_sync_errors_in_rest_json_form(server, sync):
+    with pytest.raises(ClientError) as info:
+        sync.get_cognito_events(IdentityPoolId=SOME_POOL)
+    assert info.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    status, headers, body = raw_request(server, "GET", "/identitypools/bad%20id/events")
+    assert (status, headers["x-amzn-ErrorType"]) == (400, "ValidationException")
+    assert "Value 'bad id' at 'identityPoolId'" in body["message"]
+    status, headers, _ = raw_request(server, "GET", "/identitypools")
+    assert (status, headers["x-amzn-ErrorType"]) == (404, "UnknownOperationException")
+
+
+# ---------------------------------------------------------------- the tagging API's GetResources
+
+GET_RESOURCES = "ResourceGroupsTaggingAPI_20170126.GetResources"
+POOL_TYPE = ["cognito-identity:identitypool"]
+
+
+def get_resources(server, **request):
+    """GetResources in the awsJson1.1 form the Rust SDK sends; the answer's body."""
+    status, _, body = raw_call(server, GET_RESOURCES, json.dumps(request).encode())
+    assert status == 200, body
+    return body
+
+
+def found(server, **request):
+    """{pool id: tags} of every page GetResources answers, following PaginationToken."""
+    result, token = {}, None
+    while token != "":
+        body = get_resources(server, **request, **({"PaginationToken": token} if token else {}))
+        for mapping in body["ResourceTagMappingList"]:
+            result[mapping["ResourceARN"].split("/", 1)[1]] = {t["Key"]: t["Value"] for t in mapping["Tags"]}
+        token = body["PaginationToken"]
+    return result
+
+
+def test_get_resources_filters_pools_by_tag(server, client):
+    red = create_pool(client, "red", IdentityPoolTags={"colour": "red", "team": "a"})["IdentityPoolId"]
+    blue = create_pool(client, "blue", IdentityPoolTags={"colour": "blue"})["IdentityPoolId"]
+    create_pool(client, "untagged")
+    assert found(server, ResourceTypeFilters=POOL_TYPE) == {red: {"colour": "red", "team": "a"},
+                                                           blue: {"colour": "blue"}}
+    assert found(server, TagFilters=[{"Key": "colour", "Values": ["red"]}]) == {red: {"colour": "red", "team": "a"}}
+    assert set(found(server, TagFilters=[{"Key": "colour"}])) == {red, blue}
+    assert set(found(server, TagFilters=[{"Key": "colour", "Values": ["red", "blue"]}, {"Key": "team"}])) == {red}
+    assert found(server, ResourceTypeFilters=["s3"]) == {}
+    body = get_resources(server, TagFilters=[{"Key": "colour", "Values": ["blue"]}], ResourceTypeFilters=POOL_TYPE)
+    assert body == {"PaginationToken": "", "ResourceTagMappingList": [{
+        "ResourceARN": f"arn:aws:cognito-identity:us-east-1:123456789012:identitypool/{blue}",
+        "Tags": [{"Key": "colour", "Value": "blue"}]}]}
+
+
+def test_get_resources_pages_and_sees_changes(server, client):
+    ids = [create_pool(client, f"p{i}", IdentityPoolTags={"n": str(i)})["IdentityPoolId"] for i in range(5)]
+    first = get_resources(server, ResourcesPerPage=2)
+    assert len(first["ResourceTagMappingList"]) == 2 and first["PaginationToken"]
+    assert list(found(server, ResourcesPerPage=2)) == ids
+    client.tag_resource(ResourceArn=arn_of(ids[0]), Tags={"extra": "yes"})
+    client.untag_resource(ResourceArn=arn_of(ids[1]), TagKeys=["n"])
+    client.delete_identity_pool(IdentityPoolId=ids[2])
+    seen = found(server)
+    assert seen[ids[0]] == {"n": "0", "extra": "yes"}
+    assert seen[ids[1]] == {}  # untagged, but it had tags: shown with none, as AWS does
+    assert ids[2] not in seen
+
+
+def test_get_resources_is_regional_and_checked(server, client):
+    create_pool(make_client(server, "us-west-2"), IdentityPoolTags={"k": "v"})
+    assert found(server) == {}
+    status, _, body = raw_call(server, GET_RESOURCES, json.dumps({"TagFilters": [{"Key": ""}]}).encode())
+    assert (status, body["__type"]) == (400, "ValidationException")
+    assert "at 'tagFilters.1.member.key' failed to satisfy constraint" in body["message"]
+    status, _, body = raw_call(server, GET_RESOURCES, b'{"ResourcesPerPage": 101}')
+    assert (status, body["__type"]) == (400, "InvalidParameterException")
+
+
+def test_get_resources_lags_by_the_setting(server, client):
+    admin(server, "/_admin/preload", {"count": 2})
+    admin(server, "/_admin/settings", {"tagging_lag_ms": 3_600_000})
+    new = create_pool(client, IdentityPoolTags={"k": "v"})["IdentityPoolId"]
+    preloaded = found(server)
+    assert len(preloaded) == 2 and new not in preloaded  # preloaded pools were there all along
+    client.delete_identity_pool(IdentityPoolId=next(iter(preloaded)))
+    assert found(server) == preloaded  # the deletion is not seen yet either
+    admin(server, "/_admin/settings", {"tagging_lag_ms": 0})
+    assert new in found(server) and len(found(server)) == 2
+
+
+# ---------------------------------------------------------------- scale knobs
+
+
+def test_settings_partial_update_and_reset(server):
+    assert admin(server, "/_admin/settings") == {"latency_ms": 0, "rate_limit": 0, "tagging_lag_ms": 0}
+    assert admin(server, "/_admin/settings", {"rate_limit": 5}) == {"latency_ms": 0, "rate_limit": 5,
+                                                                    "tagging_lag_ms": 0}
+    assert admin(server, "/_admin/settings", {"latency_ms": 1.5})["rate_limit"] == 5
+    admin(server, "/_admin/reset", method="POST")
+    assert admin(server, "/_admin/settings") == {"latency_ms": 0, "rate_limit": 0, "tagging_lag_ms": 0}
+
+
+@pytest.mark.parametrize("payload", [{"latency": 5}, {"rate_limit": -1}, {"tagging_lag_ms": "5"}, [1]])
+def test_bad_settings_are_refused(server, payload):
+    with pytest.raises(urllib.error.HTTPError) as info:
+        admin(server, "/_admin/settings", payload)
+    assert info.value.code == 400
+
+
+def test_rate_limit_throttles_each_operation_apart(server, client, sync):
+    # 0.01/s: the burst is one call, and the next token is 100 s away.
+    admin(server, "/_admin/settings", {"rate_limit": 0.01})
+    pool_id = create_pool(client)["IdentityPoolId"]
+    client.list_identity_pools(MaxResults=1)
+    get_resources(server)
+    assert error_of(client.list_identity_pools, MaxResults=1) == ("TooManyRequestsException", "Rate exceeded")
+    assert error_of(create_pool, client)[0] == "TooManyRequestsException"
+    assert raw_call(server, GET_RESOURCES)[2]["__type"] == "TooManyRequestsException"
+    for _ in range(2):  # Cognito Sync is not limited
+        sync.get_cognito_events(IdentityPoolId=pool_id)
+    calls = admin(server, "/_admin/calls")
+    assert calls["throttled"] == ["ListIdentityPools", "CreateIdentityPool", "GetResources"]
+    assert calls["calls"].count("ListIdentityPools") == 2 and len(admin(server, "/_admin/pools")["pools"]) == 1
+
+
+def test_rate_limiter_refills_at_its_rate():
+    limiter = RateLimiter(5)
+    assert [limiter.allow("Op", 0.0) for _ in range(6)] == [True] * 5 + [False]
+    assert limiter.allow("Other", 0.0)
+    assert limiter.allow("Op", 0.2) and not limiter.allow("Op", 0.2)  # one token per 1/5 s
+    assert [limiter.allow("Op", 10.0) for _ in range(6)] == [True] * 5 + [False]  # the burst caps the refill
+
+
+def test_latency_delays_every_aws_call(server, client):
+    admin(server, "/_admin/settings", {"latency_ms": 300})
+    started = time.monotonic()
+    client.list_identity_pools(MaxResults=1)
+    assert time.monotonic() - started >= 0.3
+    started = time.monotonic()
+    admin(server, "/_admin/pools")
+    assert time.monotonic() - started < 0.3  # the admin API is not delayed
+
+
+def test_preload_makes_an_account_in_use(server, client):
+    first = admin(server, "/_admin/preload", {"count": 3})["preloaded"]
+    west = admin(server, "/_admin/preload", {"count": 1, "region": "us-west-2"})["preloaded"]
+    assert all(POOL_ID_SHAPE.fullmatch(pool_id) for pool_id in first + west)
+    assert west[0].startswith("us-west-2:")
+    listed = client.list_identity_pools(MaxResults=60)["IdentityPools"]
+    assert [(p["IdentityPoolId"], p["IdentityPoolName"]) for p in listed] == list(
+        zip(first, ["preloaded-0001", "preloaded-0002", "preloaded-0003"]))
+    tags = [client.list_tags_for_resource(ResourceArn=arn_of(pool_id))["Tags"] for pool_id in first]
+    assert all(1 <= len(t) <= 2 for t in tags) and len({json.dumps(t) for t in tags}) > 1
+    with pytest.raises(urllib.error.HTTPError) as info:
+        admin(server, "/_admin/preload", {"count": "many"})
+    assert info.value.code == 400
+
+
+def test_preload_stops_at_the_pool_quota(server):
+    admin(server, "/_admin/preload", {"count": 1000})
+    with pytest.raises(urllib.error.HTTPError) as info:
+        admin(server, "/_admin/preload", {"count": 1})
+    assert info.value.code == 400
+    assert len(admin(server, "/_admin/pools")["pools"]) == 1000
+
+
+def test_reset_restores_the_start_settings_and_preloaded_pools():
+    with CognitoServer(settings=Settings(rate_limit=5), preload=2) as srv:
+        admin(srv, "/_admin/settings", {"rate_limit": 0, "latency_ms": 10})
+        admin(srv, "/_admin/preload", {"count": 3})
+        admin(srv, "/_admin/reset", method="POST")
+        assert admin(srv, "/_admin/settings") == {"latency_ms": 0, "rate_limit": 5, "tagging_lag_ms": 0}
+        assert [p["IdentityPoolName"] for p in admin(srv, "/_admin/pools")["pools"]] == [
+            "preloaded-0001", "preloaded-0002"]
 
 
 # ---------------------------------------------------------------- CLI
 
 
-def test_cli_announces_url_and_exits_cleanly_on_sigterm():
-    process = subprocess.Popen([sys.executable, str(LOCAL_DIR / "cognito_endpoint.py"), "--port", "0"],
+def test_cli_announces_itself_applies_its_knobs_and_exits_cleanly_on_sigterm():
+    process = subprocess.Popen([sys.executable, str(LOCAL_DIR / "cognito_endpoint.py"), "--port", "0",
+                                "--latency-ms", "5", "--rate-limit", "3", "--tagging-lag-ms", "250",
+                                "--preload", "2"],
                                stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         line = process.stdout.readline().strip()
-        assert line.startswith("listening on http://127.0.0.1:")
-        url = line.removeprefix("listening on ")
+        name = "Cognito endpoint (local Cognito Identity, Cognito Sync, tagging API) listening on "
+        assert line.startswith(name + "http://127.0.0.1:")
+        url = line.removeprefix(name)
         with urllib.request.urlopen(url + "/_admin/calls", timeout=5) as response:
-            assert json.loads(response.read()) == {"calls": []}
+            assert json.loads(response.read()) == {"calls": [], "throttled": []}
+        with urllib.request.urlopen(url + "/_admin/settings", timeout=5) as response:
+            assert json.loads(response.read()) == {"latency_ms": 5, "rate_limit": 3, "tagging_lag_ms": 250}
+        with urllib.request.urlopen(url + "/_admin/pools", timeout=5) as response:
+            names = [p["IdentityPoolName"] for p in json.loads(response.read())["pools"]]
+        assert names == ["preloaded-0001", "preloaded-0002"]
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=5) == 0
     finally:
