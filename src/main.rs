@@ -31,14 +31,16 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         ))
         .tls_context(roots.sdk_tls_context()?)
         .build_https();
-    // Throttling and 5xx are retried by the SDK. Adaptive mode backs off as a
-    // fleet should: after a throttle each client also slows its own sending
-    // rate, so many functions sharing one account quota stop competing for it.
-    // The attempts are many because the handler's deadline, not a count, is
-    // what bounds them: a Create must not fail on throttling alone.
+    // Throttling and 5xx are retried by the SDK, with exponential backoff and
+    // full jitter: the backoff meant for many independent clients sharing one
+    // quota, as a fleet of provider functions does. (Adaptive mode is worse
+    // here: its client-side rate limiter learns from one process's own few
+    // calls, so after a single throttle it waits ~10 s before the retry.)
+    // The handler's deadline, not the count, bounds the attempts: a Create
+    // must not fail on throttling alone.
     let config = aws_config::defaults(BehaviorVersion::latest())
         .http_client(http_client)
-        .retry_config(RetryConfig::adaptive().with_max_attempts(MAX_ATTEMPTS))
+        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(3))

@@ -4,8 +4,8 @@
 //! dropped connection or a 5xx could make a second pool; those go back to the
 //! provider, which looks for the pool before trying again. A throttled call was
 //! refused before anything was made, so the SDK retries it as it retries any
-//! other throttled call: with backoff and, in adaptive mode, a slower sending
-//! rate. A burst of Creates then waits its turn instead of failing.
+//! other throttled call, with jittered backoff. A burst of Creates then waits
+//! its turn instead of failing.
 
 use aws_sdk_cognitoidentity::config::interceptors::InterceptorContext;
 use aws_sdk_cognitoidentity::config::retry::{ClassifyRetry, RetryAction};
@@ -54,11 +54,11 @@ mod tests {
     use crate::cognito::{IdentityPools, Journal, RegionClients};
     use crate::properties::PoolConfig;
 
-    /// Clients that retry as the function's do (adaptive, several attempts),
-    /// with millisecond backoff so that the test does not wait.
+    /// Clients that retry as the function's do (standard mode, several
+    /// attempts), with millisecond backoff so that the test does not wait.
     fn retrying(rules: &[&Rule]) -> IdentityPools {
         let no_rules: &[&Rule] = &[];
-        let retries = RetryConfig::adaptive()
+        let retries = RetryConfig::standard()
             .with_max_attempts(4)
             .with_initial_backoff(Duration::from_millis(1));
         IdentityPools::new(RegionClients {
