@@ -110,7 +110,9 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="identity-pool-provider-") as scratch, \
             CognitoServer() as endpoint, LocalStack(scratch) as stack:
-        env = stack.lambda_env() | {"AWS_ENDPOINT_URL_COGNITO_IDENTITY": endpoint.url}
+        env = stack.lambda_env() | {"AWS_ENDPOINT_URL_COGNITO_IDENTITY": endpoint.url,
+                                    "AWS_ENDPOINT_URL_COGNITO_SYNC": endpoint.url,
+                                    "AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API": endpoint.url}
         print(f"local Cognito Identity endpoint: {endpoint.url}")
         print(f"response receiver:               {stack.receiver.base_url} (CA {stack.ca.ca_file})")
         with LambdaProcess(Path(args.binary).resolve(), stack.runtime_api, env) as function:
