@@ -32,7 +32,7 @@ def cold_chart(path: Path, answer_ms: dict[str, dict[str, float]], rss_mib: dict
     left.set_ylabel("ms (median, log scale)")
     ratio = answer_ms[BASE][configs[0]] / answer_ms[OURS][configs[0]]
     left.set_title(f"Cold first answer: {ratio:.0f}× faster ({configs[0]})")
-    left.legend(loc="upper left", fontsize=9)
+    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=9)
     left.margins(y=0.25)
 
     keys = [OURS, BASE]
@@ -63,7 +63,7 @@ def scale_chart(path: Path, sizes: list[int], create_ms: dict[str, list[float]],
     left.set_ylabel("ms to answer (median)")
     left.set_ylim(bottom=0, top=max(max(v) for v in create_ms.values()) * 1.4)
     left.set_title("Create latency against account size")
-    left.legend(loc="upper left", fontsize=9)
+    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, fontsize=9)
 
     keys = [OURS, BASE]
     bars = right.bar([LABELS[k].split(" (")[0] for k in keys], [burst[k][0] for k in keys],
@@ -71,7 +71,7 @@ def scale_chart(path: Path, sizes: list[int], create_ms: dict[str, list[float]],
     right.bar_label(bars, labels=[f"{burst[k][0]:.1f} s\n{burst[k][1]} of {burst[k][2]} FAILED" for k in keys],
                     padding=2, fontsize=9)
     right.axhline(10, color="grey", linestyle="--", linewidth=1)
-    right.text(-0.4, 10, "10 s target", va="bottom", fontsize=8, color="grey")
+    right.text(1.45, 10, "10 s target", ha="right", va="bottom", fontsize=8, color="grey")
     right.set_ylabel("s until the last answer")
     right.set_title(burst_label, fontsize=10)
     right.margins(y=0.3)

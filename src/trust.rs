@@ -77,3 +77,19 @@ impl TrustRoots {
         .with_no_client_auth())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_certificate_that_is_no_trust_anchor_is_left_out_and_both_clients_still_build() {
+        let roots = TrustRoots::from_certs(vec![CertificateDer::from(vec![
+            0x30, 0x03, 0x02, 0x01, 0x00,
+        ])]);
+
+        assert!(roots.accepted.is_empty());
+        assert!(roots.sdk_tls_context().is_ok());
+        assert!(roots.rustls_config().is_ok());
+    }
+}
