@@ -257,7 +257,7 @@ mod tests {
 
         use super::*;
         use crate::cognito::{IdentityPools, RegionClients};
-        use crate::trust::TrustRoots;
+        use crate::trust::{Roots, TrustRoots};
 
         /// A handler whose Cognito calls `rules` answer; direct invocations
         /// only, so the answer is the invocation's result.
@@ -268,7 +268,9 @@ mod tests {
                 sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules),
                 tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, rules),
             });
-            let tls = TrustRoots::from_certs(Vec::new()).rustls_config().unwrap();
+            let tls = Roots::of(TrustRoots::from_certs(Vec::new()))
+                .rustls_config()
+                .unwrap();
             Handler::new(Provider::new(pools), ResponseSender::new(tls).unwrap())
         }
 

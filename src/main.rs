@@ -4,13 +4,12 @@
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_smithy_http_client::tls;
 use identity_pool_provider::cognito::{IdentityPools, RegionClients};
 use identity_pool_provider::handler::Handler;
 use identity_pool_provider::logging;
 use identity_pool_provider::provider::Provider;
 use identity_pool_provider::response::ResponseSender;
-use identity_pool_provider::trust::TrustRoots;
+use identity_pool_provider::trust::Roots;
 use lambda_runtime::service_fn;
 use std::time::Duration;
 
@@ -28,15 +27,9 @@ const MAX_BACKOFF: Duration = Duration::from_secs(4);
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     logging::init();
-    let roots = TrustRoots::load();
-    // The SDK's HTTP client uses rustls with ring, as the response PUT's does,
-    // and the same roots.
-    let http_client = aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(
-            tls::rustls_provider::CryptoMode::Ring,
-        ))
-        .tls_context(roots.sdk_tls_context()?)
-        .build_https();
+    // Read while the rest starts up; both clients wait for it at their first
+    // handshake only.
+    let roots = Roots::read_in_background();
     // Throttling and 5xx are retried by the SDK, with exponential backoff and
     // full jitter: the backoff meant for many independent clients sharing one
     // quota, as a fleet of provider functions does. Adaptive mode is worse
@@ -44,7 +37,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     // calls, so after a single throttle it waits ~10 s before the retry (the
     // same burst took 25–55 s, and some Creates timed out).
     let config = aws_config::defaults(BehaviorVersion::latest())
-        .http_client(http_client)
+        .http_client(roots.sdk_http_client())
         .retry_config(
             RetryConfig::standard()
                 .with_max_attempts(MAX_ATTEMPTS)
