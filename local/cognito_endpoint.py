@@ -46,25 +46,29 @@ AWS_ENDPOINT_URL_COGNITO_SYNC and AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API a
   pools: TagFilters [{Key, Values}] (all filters must match; a filter without
   Values matches any value of its key), ResourceTypeFilters (pools are
   ``cognito-identity:identitypool``; another type alone matches nothing),
-  ResourcesPerPage (1-100, default 100), PaginationToken. It answers
-  ResourceTagMappingList [{ResourceARN, Tags: [{Key, Value}]}] and
-  PaginationToken, "" on the last page. (This is the awsJson1.1 form the Rust SDK
-  sends; botocore 1.4x sends rpcv2Cbor, which is not served.) Like the real service it is eventually
-  consistent: a pool's creation, tag changes and deletion show in GetResources
-  only ``tagging_lag_ms`` after they happen (0 by default: at once).
+  ResourcesPerPage (1-100, default 100), PaginationToken, ResourceARNList. It
+  answers ResourceTagMappingList [{ResourceARN, Tags: [{Key, Value}]}] and
+  PaginationToken, "" on the last page; as AWS, a pool that had tags and has none
+  now is listed with ``Tags: []``, one never tagged is not. Like the real service
+  it is eventually consistent: a pool's creation, tag changes and deletion show
+  in GetResources only ``tagging_lag_ms`` after they happen (0 by default: at
+  once). Only the awsJson1.1 form is served, which the Rust SDK sends; botocore
+  1.4x sends rpcv2Cbor.
 
 Scale knobs (command line, or ``POST /_admin/settings``):
 
 * ``latency_ms`` (``--latency-ms``): every AWS call sleeps this long before it is
   answered (0).
 * ``rate_limit`` (``--rate-limit``): requests per second per operation for the
-  account, a token bucket with a burst of the same size (at least 1); a call over it answers
-  HTTP 400 ``TooManyRequestsException`` "Rate exceeded". Applies to the Cognito
-  Identity operations and GetResources. 0 (the default) means no limit.
+  account (all regions), a token bucket with a burst of the same size (at least
+  1); a call over it answers HTTP 400 ``TooManyRequestsException`` "Rate
+  exceeded". Applies to the Cognito Identity operations and GetResources, not to
+  Cognito Sync. 0 (the default) means no limit.
 * ``tagging_lag_ms`` (``--tagging-lag-ms``): GetResources' lag, above (0).
 * ``--preload N`` / ``POST /_admin/preload``: pools already in the account,
   named ``preloaded-0001``, ``preloaded-0002``... each with a tag or two and
   ids like the service's (``<region>:<uuid>``), visible to GetResources at once.
+  Like real pools they count against the quota of 1000 pools per region.
 
 Admin API (plain JSON):
     GET  /_admin/pools         every pool with tags, roles, mappings, principal
@@ -379,7 +383,7 @@ class Backend:
         """Back to the start: the account as the server began, no faults, no calls."""
         with self.lock:
             self.pools: dict[str, Pool] = {}
-            self.tagging: dict[str, TagHistory] = {}
+            self.tag_histories: dict[str, TagHistory] = {}
             self.calls: list[str] = []
             self.throttled: list[str] = []
             self.faults: list[FaultRule] = []
@@ -453,19 +457,22 @@ class Backend:
         pool = Pool(f"{region}:{uuid.uuid4()}", region, self.next_seq, config, dict(tags))
         self.next_seq += 1
         self.pools[pool.pool_id] = pool
-        self.tagging[pool.arn] = TagHistory(pool.seq, region)
+        self.tag_histories[pool.arn] = TagHistory(pool.seq, region)
         self._tags_changed(pool, known_since)
         return pool
 
     def _tags_changed(self, pool: Pool, at: float | None = None) -> None:
         """Tell the tagging API of the pool's tags (or its deletion) as of now."""
         state = dict(pool.tags) if pool.pool_id in self.pools else None
-        self.tagging[pool.arn].states.append((time.monotonic() if at is None else at, state))
+        self.tag_histories[pool.arn].states.append((time.monotonic() if at is None else at, state))
 
     def preload(self, count: int, region: str) -> list[str]:
         """Add ``count`` pools as an account in use would hold: distinct names, a tag or two."""
         made = []
         with self.lock:
+            room = MAX_POOLS_PER_REGION - sum(p.region == region for p in self.pools.values())
+            if count > room:
+                raise ValueError(f"{region} has room for {room} more pools (the quota is {MAX_POOLS_PER_REGION})")
             for _ in range(count):
                 self.preloaded += 1
                 number = self.preloaded
@@ -623,7 +630,7 @@ class Backend:
         after = decode_token(req["PaginationToken"], "PaginationToken") if req.get("PaginationToken") else 0
         moment = time.monotonic() - self.settings.tagging_lag_ms / 1000
         found = []
-        for arn, history in self.tagging.items():
+        for arn, history in self.tag_histories.items():
             ever_tagged, tags = history.seen_at(moment)
             if (history.region == region and history.seq > after and ever_tagged and tags is not None
                     and matches_filters(tags, req.get("TagFilters") or [])
@@ -974,6 +981,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="how late GetResources sees a pool's creation and tag changes")
     parser.add_argument("--preload", type=int, default=0, help="pools already in the account")
     args = parser.parse_args(argv)
+    if not 0 <= args.preload <= MAX_POOLS_PER_REGION:
+        parser.error(f"--preload must be 0 to {MAX_POOLS_PER_REGION} (the pool quota of a region)")
     done = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: done.set())

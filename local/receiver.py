@@ -214,6 +214,17 @@ def _record(raw_path: str, headers: Any, body: bytes, received_at: float,
     )
 
 
+def describe(record: ReceivedResponse) -> str:
+    """A label for an accepted response: which request it answers (the ResponseURL's
+    name, e.g. ``update`` for events/update.json, the LogicalResourceId and the
+    RequestId) and its Status."""
+    body = record.json if isinstance(record.json, dict) else {}
+    request = record.path.rsplit("/", 1)[-1]
+    return (f"CloudFormation received the answer to {request} "
+            f"(LogicalResourceId {body.get('LogicalResourceId', '?')}, "
+            f"RequestId {body.get('RequestId', '?')}): {body.get('Status', 'no Status')}")
+
+
 def _s3_headers() -> dict[str, str]:
     return {"x-amz-request-id": uuid.uuid4().hex[:16].upper(),
             "x-amz-id-2": secrets.token_urlsafe(48)}
@@ -240,10 +251,11 @@ def main(argv: list[str] | None = None) -> None:
 
     def show(record: ReceivedResponse) -> None:
         shown = record.json if record.json is not None else record.body_bytes.decode("utf-8", "replace")
+        print(f"=== {describe(record)} ===", flush=True)
         print(json.dumps(shown, indent=2, ensure_ascii=False), flush=True)
 
     receiver = Receiver(tls, args.port, on_response=show).start()
-    print(f"listening on {receiver.base_url}", flush=True)
+    print(f"response receiver (the events' ResponseURL) listening on {receiver.base_url}", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -20,6 +20,7 @@ import argparse
 import json
 import sys
 import tempfile
+import textwrap
 from pathlib import Path
 
 import boto3
@@ -53,9 +54,11 @@ class Lifecycle:
         event = json.loads((EVENTS / f"{name}.json").read_text())
         event.update(overrides, ResponseURL=self.stack.receiver.url_for(name))
         before = len(self.stack.receiver.responses())
+        print(f"\n=== {title} ({event['RequestType']}) ===")
+        for line in describe_request(event):
+            print(textwrap.fill(line, LOG_WIDTH, subsequent_indent="      ", break_on_hyphens=False))
         self.stack.runtime_api.invoke(event, timeout_s=30)
         response = self.stack.receiver.wait_for(before + 1, timeout=5)[-1].json
-        print(f"\n=== {title} ({event['RequestType']}) ===")
         print("CloudFormation received:")
         print(json.dumps(response, indent=2, sort_keys=True))
         if response["Status"] != "SUCCESS":
@@ -103,6 +106,56 @@ class Lifecycle:
         self.expect(self.show_pool(second) is None, "the new pool was deleted")
 
 
+# Properties CloudFormation adds to every request; not the template's settings.
+CLOUDFORMATION_PROPERTIES = ("ServiceToken", "ServiceTimeout")
+
+
+def shown(value: object) -> str:
+    """A property value on one line, as JSON."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def describe_request(event: dict) -> list[str]:
+    """What a request asks for, in a few lines: a Create's properties, an Update's
+    changes from OldResourceProperties, the pool a Delete removes."""
+    properties = {k: v for k, v in event["ResourceProperties"].items() if k not in CLOUDFORMATION_PROPERTIES}
+    if event["RequestType"] == "Create":
+        return ["CloudFormation sends the properties:"] + [f"  {k}: {shown(v)}" for k, v in properties.items()]
+    lines = [f"CloudFormation sends PhysicalResourceId {event['PhysicalResourceId']}"]
+    if event["RequestType"] == "Delete":
+        return lines
+    old = {k: v for k, v in event["OldResourceProperties"].items() if k not in CLOUDFORMATION_PROPERTIES}
+    changes = [f"  {k}: {shown(old[k]) if k in old else '(absent)'} → "
+               f"{shown(properties[k]) if k in properties else '(absent)'}"
+               for k in sorted(old.keys() | properties.keys()) if old.get(k) != properties.get(k)]
+    return lines + ["and the properties changed from the last deploy:"] + (changes or ["  (none)"])
+
+
+# Log fields every line of a request repeats, or that only Lambda's tooling reads.
+LOG_NOISE = ("stack_id", "name", "xrayTraceId", "requestId")
+LOG_WIDTH = 110
+
+
+def readable_log(logs: str) -> str:
+    """The function's JSON log lines as short wrapped text: level, the request
+    (type, resource, RequestId), message, then the other fields as key=value."""
+    out = []
+    for line in logs.splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            out.extend(textwrap.wrap(line, LOG_WIDTH, subsequent_indent="      ") or [""])
+            continue
+        fields = dict(entry.get("fields", {}))
+        span = {k: v for k, v in entry.get("span", {}).items() if k not in LOG_NOISE}
+        who = " ".join(str(span.pop(k)) for k in ("request_type", "logical_resource_id", "request_id") if k in span)
+        head = f"{entry.get('level', ''):5} " + (f"[{who}] " if who else "") + str(fields.pop("message", ""))
+        rest = " ".join(f"{k}={v}" for k, v in (span | fields).items() if k not in LOG_NOISE)
+        out.extend(textwrap.wrap(f"{head}  {rest}" if rest else head, LOG_WIDTH, subsequent_indent="      ",
+                                 break_on_hyphens=False))
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary", required=True, help="the bootstrap binary to run")
@@ -110,9 +163,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="identity-pool-provider-") as scratch, \
             CognitoServer() as endpoint, LocalStack(scratch) as stack:
-        env = stack.lambda_env() | {"AWS_ENDPOINT_URL_COGNITO_IDENTITY": endpoint.url,
-                                    "AWS_ENDPOINT_URL_COGNITO_SYNC": endpoint.url,
-                                    "AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API": endpoint.url}
+        env = stack.lambda_env() | {"AWS_ENDPOINT_URL": endpoint.url, "AWS_LAMBDA_LOG_FORMAT": "JSON"}
         print(f"local Cognito Identity endpoint: {endpoint.url}")
         print(f"response receiver:               {stack.receiver.base_url} (CA {stack.ca.ca_file})")
         with LambdaProcess(Path(args.binary).resolve(), stack.runtime_api, env) as function:
@@ -121,8 +172,8 @@ def main(argv: list[str] | None = None) -> int:
                 lifecycle.run()
             finally:
                 function.stop()
-            print("\n=== function log ===")
-            print(function.logs())
+            print("\n=== function log (JSON lines, shown as text) ===")
+            print(readable_log(function.logs()))
     if lifecycle.failures:
         print("\nFAILED:\n  " + "\n  ".join(lifecycle.failures), file=sys.stderr)
         return 1

@@ -11,6 +11,7 @@ use identity_pool_provider::provider::Provider;
 use identity_pool_provider::response::ResponseSender;
 use identity_pool_provider::trust::Roots;
 use lambda_runtime::service_fn;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// SDK attempts per call: with the pause capped at [`MAX_BACKOFF`], ten
@@ -55,13 +56,22 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         sync: aws_sdk_cognitosync::Client::new(&config),
         tagging: aws_sdk_resourcegroupstagging::Client::new(&config),
     });
-    let handler = Handler::new(
+    let handler = Arc::new(Handler::new(
         Provider::new(pools),
         ResponseSender::new(roots.rustls_config()?)?,
-    );
+    ));
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         "identity-pool-provider started"
     );
-    lambda_runtime::run(service_fn(|event| handler.handle(event))).await
+    // `run_concurrent` reads AWS_LAMBDA_MAX_CONCURRENCY: unset (classic Lambda) or
+    // 1 (`cargo lambda watch` sets 1) is one request at a time, as `run` does;
+    // more (Lambda Managed Instances) serves that many at once, which the handler
+    // allows (each request has its own journal, clients are shared). `run` would
+    // warn whenever the variable is set, also when it is 1.
+    lambda_runtime::run_concurrent(service_fn(move |event| {
+        let handler = Arc::clone(&handler);
+        async move { handler.handle(event).await }
+    }))
+    .await
 }

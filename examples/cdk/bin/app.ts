@@ -8,8 +8,12 @@ import type { Construct } from 'constructs';
 import { IdentityPool } from '../lib/identity-pool';
 import { IdentityPoolProvider } from '../lib/identity-pool-provider';
 
-/** Your Google OAuth client id: the app id of the `accounts.google.com` login provider. */
-const GOOGLE_CLIENT_ID = 'your-client-id.apps.googleusercontent.com';
+/**
+ * Your Google OAuth client id, the app id of the `accounts.google.com` login provider:
+ * the GOOGLE_CLIENT_ID environment variable, else a placeholder that synthesizes (and
+ * deploys) but signs nobody in.
+ */
+const GOOGLE_CLIENT_ID = process.env.GOOGLE_CLIENT_ID ?? 'your-client-id.apps.googleusercontent.com';
 
 interface ExampleStackProps extends StackProps {
   /** The cargo-lambda build; tests pass a stand-in so no build is needed. */
@@ -89,4 +93,5 @@ class IdentityPoolExampleStack extends Stack {
 // CDK_OUTDIR is set by the CDK CLI and by the tests; without it, cdk.out as the CLI would.
 const app = new App({ outdir: process.env.CDK_OUTDIR ?? 'cdk.out' });
 new IdentityPoolExampleStack(app, 'IdentityPoolExample', { providerCodePath: process.env.PROVIDER_CODE_PATH });
-app.synth();
+const assembly = app.synth();
+console.log(`Synthesized ${assembly.stacks.map((stack) => stack.stackName).join(', ')} into ${assembly.directory}`);

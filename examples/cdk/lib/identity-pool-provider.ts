@@ -173,7 +173,7 @@ function providerCode(codePath: string): lambda.Code {
     return lambda.Code.fromAsset(zip);
   }
   throw new Error(
-    `No bootstrap or bootstrap.zip in ${codePath}: build the function from the repository root ` +
-      'with "cargo lambda build --release --arm64" (or "make build"), or pass codePath.',
+    `No bootstrap or bootstrap.zip in ${codePath}: build the function with "make build" in the ` +
+      'repository root, or point PROVIDER_CODE_PATH (or the codePath prop) at a cargo-lambda build.',
   );
 }

@@ -43,19 +43,28 @@ const stackArn = (service: string, resource: string, regional = true) => ({
   ],
 });
 
+/** The client id the example takes from its environment (not its placeholder). */
+const GOOGLE_CLIENT_ID = '1234-test.apps.googleusercontent.com';
+
 describe('the example app', () => {
   let templateFile: string;
   let template: Template;
+  let synthOutput: string;
+  const outdir = path.join(work, 'cdk.out');
 
   before(() => {
-    const outdir = path.join(work, 'cdk.out');
-    execFileSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+    synthOutput = execFileSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
       cwd: EXAMPLE_DIR,
-      env: { ...process.env, CDK_OUTDIR: outdir, PROVIDER_CODE_PATH: codePath },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, CDK_OUTDIR: outdir, PROVIDER_CODE_PATH: codePath, GOOGLE_CLIENT_ID },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
     });
     templateFile = path.join(outdir, 'IdentityPoolExample.template.json');
     template = Template.fromJSON(JSON.parse(readFileSync(templateFile, 'utf8')));
+  });
+
+  test('synth says what it wrote', () => {
+    assert.equal(synthOutput.trim(), `Synthesized IdentityPoolExample into ${outdir}`);
   });
 
   test('the pool has the README property names, scalars as CloudFormation passes them', () => {
@@ -68,7 +77,7 @@ describe('the example app', () => {
         IdentityPoolName: 'IdentityPoolExample_pool',
         AllowUnauthenticatedIdentities: 'false',
         AllowClassicFlow: 'false',
-        SupportedLoginProviders: { 'accounts.google.com': 'your-client-id.apps.googleusercontent.com' },
+        SupportedLoginProviders: { 'accounts.google.com': GOOGLE_CLIENT_ID },
         CognitoIdentityProviders: [
           { ProviderName: getAtt('UserPool', 'ProviderName'), ClientId: userPoolClient, ServerSideTokenCheck: 'true' },
         ],
@@ -262,7 +271,7 @@ describe('IdentityPoolProvider', () => {
     const stack = new Stack(new App(), 'Test');
     assert.throws(
       () => new IdentityPoolProvider(stack, 'Provider', { codePath: path.join(work, 'nothing-here') }),
-      /No bootstrap or bootstrap.zip in .*cargo lambda build --release --arm64/,
+      /No bootstrap or bootstrap.zip in .*"make build" in the repository root, or point PROVIDER_CODE_PATH/,
     );
   });
 
