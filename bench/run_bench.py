@@ -748,7 +748,7 @@ def render_scale(scale: dict[str, dict[int, list[CreateOutcome]]], burst: dict[s
     ratio = statistics.median(o.seconds for o in ours_big) / statistics.median(o.seconds for o in base_big)
     b = burst[OURS]
     rows = [
-        (f"Create in an account of {big} pools: ≤ 2 calls", f"{calls_word(calls)} (most of {len(ours_big)})",
+        (f"Create in an account of {big} pools: ≤ 2 calls", f"{calls_word(calls)} (the most in {len(ours_big)} runs)",
          calls <= 2),
         (f"Create in an account of {big} pools: within 2× crhelper's time", f"{ratio:.2f}×", ratio <= 2),
         (f"{BURST_STACKS} stacks at once: no FAILED answer", f"{b.failed} FAILED", b.failed == 0),
