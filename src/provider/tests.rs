@@ -683,7 +683,8 @@ async fn tags_change_by_diff_against_the_pool_and_keep_the_request_tag() {
     assert_eq!(untag_input.tag_keys(), ["stale"]);
     assert_eq!(
         journal.calls(),
-        ["DescribeIdentityPool", "TagResource", "UntagResource"]
+        ["DescribeIdentityPool", "UntagResource", "TagResource"],
+        "untag first, so the pool never holds more tags than before or after"
     );
 }
 
@@ -736,7 +737,7 @@ async fn changing_a_set_developer_provider_name_replaces_the_pool() {
 }
 
 #[tokio::test]
-async fn an_update_of_a_pool_deleted_outside_cloudformation_fails_and_says_so() {
+async fn an_update_of_an_unknown_pool_says_what_is_known_and_the_likely_causes() {
     let describe = describe_not_found();
     let create =
         mock!(Client::create_identity_pool).then_output(|| unreachable!("no silent new pool"));
@@ -752,9 +753,142 @@ async fn an_update_of_a_pool_deleted_outside_cloudformation_fails_and_says_so() 
     assert_eq!(answer.physical_resource_id, POOL_ID);
     let reason = answer.outcome.expect_err("FAILED");
     assert!(
-        reason.contains("deleted outside CloudFormation"),
+        reason.starts_with(&format!("There is no identity pool {POOL_ID} in us-east-1")),
         "{reason}"
     );
+    for cause in [
+        "mistyped",
+        "deleted outside CloudFormation",
+        "another account or Region",
+    ] {
+        assert!(reason.contains(cause), "{cause}: {reason}");
+    }
+}
+
+#[tokio::test]
+async fn a_tag_change_whose_arn_cannot_be_known_fails_before_any_write() {
+    let describe = describe_returns(described(
+        POOL_ID,
+        &[
+            ("team", "identity"),
+            ("stale", "x"),
+            (REQUEST_TAG_KEY, REQUEST_TAG),
+        ],
+    ));
+    let untag = mock!(Client::untag_resource).then_output(|| unreachable!("no write"));
+    let provider = provider(&[&describe, &untag]);
+    let direct = json!({
+        "RequestType": "Update",
+        "PhysicalResourceId": POOL_ID,
+        "ResourceProperties": properties(),
+    });
+    let emulated = Invocation {
+        request_id: "emulated-1",
+        function_arn: "function-arn",
+    };
+    let request = CustomResourceRequest::from_event(direct, emulated).unwrap();
+    let journal = Journal::default();
+
+    let answer = provider.answer(&request, &journal).await;
+
+    let reason = answer.outcome.expect_err("FAILED");
+    assert!(
+        reason.starts_with("The pool's ARN is needed to change its tags"),
+        "{reason}"
+    );
+    assert_eq!(journal.calls(), ["DescribeIdentityPool"]);
+}
+
+#[tokio::test]
+async fn a_create_at_the_pool_quota_fails_at_once_naming_the_quota_and_how_to_raise_it() {
+    let create = mock!(Client::create_identity_pool)
+        .sequence()
+        .http_status(
+            400,
+            Some(
+                r#"{"__type":"LimitExceededException","message":"The limit was exceeded."}"#
+                    .to_owned(),
+            ),
+        )
+        .times(5)
+        .build();
+    let tagged = tagged_returns(&[]);
+    let provider = provider(&[&tagged, &create]);
+
+    let answer = provider
+        .answer(&request("Create", None, properties()), &Journal::default())
+        .await;
+
+    assert_eq!(create.num_calls(), 1, "a quota is not retried");
+    let reason = answer.outcome.expect_err("FAILED");
+    assert!(
+        reason.starts_with("CreateIdentityPool failed: LimitExceededException: The limit was exceeded. The account has reached its quota of identity pools in this Region (1,000 per account per Region unless raised)"),
+        "{reason}"
+    );
+    assert!(reason.contains("Service Quotas console"), "{reason}");
+}
+
+/// Clients whose SDK retries as the function's do (standard mode, 5 attempts).
+fn retrying_provider(rules: &[&Rule]) -> Provider {
+    let no_rules: &[&Rule] = &[];
+    Provider::new(IdentityPools::new(RegionClients {
+        identity: mock_client!(aws_sdk_cognitoidentity, RuleMode::MatchAny, rules, |conf| {
+            conf.retry_config(
+                aws_sdk_cognitoidentity::config::retry::RetryConfig::standard()
+                    .with_max_attempts(5)
+                    .with_initial_backoff(std::time::Duration::from_millis(1)),
+            )
+        }),
+        sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules),
+        tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, rules),
+    }))
+}
+
+/// An UpdateIdentityPool that answers `code` once, then succeeds.
+fn update_failing_once_with(code: &str) -> Rule {
+    mock!(Client::update_identity_pool)
+        .sequence()
+        .http_status(
+            400,
+            Some(format!(r#"{{"__type":"{code}","message":"try later"}}"#)),
+        )
+        .output(|| {
+            UpdateIdentityPoolOutput::builder()
+                .identity_pool_id(POOL_ID)
+                .identity_pool_name("renamed")
+                .allow_unauthenticated_identities(false)
+                .build()
+                .unwrap()
+        })
+        .build()
+}
+
+#[tokio::test]
+async fn the_sdk_retries_a_concurrent_modification_but_never_a_quota() {
+    let mut renamed = properties();
+    renamed["IdentityPoolName"] = json!("renamed");
+    for (code, succeeds) in [
+        ("ConcurrentModificationException", true),
+        ("LimitExceededException", false),
+    ] {
+        let describe = unchanged(POOL_ID);
+        let update = update_failing_once_with(code);
+        let provider = retrying_provider(&[&describe, &update]);
+
+        let answer = provider
+            .answer(
+                &request("Update", Some(POOL_ID), renamed.clone()),
+                &Journal::default(),
+            )
+            .await;
+
+        assert_eq!(answer.outcome.is_ok(), succeeds, "{code}: {answer:?}");
+        assert_eq!(
+            update.num_calls(),
+            if succeeds { 2 } else { 1 },
+            "{code}: attempts"
+        );
+    }
 }
 
 #[tokio::test]
@@ -1597,10 +1731,7 @@ async fn changing_the_region_on_update_replaces_the_pool_in_the_new_region() {
     let create =
         mock!(Client::create_identity_pool).then_output(|| created_output(US_WEST_POOL_ID));
     let wire = Wire::default();
-    let provider = Provider::new(IdentityPools::new(clients(
-        &[&describe, &tagged, &create],
-        &wire,
-    )));
+    let provider = provider_on(&[&describe, &tagged, &create], &wire);
     let journal = Journal::default();
 
     let answer = provider
@@ -1641,10 +1772,7 @@ async fn rollback_delete_of_a_failed_create_with_a_region_looks_for_the_pool_in_
     let deletes = recorded::<DeleteIdentityPoolInput>();
     let delete = delete_recording(&deletes);
     let wire = Wire::default();
-    let provider = Provider::new(IdentityPools::new(clients(
-        &[&list, &describe, &delete],
-        &wire,
-    )));
+    let provider = provider_on(&[&list, &describe, &delete], &wire);
 
     let answer = provider
         .answer(
@@ -1674,10 +1802,7 @@ async fn removing_region_moves_a_pool_living_elsewhere_to_the_functions_region()
     let tagged = tagged_returns(&[]);
     let create = mock!(Client::create_identity_pool).then_output(|| created_output(NEW_POOL_ID));
     let wire = Wire::default();
-    let provider = Provider::new(IdentityPools::new(clients(
-        &[&describe, &tagged, &create],
-        &wire,
-    )));
+    let provider = provider_on(&[&describe, &tagged, &create], &wire);
 
     let answer = provider
         .answer(
@@ -1702,17 +1827,14 @@ async fn removing_region_moves_a_pool_living_elsewhere_to_the_functions_region()
 }
 
 #[tokio::test]
-async fn principal_tags_of_a_provider_removed_from_the_pool_are_not_reset() {
+async fn principal_tags_of_a_provider_removed_from_the_pool_are_reset_before_it_is_dropped() {
     let describe = unchanged(POOL_ID);
-    let update = mock!(Client::update_identity_pool).then_output(|| {
-        UpdateIdentityPoolOutput::builder()
-            .identity_pool_id(POOL_ID)
-            .identity_pool_name("demo_pool")
-            .allow_unauthenticated_identities(false)
-            .build()
-            .unwrap()
-    });
-    let provider = provider(&[&describe, &update]);
+    let update = update_succeeds();
+    let current = principal_tags_returns(false, &[("department", "custom:dept")]);
+    let set = recorded::<SetPrincipalTagAttributeMapInput>();
+    let set_tags = set_principal_tags_recording(&set);
+    let wire = Wire::default();
+    let provider = provider_on(&[&describe, &update, &current, &set_tags], &wire);
     let journal = Journal::default();
     let no_user_pool = without(properties(), &["CognitoIdentityProviders"]);
 
@@ -1725,10 +1847,136 @@ async fn principal_tags_of_a_provider_removed_from_the_pool_are_not_reset() {
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
     assert_eq!(
-        journal.calls(),
-        ["DescribeIdentityPool", "UpdateIdentityPool"],
-        "no principal-tag call for a provider the pool no longer has"
+        operations(&wire),
+        [
+            "DescribeIdentityPool",
+            "GetPrincipalTagAttributeMap",
+            "SetPrincipalTagAttributeMap",
+            "UpdateIdentityPool"
+        ],
+        "the provider's principal tags go back to the defaults while it is still configured"
     );
+    let reset = set.lock().unwrap()[0].clone();
+    assert_eq!(reset.identity_provider_name(), Some(USER_POOL));
+    assert_eq!(reset.use_defaults(), Some(true));
+}
+
+/// An UpdateIdentityPool that succeeds.
+fn update_succeeds() -> Rule {
+    mock!(Client::update_identity_pool).then_output(|| {
+        UpdateIdentityPoolOutput::builder()
+            .identity_pool_id(POOL_ID)
+            .identity_pool_name("demo_pool")
+            .allow_unauthenticated_identities(false)
+            .build()
+            .unwrap()
+    })
+}
+
+/// A provider whose calls `rules` answer and `wire` records.
+fn provider_on(rules: &[&Rule], wire: &Wire) -> Provider {
+    Provider::new(IdentityPools::new(clients(rules, wire)))
+}
+
+/// The operations that reached the wire, in order.
+fn operations(wire: &Wire) -> Vec<String> {
+    wire.calls()
+        .into_iter()
+        .map(|(operation, _)| operation)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_provider_dropped_with_its_role_mapping_loses_the_mapping_before_the_pool_update() {
+    let describe = unchanged(POOL_ID);
+    let update = update_succeeds();
+    let roles_now = get_roles_returns(roles_as_with_roles());
+    let set = recorded::<SetIdentityPoolRolesInput>();
+    let set_roles = set_roles_recording(&set);
+    let wire = Wire::default();
+    let provider = provider_on(&[&describe, &update, &roles_now, &set_roles], &wire);
+    let dropped = without(with_roles(), &["CognitoIdentityProviders", "RoleMappings"]);
+
+    let answer = provider
+        .answer(
+            &update_request(POOL_ID, dropped, with_roles()),
+            &Journal::default(),
+        )
+        .await;
+
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    assert_eq!(
+        operations(&wire),
+        [
+            "DescribeIdentityPool",
+            "GetIdentityPoolRoles",
+            "SetIdentityPoolRoles",
+            "UpdateIdentityPool"
+        ]
+    );
+    let sent = set.lock().unwrap()[0].clone();
+    assert!(
+        sent.role_mappings().is_none_or(HashMap::is_empty),
+        "{sent:?}"
+    );
+    assert_eq!(
+        sent.roles(),
+        Some(&string_map(&[
+            ("authenticated", AUTH_ROLE),
+            ("unauthenticated", UNAUTH_ROLE)
+        ]))
+    );
+}
+
+#[tokio::test]
+async fn a_provider_added_with_a_role_mapping_is_configured_before_it_is_mapped() {
+    let describe = describe_returns(
+        DescribeIdentityPoolOutput::builder()
+            .identity_pool_id(POOL_ID)
+            .identity_pool_name("demo_pool")
+            .allow_unauthenticated_identities(false)
+            .allow_classic_flow(true)
+            .supported_login_providers("graph.facebook.com", "7346241598935555")
+            .set_identity_pool_tags(Some(string_map(&[
+                ("team", "identity"),
+                (REQUEST_TAG_KEY, REQUEST_TAG),
+            ])))
+            .build()
+            .unwrap(),
+    );
+    let update = update_succeeds();
+    let roles_now = get_roles_returns(no_roles());
+    let set = recorded::<SetIdentityPoolRolesInput>();
+    let set_roles = set_roles_recording(&set);
+    let set_tags = set_principal_tags_recording(&recorded());
+    let wire = Wire::default();
+    let provider = provider_on(
+        &[&describe, &update, &roles_now, &set_roles, &set_tags],
+        &wire,
+    );
+    let old = without(properties(), &["CognitoIdentityProviders"]);
+
+    let answer = provider
+        .answer(
+            &update_request(POOL_ID, with_access(), old),
+            &Journal::default(),
+        )
+        .await;
+
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    assert_eq!(
+        operations(&wire),
+        [
+            "DescribeIdentityPool",
+            "GetIdentityPoolRoles",
+            "UpdateIdentityPool",
+            "SetIdentityPoolRoles",
+            "SetPrincipalTagAttributeMap"
+        ],
+        "nothing can be read or mapped for a provider before UpdateIdentityPool adds it"
+    );
+    let sent = set.lock().unwrap()[0].clone();
+    assert!(sent.role_mappings().unwrap().contains_key(USER_POOL_CLIENT));
 }
 
 // ---- Cognito Sync ----
