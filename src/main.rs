@@ -14,10 +14,11 @@ use lambda_runtime::service_fn;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// SDK attempts per call: with the pause capped at [`MAX_BACKOFF`], ten
-/// attempts span up to half a minute, about what the handler's deadline allows
-/// the work (the template's Timeout is 60 s), which stops them first otherwise.
-const MAX_ATTEMPTS: u32 = 10;
+/// SDK attempts per call. A persistent failure (an unreachable endpoint, a
+/// 5xx that stays) must still be answered with its own Reason well before the
+/// deadline; throttling outlasts them through the provider's own
+/// CreateIdentityPool retries and the look-up's fallback to listing.
+const MAX_ATTEMPTS: u32 = 5;
 
 /// The longest pause between two attempts. The SDK's default, 20 s, leaves a
 /// function idle long after the quota has room again: in the benchmark's burst
