@@ -287,6 +287,7 @@ mod tests {
 
         use super::*;
         use crate::cognito::{IdentityPools, RegionClients};
+        use crate::trust::{Roots, TrustRoots};
 
         /// A handler whose Cognito calls `rules` answer; direct invocations
         /// only, so the answer is the invocation's result.
@@ -295,8 +296,12 @@ mod tests {
             let pools = IdentityPools::new(RegionClients {
                 identity: mock_client!(aws_sdk_cognitoidentity, RuleMode::MatchAny, rules),
                 sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules),
+                tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, rules),
             });
-            Handler::new(Provider::new(pools), ResponseSender::new().unwrap())
+            let tls = Roots::of(TrustRoots::from_certs(Vec::new()))
+                .rustls_config()
+                .unwrap();
+            Handler::new(Provider::new(pools), ResponseSender::new(tls).unwrap())
         }
 
         pub(super) fn invocation(payload: Value) -> LambdaEvent<Value> {
@@ -319,7 +324,8 @@ mod tests {
 
         #[tokio::test]
         async fn a_panic_while_handling_is_answered_failed_and_the_next_event_is_served() {
-            let panicking = mock!(Client::list_identity_pools).then_output(|| panic!("boom"));
+            let panicking = mock!(aws_sdk_resourcegroupstagging::Client::get_resources)
+                .then_output(|| panic!("boom"));
             let handler = handler(&[&panicking]);
 
             let answer = handler
@@ -330,7 +336,7 @@ mod tests {
             assert_eq!(answer["Status"], "FAILED");
             let reason = answer["Reason"].as_str().unwrap();
             assert!(
-                reason.contains("panicked while ListIdentityPools: boom"),
+                reason.contains("panicked while GetResources: boom"),
                 "{reason}"
             );
             assert_eq!(
@@ -384,7 +390,7 @@ mod tests {
     mod invoker_answers {
         use aws_sdk_cognitoidentity::Client;
         use aws_sdk_cognitoidentity::operation::create_identity_pool::CreateIdentityPoolOutput;
-        use aws_sdk_cognitoidentity::operation::list_identity_pools::ListIdentityPoolsOutput;
+        use aws_sdk_resourcegroupstagging::operation::get_resources::GetResourcesOutput;
         use aws_smithy_mocks::mock;
         use serde_json::json;
 
@@ -408,8 +414,8 @@ mod tests {
 
         #[tokio::test]
         async fn success_is_returned_as_the_id_and_data_the_framework_reads() {
-            let list = mock!(Client::list_identity_pools)
-                .then_output(|| ListIdentityPoolsOutput::builder().build());
+            let tagged = mock!(aws_sdk_resourcegroupstagging::Client::get_resources)
+                .then_output(|| GetResourcesOutput::builder().build());
             let create = mock!(Client::create_identity_pool).then_output(|| {
                 CreateIdentityPoolOutput::builder()
                     .identity_pool_id(POOL_ID)
@@ -418,7 +424,7 @@ mod tests {
                     .build()
                     .unwrap()
             });
-            let handler = handler(&[&list, &create]);
+            let handler = handler(&[&tagged, &create]);
             let properties =
                 json!({"IdentityPoolName": "p", "AllowUnauthenticatedIdentities": "false"});
 

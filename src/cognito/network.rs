@@ -176,6 +176,7 @@ mod tests {
     use aws_sdk_cognitoidentity::config::retry::RetryConfig;
     use aws_sdk_cognitoidentity::config::{BehaviorVersion, Credentials, Region};
     use aws_smithy_http_client::tls;
+    use aws_smithy_mocks::{Rule, RuleMode, mock_client};
 
     /// The pools of a Cognito "endpoint" at `url`, through the function's own
     /// HTTP stack, without retries.
@@ -186,6 +187,7 @@ mod tests {
             ))
             .build_https();
         let credentials = Credentials::new("local", "local", None, None, "test");
+        let no_rules: &[&Rule] = &[];
         IdentityPools::new(RegionClients {
             identity: aws_sdk_cognitoidentity::Client::from_conf(
                 aws_sdk_cognitoidentity::Config::builder()
@@ -207,6 +209,8 @@ mod tests {
                     .retry_config(RetryConfig::disabled())
                     .build(),
             ),
+            // Not asked by these tests.
+            tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, no_rules),
         })
     }
 
