@@ -19,10 +19,12 @@ use crate::properties::{CognitoProvider, PoolConfig};
 
 mod access;
 mod create_retry;
+mod lazy;
 mod network;
 mod sync;
 mod tagging;
 
+pub use lazy::Lazy;
 pub use network::Unreachable;
 use network::{NameTheEndpoint, NoRetryOnQuota};
 
@@ -197,12 +199,13 @@ impl Journal {
 }
 
 /// The clients for one region: Cognito Identity for the pool, Cognito Sync for
-/// its sync settings, the Resource Groups Tagging API to find a pool by its
-/// tags. Cheap to clone (each is a handle to shared state).
+/// its sync settings (built at its first use, see [`Lazy`]), the Resource
+/// Groups Tagging API to find a pool by its tags. Cheap to clone (each is a
+/// handle to shared state).
 #[derive(Debug, Clone)]
 pub struct RegionClients {
     pub identity: Client,
-    pub sync: aws_sdk_cognitosync::Client,
+    pub sync: Lazy<aws_sdk_cognitosync::Client>,
     pub tagging: aws_sdk_resourcegroupstagging::Client,
 }
 
@@ -221,16 +224,17 @@ impl RegionClients {
                     .retry_classifier(NoRetryOnQuota)
                     .build(),
             ),
-            sync: aws_sdk_cognitosync::Client::from_conf(
-                self.sync
-                    .config()
-                    .to_builder()
-                    .interceptor(NameTheEndpoint {
-                        service: "Cognito Sync",
-                    })
-                    .retry_classifier(NoRetryOnQuota)
-                    .build(),
-            ),
+            sync: self.sync.map(|sync| {
+                aws_sdk_cognitosync::Client::from_conf(
+                    sync.config()
+                        .to_builder()
+                        .interceptor(NameTheEndpoint {
+                            service: "Cognito Sync",
+                        })
+                        .retry_classifier(NoRetryOnQuota)
+                        .build(),
+                )
+            }),
             tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
                 self.tagging
                     .config()
@@ -255,13 +259,14 @@ impl RegionClients {
                     .region(region.clone())
                     .build(),
             ),
-            sync: aws_sdk_cognitosync::Client::from_conf(
-                self.sync
-                    .config()
-                    .to_builder()
-                    .region(region.clone())
-                    .build(),
-            ),
+            sync: {
+                let region = region.clone();
+                self.sync.map(move |sync| {
+                    aws_sdk_cognitosync::Client::from_conf(
+                        sync.config().to_builder().region(region).build(),
+                    )
+                })
+            },
             tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
                 self.tagging.config().to_builder().region(region).build(),
             ),

@@ -295,7 +295,7 @@ mod tests {
             let no_rules: &[&Rule] = &[];
             let pools = IdentityPools::new(RegionClients {
                 identity: mock_client!(aws_sdk_cognitoidentity, RuleMode::MatchAny, rules),
-                sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules),
+                sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules).into(),
                 tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, rules),
             });
             let tls = Roots::of(TrustRoots::from_certs(Vec::new()))

@@ -208,7 +208,8 @@ mod tests {
                     .credentials_provider(credentials)
                     .retry_config(RetryConfig::disabled())
                     .build(),
-            ),
+            )
+            .into(),
             // Not asked by these tests.
             tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, no_rules),
         })

@@ -263,7 +263,7 @@ pub(super) fn clients(rules: &[&Rule], wire: &Wire) -> RegionClients {
             rules,
             move |conf| conf.interceptor(wire.clone())
         ),
-        sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules),
+        sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules).into(),
         tagging: mock_client!(
             aws_sdk_resourcegroupstagging,
             RuleMode::MatchAny,
@@ -843,7 +843,7 @@ fn retrying_provider(rules: &[&Rule]) -> Provider {
                     .with_initial_backoff(std::time::Duration::from_millis(1)),
             )
         }),
-        sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules),
+        sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules).into(),
         tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, rules),
     }))
 }
@@ -2025,7 +2025,8 @@ fn provider_with_sync(
         aws_sdk_cognitosync,
         RuleMode::MatchAny,
         &[&configure, &set_events]
-    );
+    )
+    .into();
     Provider::new(IdentityPools::new(clients))
 }
 

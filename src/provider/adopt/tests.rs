@@ -693,7 +693,8 @@ async fn a_failed_adoption_reads_the_sync_settings_first_and_puts_them_back() {
             &set_configuration,
             &set_events
         ]
-    );
+    )
+    .into();
     let journal = Journal::default();
 
     let answer = Provider::new(IdentityPools::new(clients))
