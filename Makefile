@@ -40,8 +40,8 @@ lint: venv $(LINT_STAMP) ## rustfmt, clippy -D warnings, cfn-lint and checkov on
 unit: ## cargo test: unit, SDK-seam (aws-smithy-mocks) and property tests
 	cargo test --locked
 
-local-tests: venv ## The local stand-ins' own tests (tests/local: endpoint, receiver, Runtime API)
-	$(PYTHON) -m pytest -q tests/local
+local-tests: venv ## The local stand-ins' own tests (tests/local: endpoint, receiver, Runtime API) and tests/model
+	$(PYTHON) -m pytest -q tests/model tests/local
 
 e2e: venv binary ## End-to-end tests of the built binary (tests/e2e), the cargo-lambda workflow included
 	$(PYTHON) -m pytest -q tests/e2e

@@ -6,17 +6,33 @@
 //! single call is made, with a message that names the property and the rule: the
 //! message is the Reason a user reads in the CloudFormation console. Once a
 //! `PoolSpec` exists it is known good, and nothing downstream validates again.
+//!
+//! This file holds the pool's types and the reading of the pool configuration;
+//! `access` and `sync` read the roles and principal tags and the Cognito Sync
+//! settings; `rules`, `arn` and `claim_chars` are the checks they share. The
+//! rules are held to the Cognito API model (`model_tests`) and the properties'
+//! types to the native resource's schema (`native_tests`).
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
 mod access;
+mod arn;
+mod claim_chars;
+mod rules;
 mod sync;
+
+use rules::{
+    Errors, TextRule, boolean, list, members, object_or_json, optional, text, unknown_property,
+    word_char,
+};
 
 pub use access::{
     MappingRule, PrincipalTagMap, RoleMapping, RoleSettings, principal_tag_providers,
 };
+pub use rules::PropertyError;
+pub(crate) use rules::shown;
 pub use sync::{CognitoStreams, PushSync, SyncSettings};
 
 /// The tag the provider puts on every pool it creates, valued with the request
@@ -26,8 +42,12 @@ pub use sync::{CognitoStreams, PushSync, SyncSettings};
 /// the deadline cut off.
 pub const REQUEST_TAG_KEY: &str = "identity-pool-provider:create-request";
 
-/// Cognito allows 50 tags on a pool; one of them is the provider's request tag.
+/// Cognito allows 50 tags on a pool (see the Cognito quotas page); one of them is
+/// the provider's request tag.
 const MAX_USER_TAGS: usize = 49;
+
+/// User pool providers per identity pool (the Cognito quotas page).
+const MAX_COGNITO_PROVIDERS: usize = 50;
 
 /// Properties that belong to CloudFormation, not to the pool: accepted, ignored.
 pub const CLOUDFORMATION_PROPERTIES: [&str; 2] = ["ServiceToken", "ServiceTimeout"];
@@ -98,24 +118,6 @@ pub struct CognitoProvider {
     pub server_side_token_check: bool,
 }
 
-/// One property that breaks one rule. Its text is what the user reads, so it
-/// always starts with the property's path (`CognitoIdentityProviders[1].ClientId`).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {rule}")]
-pub struct PropertyError {
-    pub field: String,
-    pub rule: String,
-}
-
-impl PropertyError {
-    fn new(field: &str, rule: impl Into<String>) -> Self {
-        PropertyError {
-            field: field.to_owned(),
-            rule: rule.into(),
-        }
-    }
-}
-
 /// What the generated pool name is derived from when `IdentityPoolName` is
 /// absent: the same stack and logical id always give the same name.
 #[derive(Debug, Clone, Copy)]
@@ -182,10 +184,7 @@ impl PoolSpec {
                     // An empty name still needs a field a person can see.
                     PropertyError::new(
                         if key.is_empty() { "\"\"" } else { key },
-                        format!(
-                            "unknown property (known properties: {})",
-                            POOL_PROPERTIES.join(", ")
-                        ),
+                        unknown_property(key, &POOL_PROPERTIES),
                     )
                 })
                 .collect(),
@@ -280,64 +279,12 @@ impl PoolSpec {
     }
 }
 
-/// Collects every property's error while parsing goes on, so one answer lists
-/// them all; a field in error reads as its empty value until the end.
-struct Errors(Vec<PropertyError>);
-
-impl Errors {
-    fn take<T: Default>(&mut self, result: Result<T, PropertyError>) -> T {
-        result.unwrap_or_else(|error| {
-            self.0.push(error);
-            T::default()
-        })
-    }
-}
-
-/// An absent property takes its type's empty value (false, no providers, no tags),
-/// which is also what Cognito itself assumes.
-fn optional<T: Default>(
-    value: Option<&Value>,
-    parse: impl FnOnce(&Value) -> Result<T, PropertyError>,
-) -> Result<T, PropertyError> {
-    value.map(parse).unwrap_or_else(|| Ok(T::default()))
-}
-
-/// A length range and a character class: the form of every string rule in the
-/// Cognito Identity API model (§2.2 of the reference).
-struct TextRule {
-    min: usize,
-    max: usize,
-    allowed: fn(char) -> bool,
-    pattern: &'static str,
-}
-
-impl TextRule {
-    /// A rule on length alone: the API model gives these members no pattern.
-    const fn length(min: usize, max: usize) -> Self {
-        TextRule {
-            min,
-            max,
-            allowed: any_char,
-            pattern: "",
-        }
-    }
-}
-
-/// Java's `\w`, which is what the API model's patterns mean.
-fn word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
-}
-
 fn pool_name_char(c: char) -> bool {
     word_char(c)
         || matches!(
             c,
             ' ' | '\t' | '\n' | '\x0B' | '\x0C' | '\r' | '+' | '=' | ',' | '.' | '@' | '-'
         )
-}
-
-fn any_char(_: char) -> bool {
-    true
 }
 
 const POOL_NAME: TextRule = TextRule {
@@ -371,118 +318,21 @@ const CLIENT_ID: TextRule = TextRule {
     allowed: word_char,
     pattern: r"[\w_]+",
 };
-const ARN: TextRule = TextRule::length(20, 2048);
+/// A region name becomes a label of the endpoint's host name
+/// (`cognito-identity.<region>.amazonaws.com`), which DNS caps at 63 characters.
 const REGION: TextRule = TextRule {
     min: 1,
-    max: 32,
+    max: 63,
     allowed: |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-',
     pattern: "[a-z0-9-]+",
 };
 const TAG_KEY: TextRule = TextRule::length(1, 128);
 const TAG_VALUE: TextRule = TextRule::length(0, 256);
 
-/// A value as the user wrote it, short enough to quote in a Reason.
-pub(crate) fn shown(value: &Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() > 64 {
-        format!("{}…", text.chars().take(64).collect::<String>())
-    } else {
-        text
-    }
-}
-
-fn string<'v>(field: &str, value: &'v Value) -> Result<&'v str, PropertyError> {
-    value
-        .as_str()
-        .ok_or_else(|| PropertyError::new(field, format!("must be a string, got {}", shown(value))))
-}
-
-fn text(field: &str, value: &Value, rule: &TextRule) -> Result<String, PropertyError> {
-    let text = string(field, value)?;
-    let length = text.chars().count();
-    if length < rule.min || length > rule.max {
-        return Err(PropertyError::new(
-            field,
-            format!(
-                "must be {} to {} characters long, got {length}",
-                rule.min, rule.max
-            ),
-        ));
-    }
-    if let Some(bad) = text.chars().find(|&c| !(rule.allowed)(c)) {
-        return Err(PropertyError::new(
-            field,
-            format!(
-                "must match the pattern {}, but {} contains {bad:?}",
-                rule.pattern,
-                shown(value)
-            ),
-        ));
-    }
-    Ok(text.to_owned())
-}
-
-/// `true`/`false` in any case, as CloudFormation sends them, or a JSON boolean.
-fn boolean(field: &str, value: &Value) -> Result<bool, PropertyError> {
-    match value {
-        Value::Bool(b) => Ok(*b),
-        Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(true),
-        Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(false),
-        other => Err(PropertyError::new(
-            field,
-            format!("must be true or false, got {}", shown(other)),
-        )),
-    }
-}
-
-fn list<'v>(field: &str, value: &'v Value, max: usize) -> Result<&'v [Value], PropertyError> {
-    let items = value.as_array().ok_or_else(|| {
-        PropertyError::new(field, format!("must be a list, got {}", shown(value)))
-    })?;
-    if items.len() > max {
-        return Err(PropertyError::new(
-            field,
-            format!("may have at most {max} entries, got {}", items.len()),
-        ));
-    }
-    Ok(items)
-}
-
-fn object<'v>(field: &str, value: &'v Value) -> Result<&'v Map<String, Value>, PropertyError> {
-    value.as_object().ok_or_else(|| {
-        PropertyError::new(field, format!("must be an object, got {}", shown(value)))
-    })
-}
-
-/// Reads an object's members, refusing members it does not know and insisting on
-/// the ones it needs, so that nested typos fail as loudly as top-level ones.
-fn members<'v, const N: usize>(
-    field: &str,
-    value: &'v Value,
-    known: [&str; N],
-    required: &[&str],
-) -> Result<[Option<&'v Value>; N], PropertyError> {
-    let map = object(field, value)?;
-    if let Some(unknown) = map.keys().find(|key| !known.contains(&key.as_str())) {
-        return Err(PropertyError::new(
-            &format!("{field}.{unknown}"),
-            format!("unknown property (known: {})", known.join(", ")),
-        ));
-    }
-    if let Some(missing) = required
-        .iter()
-        .find(|name| map.get(**name).is_none_or(Value::is_null))
-    {
-        return Err(PropertyError::new(
-            &format!("{field}.{missing}"),
-            "required property is missing",
-        ));
-    }
-    Ok(known.map(|name| map.get(name).filter(|v| !v.is_null())))
-}
-
+/// SupportedLoginProviders: an object, or (as the native schema allows) a JSON
+/// string of one.
 fn login_providers(field: &str, value: &Value) -> Result<BTreeMap<String, String>, PropertyError> {
-    let map = object(field, value)?;
+    let map = object_or_json(field, value)?;
     if map.len() > 10 {
         return Err(PropertyError::new(
             field,
@@ -505,52 +355,18 @@ fn login_providers(field: &str, value: &Value) -> Result<BTreeMap<String, String
         .collect()
 }
 
-fn arn(field: &str, value: &Value) -> Result<String, PropertyError> {
-    let arn = text(field, value, &ARN)?;
-    if arn.starts_with("arn:") {
-        Ok(arn)
-    } else {
-        Err(PropertyError::new(
-            field,
-            format!("must be an ARN (arn:…), got {}", shown(value)),
-        ))
-    }
-}
-
+/// OpenIdConnectProviderARNs / SamlProviderARNs: the model bounds each ARN, not
+/// their number.
 fn arns(field: &str, value: &Value) -> Result<Vec<String>, PropertyError> {
-    list(field, value, 100)?
+    list(field, value, None)?
         .iter()
         .enumerate()
-        .map(|(i, item)| arn(&format!("{field}[{i}]"), item))
+        .map(|(i, item)| arn::any_arn(&format!("{field}[{i}]"), item))
         .collect()
 }
 
-fn one_of(field: &str, value: &Value, allowed: &[&str]) -> Result<String, PropertyError> {
-    let text = string(field, value)?;
-    if allowed.contains(&text) {
-        Ok(text.to_owned())
-    } else {
-        Err(PropertyError::new(
-            field,
-            format!("must be one of {}, got {text:?}", allowed.join(", ")),
-        ))
-    }
-}
-
-fn role_arn(field: &str, value: &Value) -> Result<String, PropertyError> {
-    let arn = text(field, value, &ARN)?;
-    if arn.starts_with("arn:") && arn.contains(":role/") {
-        Ok(arn)
-    } else {
-        Err(PropertyError::new(
-            field,
-            format!("must be an IAM role ARN (arn:…:iam::…:role/…), got {arn:?}"),
-        ))
-    }
-}
-
 fn cognito_providers(field: &str, value: &Value) -> Result<Vec<CognitoProvider>, PropertyError> {
-    list(field, value, 50)?
+    list(field, value, Some(MAX_COGNITO_PROVIDERS))?
         .iter()
         .enumerate()
         .map(|(i, item)| {
@@ -646,3 +462,9 @@ fn tags(field: &str, value: &Value) -> Result<BTreeMap<String, String>, Property
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod model_tests;
+
+#[cfg(test)]
+mod native_tests;

@@ -581,7 +581,6 @@ fn check_spec(spec: &PoolSpec) {
         &config.open_id_connect_provider_arns,
         &config.saml_provider_arns,
     ] {
-        assert!(arns.len() <= 100);
         for arn in arns {
             assert!(
                 valid_text(arn, 20, 2048, |_| true) && arn.starts_with("arn:"),
@@ -615,7 +614,7 @@ fn check_spec(spec: &PoolSpec) {
     }
     if let Some(region) = &spec.region {
         assert!(
-            valid_text(region, 1, 32, |c| c.is_ascii_lowercase()
+            valid_text(region, 1, 63, |c| c.is_ascii_lowercase()
                 || c.is_ascii_digit()
                 || c == '-'),
             "Region {region:?}"

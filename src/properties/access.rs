@@ -8,9 +8,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::{
-    PoolConfig, PropertyError, TextRule, boolean, list, members, object, one_of, optional,
-    role_arn, text,
+use super::PoolConfig;
+use super::arn::role_arn;
+use super::claim_chars::claim_char;
+use super::rules::{
+    PropertyError, TextRule, boolean, list, members, object, one_of, optional, text,
 };
 
 /// The roles the pool hands out: SetIdentityPoolRoles' whole input.
@@ -71,9 +73,11 @@ impl PrincipalTagMap {
 const CLAIM: TextRule = TextRule {
     min: 1,
     max: 64,
-    allowed: |c| !c.is_whitespace() && !c.is_control(),
+    allowed: claim_char,
     pattern: r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+",
 };
+/// Rules per role mapping: https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_RulesConfigurationType.html
+const MAX_RULES: usize = 25;
 const RULE_VALUE: TextRule = TextRule::length(1, 128);
 const PROVIDER_NAME: TextRule = TextRule::length(1, 128);
 const PRINCIPAL_TAG_KEY: TextRule = TextRule::length(1, 128);
@@ -113,16 +117,17 @@ pub(super) fn by_provider<T>(entries: Vec<Entry<T>>) -> BTreeMap<String, T> {
         .collect()
 }
 
-/// The provider an entry is for: its `IdentityProvider` member when it has one
-/// (so that a name known only at deploy time need not be a map key, which
-/// CloudFormation requires to be literal), its key otherwise.
+/// The provider an entry is for: the member that names it (`IdentityProvider`,
+/// or `IdentityProviderName` as on `AWS::Cognito::IdentityPoolPrincipalTag`)
+/// when it has one, so that a name known only at deploy time need not be a map
+/// key, which CloudFormation requires to be literal; its key otherwise.
 fn provider_of(
     path: &str,
     key: &str,
-    identity_provider: Option<&Value>,
+    named_by: Option<(&str, &Value)>,
 ) -> Result<String, PropertyError> {
-    match identity_provider {
-        Some(v) => text(&format!("{path}.IdentityProvider"), v, &PROVIDER_NAME),
+    match named_by {
+        Some((member, v)) => text(&format!("{path}.{member}"), v, &PROVIDER_NAME),
         None => text(path, &Value::String(key.to_owned()), &PROVIDER_NAME),
     }
 }
@@ -166,7 +171,7 @@ pub(super) fn role_mappings(
             ],
             &["Type", "AmbiguousRoleResolution"],
         )?;
-        let provider = provider_of(&path, key, provider)?;
+        let provider = provider_of(&path, key, provider.map(|v| ("IdentityProvider", v)))?;
         let mapping_type = one_of(
             &format!("{path}.Type"),
             mapping_type.unwrap_or(&Value::Null),
@@ -212,7 +217,9 @@ pub(super) fn role_mappings(
 fn mapping_rules(field: &str, value: &Value) -> Result<Vec<MappingRule>, PropertyError> {
     let [rules] = members(field, value, ["Rules"], &["Rules"])?;
     let path = format!("{field}.Rules");
-    let items = list(&path, rules.unwrap_or(&Value::Null), 25)?;
+    // The model says 400; the API reference (RulesConfigurationType) and the
+    // service say 25.
+    let items = list(&path, rules.unwrap_or(&Value::Null), Some(MAX_RULES))?;
     if items.is_empty() {
         return Err(PropertyError::new(&path, "must have 1 to 25 rules, got 0"));
     }
@@ -248,7 +255,9 @@ fn mapping_rules(field: &str, value: &Value) -> Result<Vec<MappingRule>, Propert
         .collect()
 }
 
-/// `PrincipalTags`: provider → `{UseDefaults, PrincipalTags}`.
+/// `PrincipalTags`: provider → `{UseDefaults, PrincipalTags}`, the entry naming
+/// its provider by key, `IdentityProvider` or `IdentityProviderName` (so the
+/// properties of an `AWS::Cognito::IdentityPoolPrincipalTag` are an entry as they are).
 pub(super) fn principal_tags(
     field: &str,
     value: &Value,
@@ -256,13 +265,29 @@ pub(super) fn principal_tags(
     let mut entries = Vec::new();
     for (key, item) in object(field, value)? {
         let path = format!("{field}.{key}");
-        let [provider, use_defaults, tags] = members(
+        let [provider, provider_name, use_defaults, tags] = members(
             &path,
             item,
-            ["IdentityProvider", "UseDefaults", "PrincipalTags"],
+            [
+                "IdentityProvider",
+                "IdentityProviderName",
+                "UseDefaults",
+                "PrincipalTags",
+            ],
             &[],
         )?;
-        let provider = provider_of(&path, key, provider)?;
+        let named_by = match (provider, provider_name) {
+            (Some(_), Some(_)) => {
+                return Err(PropertyError::new(
+                    &path,
+                    "give IdentityProvider or IdentityProviderName, not both",
+                ));
+            }
+            (Some(v), None) => Some(("IdentityProvider", v)),
+            (None, Some(v)) => Some(("IdentityProviderName", v)),
+            (None, None) => None,
+        };
+        let provider = provider_of(&path, key, named_by)?;
         let tags_path = format!("{path}.PrincipalTags");
         let tags = optional(tags, |v| {
             let map = object(&tags_path, v)?;

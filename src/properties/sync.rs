@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{PropertyError, TextRule, arns, members, object, one_of, role_arn, text};
+use super::arn::{lambda_function_arn, role_arn, sns_application_arn};
+use super::rules::{PropertyError, TextRule, list, members, object_or_json, one_of, text};
 
 /// The pool's Cognito Sync settings. An absent part is one the template does
 /// not set; removing a part the template used to set turns it off.
@@ -81,7 +82,14 @@ pub(super) fn push_sync(field: &str, value: &Value) -> Result<PushSync, Property
     let [applications, role] = members(field, value, ["ApplicationArns", "RoleArn"], &[])?;
     Ok(PushSync {
         application_arns: applications
-            .map(|v| arns(&format!("{field}.ApplicationArns"), v))
+            .map(|v| {
+                let path = format!("{field}.ApplicationArns");
+                list(&path, v, None)?
+                    .iter()
+                    .enumerate()
+                    .map(|(i, arn)| sns_application_arn(&format!("{path}[{i}]"), arn))
+                    .collect()
+            })
             .transpose()?
             .unwrap_or_default(),
         role_arn: role
@@ -90,11 +98,12 @@ pub(super) fn push_sync(field: &str, value: &Value) -> Result<PushSync, Property
     })
 }
 
+/// `CognitoEvents`: an object, or (as the native schema allows) a JSON string of one.
 pub(super) fn cognito_events(
     field: &str,
     value: &Value,
 ) -> Result<BTreeMap<String, String>, PropertyError> {
-    object(field, value)?
+    object_or_json(field, value)?
         .iter()
         .map(|(event, function)| {
             let path = format!("{field}.{event}");
@@ -104,14 +113,7 @@ pub(super) fn cognito_events(
                     "unknown event (known: SyncTrigger)",
                 ));
             }
-            let function = super::arn(&path, function)?;
-            if !function.contains(":lambda:") {
-                return Err(PropertyError::new(
-                    &path,
-                    format!("must be a Lambda function ARN, got {function:?}"),
-                ));
-            }
-            Ok((event.clone(), function))
+            Ok((event.clone(), lambda_function_arn(&path, function)?))
         })
         .collect()
 }

@@ -357,10 +357,50 @@ fn unknown_top_level_property_is_named() {
         "unknown property",
     );
     let errors = rejected(with(json!({"AllowClasicFlow": "true"})));
+    assert_eq!(
+        errors[0].rule,
+        "unknown property; did you mean AllowClassicFlow?"
+    );
+    let errors = rejected(with(json!({"Tags": []})));
     assert!(
-        errors[0].rule.contains("AllowClassicFlow"),
-        "the known names are listed: {}",
+        errors[0].rule.contains(&POOL_PROPERTIES.join(", ")),
+        "far from every name, the known names are listed: {}",
         errors[0].rule
+    );
+}
+
+#[test]
+fn a_nested_typo_gets_the_closest_member_name() {
+    assert_rejects(
+        json!({"CognitoIdentityProviders": [{"ProviderName": "p", "ClientID": "c"}]}),
+        "CognitoIdentityProviders[0].ClientID",
+        "did you mean ClientId?",
+    );
+}
+
+#[test]
+fn provider_arn_lists_have_no_count_limit() {
+    for field in ["OpenIdConnectProviderARNs", "SamlProviderARNs"] {
+        let arns: Vec<String> = (0..101)
+            .map(|i| format!("arn:aws:iam::123456789012:saml-provider/idp{i}"))
+            .collect();
+        assert!(parse(with(json!({field: arns}))).is_ok(), "{field}");
+    }
+}
+
+#[test]
+fn supported_login_providers_may_be_a_json_string_as_in_the_native_schema() {
+    let as_object = parsed(with(
+        json!({"SupportedLoginProviders": {"accounts.google.com": "123-abc.apps.googleusercontent.com"}}),
+    ));
+    let as_string = parsed(with(
+        json!({"SupportedLoginProviders": "{\"accounts.google.com\": \"123-abc.apps.googleusercontent.com\"}"}),
+    ));
+    assert_eq!(as_string, as_object);
+    assert_rejects(
+        json!({"SupportedLoginProviders": "accounts.google.com=123"}),
+        "SupportedLoginProviders",
+        "must be an object or a JSON string of one",
     );
 }
 

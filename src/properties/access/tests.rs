@@ -577,7 +577,7 @@ fn a_region_that_is_not_a_region_name_is_rejected() {
         "Region",
         "must match the pattern",
     );
-    assert_rejects(json!({"Region": ""}), "Region", "1 to 32 characters");
+    assert_rejects(json!({"Region": ""}), "Region", "1 to 63 characters");
     assert_rejects(
         json!({"Region": ["eu-west-1"]}),
         "Region",
@@ -614,21 +614,56 @@ fn errors_in_every_access_property_are_reported_together_each_at_its_path() {
     }
 }
 
+/// `IdentityProvider` is the provider's own member; `IdentityProviderName` is
+/// how `AWS::Cognito::IdentityPoolPrincipalTag` names it, so that resource's
+/// properties copied in are an entry.
 #[test]
-fn principal_tags_keyed_by_a_free_name_are_stored_under_their_identity_provider() {
-    let spec = parsed(json!({"PrincipalTags": {
-        "users": {"IdentityProvider": USER_POOL, "PrincipalTags": {"team": "custom:team"}},
-    }}));
-    assert_eq!(
-        spec.access.principal_tags.get(USER_POOL),
-        Some(&PrincipalTagMap {
-            use_defaults: false,
-            tags: string_map(&[("team", "custom:team")]),
-        })
+fn principal_tags_keyed_by_a_free_name_are_stored_under_the_provider_they_name() {
+    for member in ["IdentityProvider", "IdentityProviderName"] {
+        let spec = parsed(json!({"PrincipalTags": {
+            "users": {member: USER_POOL, "UseDefaults": "false", "PrincipalTags": {"team": "custom:team"}},
+        }}));
+        assert_eq!(
+            spec.access.principal_tags.get(USER_POOL),
+            Some(&PrincipalTagMap {
+                use_defaults: false,
+                tags: string_map(&[("team", "custom:team")]),
+            }),
+            "{member}"
+        );
+        assert_rejects(
+            json!({"PrincipalTags": {"users": {member: "accounts.google.com"}}}),
+            "PrincipalTags.users",
+            "not configured on the pool",
+        );
+        assert_rejects(
+            json!({"PrincipalTags": {"users": {member: ""}}}),
+            &format!("PrincipalTags.users.{member}"),
+            "1 to 128",
+        );
+    }
+}
+
+#[test]
+fn a_claim_with_an_invisible_or_private_use_character_is_refused_at_its_path() {
+    let path = format!("RoleMappings.{USER_POOL_CLIENT}.RulesConfiguration.Rules[0].Claim");
+    for claim in ["cognito:\u{200B}groups", "team\u{E000}", "a b"] {
+        assert_rejects(
+            json!({"RoleMappings": {USER_POOL_CLIENT: rules_mapping(vec![rule(claim, "Equals", "x", ADMIN_ROLE)])}}),
+            &path,
+            r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+",
+        );
+    }
+    parsed(
+        json!({"RoleMappings": {USER_POOL_CLIENT: rules_mapping(vec![rule("cognito:gróups€", "Equals", "x", ADMIN_ROLE)])}}),
     );
+}
+
+#[test]
+fn a_principal_tag_entry_naming_its_provider_twice_is_refused() {
     assert_rejects(
-        json!({"PrincipalTags": {"users": {"IdentityProvider": "accounts.google.com"}}}),
+        json!({"PrincipalTags": {"users": {"IdentityProvider": USER_POOL, "IdentityProviderName": USER_POOL}}}),
         "PrincipalTags.users",
-        "not configured on the pool",
+        "not both",
     );
 }

@@ -84,6 +84,18 @@ fn each_sync_rule_is_enforced_at_its_path() {
             "PushSync.ApplicationArns[0]",
         ),
         (
+            json!({"PushSync": {"ApplicationArns": [
+                "arn:aws:sns:us-east-1:123456789012:app/GCM/my-app",
+                "arn:aws:sns:us-east-1:123456789012:my-topic",
+            ]}}),
+            "PushSync.ApplicationArns[1]",
+        ),
+        (
+            json!({"PushSync": {"RoleArn": "arn:aws:iam::123456789012:user/role/x"}}),
+            "PushSync.RoleArn",
+        ),
+        (json!({"CognitoEvents": "SyncTrigger"}), "CognitoEvents"),
+        (
             json!({"CognitoEvents": {"OnSync": TRIGGER}}),
             "CognitoEvents.OnSync",
         ),
@@ -112,4 +124,21 @@ fn old_properties_are_read_part_by_part_and_a_broken_part_counts_as_unset() {
         SyncSettings::from_old_properties(&Value::Null),
         SyncSettings::default()
     );
+}
+
+#[test]
+fn cognito_events_may_be_a_json_string_as_in_the_native_schema() {
+    let as_object = parse(json!({"CognitoEvents": {"SyncTrigger": TRIGGER}})).expect("valid");
+    let as_string = parse(json!({"CognitoEvents": format!("{{\"SyncTrigger\": \"{TRIGGER}\"}}")}))
+        .expect("valid");
+    assert_eq!(as_string, as_object);
+}
+
+#[test]
+fn push_sync_takes_any_number_of_applications() {
+    let arns: Vec<String> = (0..101)
+        .map(|i| format!("arn:aws:sns:us-east-1:123456789012:app/GCM/app{i}"))
+        .collect();
+    let spec = parse(json!({"PushSync": {"ApplicationArns": arns}})).expect("valid");
+    assert_eq!(spec.sync.push_sync.unwrap().application_arns.len(), 101);
 }
