@@ -19,7 +19,11 @@ use aws_sdk_cognitoidentity::types::CognitoIdentityProvider;
 use crate::properties::{CognitoProvider, PoolConfig};
 
 mod access;
+mod network;
 mod sync;
+
+pub use network::Unreachable;
+use network::{NameTheEndpoint, NoRetryOnQuota};
 
 /// ListIdentityPools' largest page: fewest calls for the idempotency look-up.
 const LIST_PAGE_SIZE: i32 = 60;
@@ -38,15 +42,44 @@ pub struct Pool {
 }
 
 /// A failed Cognito call, worded for the CloudFormation console: the operation,
-/// the service's error code and its message.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{operation} failed: {code}: {message}")]
+/// the service's error code and its message, or, when the service could not be
+/// reached at all, one sentence naming it, its endpoint and the cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CognitoError {
     pub operation: &'static str,
     pub code: String,
     pub message: String,
-    /// Throttling, a 5xx or a network failure: the same call may succeed later.
+    /// Throttling, a 5xx, a concurrent change or a network failure: the same
+    /// call may succeed later.
     pub transient: bool,
+}
+
+/// The code of a call that never got an answer from the service.
+pub const UNREACHABLE: &str = "Unreachable";
+
+impl std::fmt::Display for CognitoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.code.as_str() {
+            UNREACHABLE => write!(f, "{} failed: {}", self.operation, self.message),
+            code => write!(f, "{} failed: {code}: {}", self.operation, self.message),
+        }
+    }
+}
+
+impl std::error::Error for CognitoError {}
+
+/// Where Cognito's quotas are listed, and how the adjustable ones are raised.
+const QUOTAS_HELP: &str = "Adjustable quotas are raised in the Service Quotas console (https://console.aws.amazon.com/servicequotas/home/services/cognito-identity/quotas); all are listed at https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html";
+
+/// What a person can do about a code the service's own message leaves unexplained.
+fn advice(operation: &str, code: &str) -> Option<String> {
+    match (operation, code) {
+        ("CreateIdentityPool", network::QUOTA_CODE) => Some(format!(
+            "The account has reached its quota of identity pools in this Region (1,000 per account per Region unless raised): delete pools no longer used, or request a higher quota. {QUOTAS_HELP}"
+        )),
+        (_, network::QUOTA_CODE) => Some(format!("A Cognito quota was reached. {QUOTAS_HELP}")),
+        _ => None,
+    }
 }
 
 impl CognitoError {
@@ -54,11 +87,22 @@ impl CognitoError {
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
+        if let Some(unreachable) = unreachable(&error) {
+            return CognitoError {
+                operation,
+                code: UNREACHABLE.to_owned(),
+                message: unreachable.to_string(),
+                transient: true,
+            };
+        }
         let code = error.code().unwrap_or("Unknown").to_owned();
-        let message = match error.message() {
+        let mut message = match error.message() {
             Some(message) => message.to_owned(),
             None => aws_sdk_cognitoidentity::error::DisplayErrorContext(&error).to_string(),
         };
+        if let Some(advice) = advice(operation, &code) {
+            message = format!("{}. {advice}", message.trim_end_matches('.'));
+        }
         let transient = match &error {
             SdkError::TimeoutError(_)
             | SdkError::DispatchFailure(_)
@@ -67,7 +111,9 @@ impl CognitoError {
                 service.raw().status().is_server_error()
                     || matches!(
                         code.as_str(),
-                        "TooManyRequestsException" | "ThrottlingException"
+                        "TooManyRequestsException"
+                            | "ThrottlingException"
+                            | network::CONCURRENT_CODE
                     )
             }
             _ => false,
@@ -83,6 +129,18 @@ impl CognitoError {
     fn is_not_found(&self) -> bool {
         self.code == "ResourceNotFoundException"
     }
+}
+
+/// The [`Unreachable`] that [`NameTheEndpoint`] put into a failed call, if any.
+fn unreachable<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a Unreachable> {
+    let mut current = Some(error);
+    while let Some(err) = current {
+        if let Some(found) = err.downcast_ref::<Unreachable>() {
+            return Some(found);
+        }
+        current = err.source();
+    }
+    None
 }
 
 /// What one request has done so far: the calls it started, in order, and the
@@ -146,6 +204,33 @@ pub struct RegionClients {
 }
 
 impl RegionClients {
+    /// These clients, with failures worded for a person and quotas never
+    /// retried (see [`network`]); every region's clients copy this.
+    fn refined(self) -> Self {
+        RegionClients {
+            identity: Client::from_conf(
+                self.identity
+                    .config()
+                    .to_builder()
+                    .interceptor(NameTheEndpoint {
+                        service: "Cognito Identity",
+                    })
+                    .retry_classifier(NoRetryOnQuota)
+                    .build(),
+            ),
+            sync: aws_sdk_cognitosync::Client::from_conf(
+                self.sync
+                    .config()
+                    .to_builder()
+                    .interceptor(NameTheEndpoint {
+                        service: "Cognito Sync",
+                    })
+                    .retry_classifier(NoRetryOnQuota)
+                    .build(),
+            ),
+        }
+    }
+
     /// The same configuration (credentials, endpoints, retries) in another region.
     fn in_region(&self, region: &str) -> Self {
         let region = Region::new(region.to_owned());
@@ -235,6 +320,7 @@ impl IdentityPools {
     /// `home` are the clients for the function's own region, configured from
     /// the environment; other regions' clients copy their configuration.
     pub fn new(home: RegionClients) -> Self {
+        let home = home.refined();
         let home_region = home
             .identity
             .config()

@@ -17,13 +17,16 @@ pub enum ProviderError {
     )]
     NotAPoolId(String),
     #[error(
-        "Identity pool {0} no longer exists: it was deleted outside CloudFormation. The provider will not silently create a new one; remove the resource from the template (or restore the pool) and deploy again"
+        "There is no identity pool {id} in {region}: DescribeIdentityPool does not know it. Likely causes: the id is mistyped (a direct invocation's PhysicalResourceId), the pool was deleted outside CloudFormation, or it belongs to another account or Region than this function's credentials reach. The provider will not create a new pool in its place; if the pool is gone, remove the resource from the template (or restore the pool) and deploy again"
     )]
-    PoolGone(String),
+    PoolGone { id: String, region: String },
     #[error(
-        "StackId {0:?} is not a CloudFormation stack ARN, so the pool's ARN (partition and account) cannot be derived for tagging"
+        "The pool's ARN is needed to change its tags, and its account is not known: StackId {stack_id:?} is no CloudFormation stack ARN and the function's ARN {function_arn:?} names no account (cargo-lambda's emulator gives \"function-arn\"). Pass the StackId of a stack in the pool's account (arn:aws:cloudformation:REGION:ACCOUNT:stack/NAME/ID), or invoke the function through Lambda"
     )]
-    NoStackArn(String),
+    NoAccount {
+        stack_id: String,
+        function_arn: String,
+    },
     #[error(
         "Timed out before the Lambda deadline while waiting on {step}; the provider answered before the function was stopped"
     )]

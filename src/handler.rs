@@ -31,6 +31,11 @@ pub enum InvocationError {
     /// Lambda deliver the event again, and the retry answers it idempotently.
     #[error(transparent)]
     AnswerNotDelivered(#[from] DeliveryError),
+    /// The request failed and the invoker answers CloudFormation itself (CDK's
+    /// Provider framework): a failed invocation is how it learns FAILED, and
+    /// the message is the Reason it reports.
+    #[error("{0}")]
+    Failed(String),
 }
 
 impl From<InvocationError> for Diagnostic {
@@ -38,6 +43,7 @@ impl From<InvocationError> for Diagnostic {
         let error_type = match &error {
             InvocationError::InvalidEvent(_) => "InvalidEvent",
             InvocationError::AnswerNotDelivered(_) => "AnswerNotDelivered",
+            InvocationError::Failed(_) => "CustomResourceFailed",
         };
         Diagnostic {
             error_type: error_type.to_owned(),
@@ -113,8 +119,10 @@ impl Handler {
 
         let body = answer.to_body(&request.requester);
         let delivered = match &request.requester.response_url {
-            Some(url) => self.sender.deliver(url, body.clone(), deadline).await,
-            None => Ok(0),
+            Some(url) if !request.answered_by_invoker => {
+                self.sender.deliver(url, body.clone(), deadline).await
+            }
+            _ => Ok(0),
         };
         let duration_ms = started.elapsed().as_millis() as u64;
         let calls = journal.calls();
@@ -128,9 +136,14 @@ impl Handler {
                     api_calls = calls.len(),
                     calls = ?calls,
                     put_attempts = attempts,
+                    answered_by_invoker = request.answered_by_invoker,
                     "request answered"
                 );
-                Ok(serde_json::from_slice(&body).unwrap_or_default())
+                let body = serde_json::from_slice(&body).unwrap_or_default();
+                match request.answered_by_invoker {
+                    true => for_the_invoker(body),
+                    false => Ok(body),
+                }
             }
             Err(error) => {
                 tracing::error!(
@@ -189,6 +202,23 @@ impl Handler {
                 Answer::failed(id.unwrap_or_else(|| request.failed_create_id()), &cut_off)
             }
         }
+    }
+}
+
+/// The invocation's outcome for an invoker that answers CloudFormation itself
+/// (CDK's Provider framework): SUCCESS is the value it reads the id and
+/// attributes from, FAILED a failed invocation with the Reason as its message;
+/// a FAILED answer returned as a value would be reported as SUCCESS. Taken
+/// from the bounded response body, so the Reason is the one a PUT would carry.
+fn for_the_invoker(body: Value) -> Result<Value, InvocationError> {
+    match body["Status"].as_str() {
+        Some("SUCCESS") => Ok(serde_json::json!({
+            "PhysicalResourceId": body["PhysicalResourceId"],
+            "Data": body["Data"],
+        })),
+        _ => Err(InvocationError::Failed(
+            body["Reason"].as_str().unwrap_or("FAILED").to_owned(),
+        )),
     }
 }
 
@@ -260,7 +290,7 @@ mod tests {
 
         /// A handler whose Cognito calls `rules` answer; direct invocations
         /// only, so the answer is the invocation's result.
-        fn handler(rules: &[&Rule]) -> Handler {
+        pub(super) fn handler(rules: &[&Rule]) -> Handler {
             let no_rules: &[&Rule] = &[];
             let pools = IdentityPools::new(RegionClients {
                 identity: mock_client!(aws_sdk_cognitoidentity, RuleMode::MatchAny, rules),
@@ -269,7 +299,7 @@ mod tests {
             Handler::new(Provider::new(pools), ResponseSender::new().unwrap())
         }
 
-        fn invocation(payload: Value) -> LambdaEvent<Value> {
+        pub(super) fn invocation(payload: Value) -> LambdaEvent<Value> {
             let mut context = Context::default();
             context.request_id = "invocation-1".to_owned();
             context.invoked_function_arn =
@@ -303,7 +333,14 @@ mod tests {
                 reason.contains("panicked while ListIdentityPools: boom"),
                 "{reason}"
             );
-            assert_eq!(answer["PhysicalResourceId"], "CreateFailed//create-1");
+            assert_eq!(
+                answer["PhysicalResourceId"], "CreateFailed/create-1",
+                "a request without StackId is named by its RequestId alone"
+            );
+            assert!(
+                answer.get("StackId").is_none(),
+                "no empty StackId is echoed: {answer}"
+            );
             let next = handler
                 .handle(invocation(
                     json!({"RequestType": "Delete", "PhysicalResourceId": "not-a-pool"}),
@@ -341,6 +378,83 @@ mod tests {
             let answers = answers.as_array().expect("one answer per record");
             assert_eq!(answers.len(), 2);
             assert!(answers.iter().all(|a| a["Status"] == "SUCCESS"));
+        }
+    }
+
+    mod invoker_answers {
+        use aws_sdk_cognitoidentity::Client;
+        use aws_sdk_cognitoidentity::operation::create_identity_pool::CreateIdentityPoolOutput;
+        use aws_sdk_cognitoidentity::operation::list_identity_pools::ListIdentityPoolsOutput;
+        use aws_smithy_mocks::mock;
+        use serde_json::json;
+
+        use super::invocations::{handler, invocation};
+        use super::*;
+
+        const POOL_ID: &str = "us-east-1:11111111-2222-3333-4444-555555555555";
+
+        /// A Create as CDK's Provider framework passes it on: `"..."` for the URL.
+        fn framework_create(properties: Value) -> Value {
+            json!({
+                "RequestType": "Create",
+                "ResponseURL": "...",
+                "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/s/0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d",
+                "RequestId": "create-1",
+                "LogicalResourceId": "Pool",
+                "ResourceType": "Custom::IdentityPool",
+                "ResourceProperties": properties,
+            })
+        }
+
+        #[tokio::test]
+        async fn success_is_returned_as_the_id_and_data_the_framework_reads() {
+            let list = mock!(Client::list_identity_pools)
+                .then_output(|| ListIdentityPoolsOutput::builder().build());
+            let create = mock!(Client::create_identity_pool).then_output(|| {
+                CreateIdentityPoolOutput::builder()
+                    .identity_pool_id(POOL_ID)
+                    .identity_pool_name("p")
+                    .allow_unauthenticated_identities(false)
+                    .build()
+                    .unwrap()
+            });
+            let handler = handler(&[&list, &create]);
+            let properties =
+                json!({"IdentityPoolName": "p", "AllowUnauthenticatedIdentities": "false"});
+
+            let result = handler
+                .handle(invocation(framework_create(properties)))
+                .await
+                .expect("a success is a value");
+
+            assert_eq!(result["PhysicalResourceId"], POOL_ID);
+            assert_eq!(result["Data"]["IdentityPoolId"], POOL_ID);
+            assert!(
+                result.get("Status").is_none(),
+                "only what the framework reads: {result}"
+            );
+        }
+
+        #[tokio::test]
+        async fn failure_fails_the_invocation_with_the_reason_as_its_message() {
+            let handler = handler(&[]);
+            let properties = json!({"IdentityPoolName": "p"});
+
+            let error = handler
+                .handle(invocation(framework_create(properties)))
+                .await
+                .expect_err("a FAILED answer is never returned as a value");
+
+            let diagnostic = Diagnostic::from(error);
+            assert_eq!(diagnostic.error_type, "CustomResourceFailed");
+            assert!(
+                diagnostic.error_message.starts_with("Invalid properties: ")
+                    && diagnostic
+                        .error_message
+                        .contains("AllowUnauthenticatedIdentities"),
+                "{}",
+                diagnostic.error_message
+            );
         }
     }
 

@@ -11,12 +11,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::backoff;
+use crate::cognito::Pool;
 use crate::cognito::{CognitoError, IdentityPools, Journal, PoolCalls, pool_region};
 use crate::error::ProviderError;
-use crate::plan::{UpdatePlan, plan_update};
+use crate::plan::{AccessNow, TagChanges, UpdatePlan, Write, ordered_writes, plan_update};
 use crate::properties::{
-    CognitoStreams, PoolSpec, PrincipalTagMap, PushSync, REQUEST_TAG_KEY, RoleSettings,
-    SyncSettings, principal_tag_providers,
+    CognitoStreams, PoolSpec, PushSync, REQUEST_TAG_KEY, RoleSettings, SyncSettings,
+    principal_tag_providers,
 };
 use crate::request::{CustomResourceRequest, PhysicalId, RequestKind};
 use crate::response::Answer;
@@ -123,35 +124,28 @@ impl Provider {
         let current = calls
             .describe(pool_id)
             .await?
-            .ok_or_else(|| ProviderError::PoolGone(pool_id.to_owned()))?;
-        match plan_update(&spec, &current, self.pools.home_region()) {
+            .ok_or_else(|| ProviderError::PoolGone {
+                id: pool_id.to_owned(),
+                region: region.to_owned(),
+            })?;
+        let (config, tags) = match plan_update(&spec, &current, self.pools.home_region()) {
             UpdatePlan::Replace => return self.replace(request, &spec, journal).await,
-            UpdatePlan::NoChange => {}
-            UpdatePlan::InPlace { config, tags } => {
-                if let Some(config) = config {
-                    calls.update(pool_id, &config).await?;
-                }
-                if !tags.is_empty() {
-                    let arn = pool_arn(request, pool_id)?;
-                    if !tags.set.is_empty() {
-                        calls.tag(&arn, &tags.set).await?;
-                    }
-                    if !tags.remove.is_empty() {
-                        calls.untag(&arn, &tags.remove).await?;
-                    }
-                }
-            }
-        }
-        apply_settings(
+            UpdatePlan::NoChange => (None, TagChanges::default()),
+            UpdatePlan::InPlace { config, tags } => (config, tags),
+        };
+        let previously = previously_managed(&request.old_properties);
+        bring_to_template(
             &calls,
-            pool_id,
+            request,
+            &current,
             &spec,
-            &previously_managed(&request.old_properties),
+            (config, tags),
+            &previously,
         )
         .await?;
         Ok(Answer::success(
             pool_id,
-            attributes(request, pool_id, &spec)?,
+            attributes(request, pool_id, &spec),
         ))
     }
 
@@ -214,15 +208,24 @@ async fn new_pool(
     calls: &PoolCalls<'_>,
     spec: &PoolSpec,
 ) -> Result<Answer, ProviderError> {
-    let (pool_id, made_now) = create_once(calls, spec, &request.request_tag()).await?;
+    let request_tag = request.request_tag();
+    let (pool_id, made_now) = create_once(calls, spec, &request_tag).await?;
     let previously = Managed {
         bare: made_now,
         ..Managed::default()
     };
-    apply_settings(calls, &pool_id, spec, &previously).await?;
+    let mut tags = spec.tags.clone();
+    tags.insert(REQUEST_TAG_KEY.to_owned(), request_tag);
+    let created = Pool {
+        id: pool_id.clone(),
+        config: spec.config.clone(),
+        tags,
+    };
+    let unchanged = (None, TagChanges::default());
+    bring_to_template(calls, request, &created, spec, unchanged, &previously).await?;
     Ok(Answer::success(
         pool_id.clone(),
-        attributes(request, &pool_id, spec)?,
+        attributes(request, &pool_id, spec),
     ))
 }
 
@@ -252,54 +255,76 @@ fn previously_managed(old_properties: &Value) -> Managed {
     }
 }
 
-/// What is set on a pool after it exists: its roles, principal tags and
-/// Cognito Sync settings, each only where it differs.
-async fn apply_settings(
+/// Brings an existing pool to the template: reads what the template manages,
+/// decides every write in the order Cognito accepts ([`ordered_writes`]),
+/// checks that each can be sent (a tag change needs the pool's ARN) before the
+/// first one goes out, then sends them, and last the Cognito Sync settings.
+/// `changes` are the configuration to send (if it differs) and the tag diff.
+async fn bring_to_template(
     calls: &PoolCalls<'_>,
-    pool_id: &str,
+    request: &CustomResourceRequest,
+    current: &Pool,
     spec: &PoolSpec,
+    changes: (Option<crate::properties::PoolConfig>, TagChanges),
     previously: &Managed,
 ) -> Result<(), ProviderError> {
-    sync_access(calls, pool_id, spec, previously).await?;
+    let access = read_access(calls, current, spec, previously).await?;
+    let (config, tags) = changes;
+    let writes = ordered_writes(spec, current, config, tags, &access);
+    let arn = match writes.iter().any(Write::needs_arn) {
+        true => pool_arn(request, &current.id)?,
+        false => String::new(),
+    };
+    let pool_id = current.id.as_str();
+    for write in writes {
+        match write {
+            Write::Untag(keys) => calls.untag(&arn, &keys).await?,
+            Write::Tag(tags) => calls.tag(&arn, &tags).await?,
+            Write::SetRoles(roles) => calls.set_roles(pool_id, &roles).await?,
+            Write::SetPrincipalTags { provider, map } => {
+                calls.set_principal_tags(pool_id, &provider, &map).await?
+            }
+            Write::UpdatePool(config) => calls.update(pool_id, &config).await?,
+        }
+    }
     sync_cognito_sync(calls, pool_id, &spec.sync, &previously.sync).await
 }
 
-/// Makes the pool's roles and principal tags those of the template: read first,
-/// written only where they differ, so an Update that changes nothing writes nothing.
-async fn sync_access(
+/// Reads the roles and principal tags the template manages (now or before),
+/// so that only what differs is written. A pool made by this very request has
+/// none yet, and a provider the pool does not configure yet has nothing to read.
+async fn read_access(
     calls: &PoolCalls<'_>,
-    pool_id: &str,
+    current: &Pool,
     spec: &PoolSpec,
     previously: &Managed,
-) -> Result<(), ProviderError> {
+) -> Result<AccessNow, ProviderError> {
     let desired = &spec.access;
-    if !desired.roles.is_empty() || previously.roles {
-        let current = match previously.bare {
-            true => RoleSettings::default(),
-            false => calls.roles(pool_id).await?,
-        };
-        if current != desired.roles {
-            calls.set_roles(pool_id, &desired.roles).await?;
-        }
-    }
-    // A provider removed from the pool takes its principal tags with it; only
-    // one still configured is returned to its defaults.
-    let removed = previously
-        .principal_tag_providers
-        .iter()
-        .filter(|provider| spec.config.configures(provider, false));
-    let providers: BTreeSet<&String> = desired.principal_tags.keys().chain(removed).collect();
+    let roles = match (
+        !desired.roles.is_empty() || previously.roles,
+        previously.bare,
+    ) {
+        (false, _) => None,
+        (true, true) => Some(RoleSettings::default()),
+        (true, false) => Some(calls.roles(&current.id).await?),
+    };
+    let providers: BTreeSet<&String> = desired
+        .principal_tags
+        .keys()
+        .chain(&previously.principal_tag_providers)
+        .collect();
+    let mut principal_tags = BTreeMap::new();
     for provider in providers {
-        let wanted = desired
-            .principal_tags
-            .get(provider)
-            .cloned()
-            .unwrap_or_else(PrincipalTagMap::defaults);
-        if previously.bare || calls.principal_tags(pool_id, provider).await? != wanted {
-            calls.set_principal_tags(pool_id, provider, &wanted).await?;
-        }
+        let now = match previously.bare || !current.config.configures(provider, false) {
+            true => None,
+            false => Some(calls.principal_tags(&current.id, provider).await?),
+        };
+        principal_tags.insert(provider.clone(), now);
     }
-    Ok(())
+    Ok(AccessNow {
+        roles,
+        principal_tags,
+    })
 }
 
 /// Makes the pool's Cognito Sync settings those of the template, compared with
@@ -402,37 +427,55 @@ async fn remove_created(calls: &PoolCalls<'_>, pool_id: &str) -> bool {
     }
 }
 
-/// `Fn::GetAtt` attributes, as the native resource names them, plus the ARN.
+/// `Fn::GetAtt` attributes, as the native resource names them, plus the ARN
+/// when its account is known (always under CloudFormation and Lambda; see
+/// [`arn_owner`]).
 fn attributes(
     request: &CustomResourceRequest,
     pool_id: &str,
     spec: &PoolSpec,
-) -> Result<BTreeMap<String, String>, ProviderError> {
-    Ok(BTreeMap::from([
+) -> BTreeMap<String, String> {
+    let mut data = BTreeMap::from([
         ("IdentityPoolId".to_owned(), pool_id.to_owned()),
         ("Name".to_owned(), spec.config.name.clone()),
-        ("Arn".to_owned(), pool_arn(request, pool_id)?),
-    ]))
+    ]);
+    if let Ok(arn) = pool_arn(request, pool_id) {
+        data.insert("Arn".to_owned(), arn);
+    }
+    data
 }
 
 /// `arn:<partition>:cognito-identity:<region>:<account>:identitypool/<id>`.
-/// DescribeIdentityPool returns no ARN; the partition and account come from the
-/// stack's ARN (or, for a direct invocation without one, the function's own) and
-/// the region from the pool id.
+/// DescribeIdentityPool returns no ARN; the region comes from the pool id, the
+/// partition and account from [`arn_owner`].
 fn pool_arn(request: &CustomResourceRequest, pool_id: &str) -> Result<String, ProviderError> {
-    let account_of = |arn: &str| match arn.splitn(6, ':').collect::<Vec<_>>().as_slice() {
-        ["arn", partition, _, _, account, _] if !partition.is_empty() && !account.is_empty() => {
-            Some(format!(
-                "{partition}:cognito-identity:{}:{account}",
-                pool_region(pool_id)
-            ))
-        }
-        _ => None,
-    };
-    account_of(&request.requester.stack_id)
-        .or_else(|| account_of(&request.function_arn))
-        .map(|prefix| format!("arn:{prefix}:identitypool/{pool_id}"))
-        .ok_or_else(|| ProviderError::NoStackArn(request.requester.stack_id.clone()))
+    let (partition, account) = arn_owner(request).ok_or_else(|| ProviderError::NoAccount {
+        stack_id: request.requester.stack_id.clone(),
+        function_arn: request.function_arn.clone(),
+    })?;
+    Ok(format!(
+        "arn:{partition}:cognito-identity:{}:{account}:identitypool/{pool_id}",
+        pool_region(pool_id)
+    ))
+}
+
+/// The partition and account a pool of this request belongs to: the stack's
+/// ARN says so, or, for a direct invocation without one, the function's own
+/// ARN (Lambda always gives it; cargo-lambda's emulator gives `function-arn`,
+/// which names none).
+fn arn_owner(request: &CustomResourceRequest) -> Option<(&str, &str)> {
+    [&request.requester.stack_id, &request.function_arn]
+        .into_iter()
+        .find_map(
+            |arn| match arn.splitn(6, ':').collect::<Vec<_>>().as_slice() {
+                ["arn", partition, _, _, account, _]
+                    if !partition.is_empty() && !account.is_empty() =>
+                {
+                    Some((*partition, *account))
+                }
+                _ => None,
+            },
+        )
 }
 
 #[cfg(test)]

@@ -47,6 +47,10 @@ pub struct CustomResourceRequest {
     /// The function's own ARN: names the partition and account of a pool's ARN
     /// when a direct invocation carries no StackId.
     pub function_arn: String,
+    /// The invoker answers CloudFormation itself and takes the invocation's
+    /// result as the answer, as CDK's Provider framework does (see
+    /// [`answered_by_invoker`]): nothing is PUT to the ResponseURL.
+    pub answered_by_invoker: bool,
 }
 
 /// An event that is no custom-resource request: there is nothing to answer, so it
@@ -187,12 +191,21 @@ impl CustomResourceRequest {
         {
             check_length("PhysicalResourceId", physical_resource_id, 1024)?;
         }
+        let answered_by_invoker = answered_by_invoker(
+            requester.response_url.as_deref(),
+            envelope
+                .resource_properties
+                .get("ServiceToken")
+                .and_then(Value::as_str),
+            invocation.function_arn,
+        );
         Ok(CustomResourceRequest {
             requester,
             kind,
             properties: envelope.resource_properties,
             old_properties: envelope.old_resource_properties,
             function_arn: invocation.function_arn.to_owned(),
+            answered_by_invoker,
         })
     }
 
@@ -229,7 +242,8 @@ impl CustomResourceRequest {
     /// together name a request (REFERENCE §1.1), and the guid keeps the tag short.
     /// A pool created for this request carries it as its request tag, so it must
     /// fit a tag value (256): the stack part is cut to its last 64 characters
-    /// (a guid is 36) and the RequestId is at most 128.
+    /// (a guid is 36) and the RequestId is at most 128. A direct invocation
+    /// without StackId is named by its RequestId alone.
     pub fn request_tag(&self) -> String {
         let stack = self
             .requester
@@ -242,7 +256,10 @@ impl CustomResourceRequest {
             .rev()
             .nth(63)
             .map_or(stack, |(start, _)| &stack[start..]);
-        format!("{tail}/{}", self.requester.request_id)
+        match tail {
+            "" => self.requester.request_id.clone(),
+            tail => format!("{tail}/{}", self.requester.request_id),
+        }
     }
 
     /// The PhysicalResourceId a failed Create answers when it has no pool id to
@@ -257,6 +274,60 @@ impl CustomResourceRequest {
     pub fn redacted_response_url(&self) -> Option<&str> {
         let url = self.requester.response_url.as_deref()?;
         url.split(['?', '#']).next()
+    }
+}
+
+/// Whether the invoker, not this function, answers CloudFormation. CDK's
+/// Provider framework (`aws-cdk-lib/custom-resources`, this function as its
+/// `onEventHandler`) is CloudFormation's ServiceToken itself; it invokes this
+/// function synchronously, PUTs the answer itself, and reads a returned value as
+/// SUCCESS and a failed invocation as FAILED. Two signs, either enough:
+///
+/// - the ResponseURL is no absolute http(s) URL: older framework versions send
+///   `"..."`, and a URL nobody can PUT to is no reason to retry anything;
+/// - the ServiceToken in the properties names another Lambda function than this
+///   one (same partition, Region, account and name, any version or alias):
+///   CloudFormation invoked that function, which passed the request on.
+///   Unknowable when this function's ARN names no function (cargo-lambda's
+///   emulator gives `function-arn`), and then not assumed.
+fn answered_by_invoker(
+    response_url: Option<&str>,
+    service_token: Option<&str>,
+    function_arn: &str,
+) -> bool {
+    let Some(url) = response_url else {
+        return false;
+    };
+    let is_http_url = reqwest::Url::parse(url).is_ok_and(|url| {
+        matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty())
+    });
+    if !is_http_url {
+        return true;
+    }
+    match (
+        service_token.and_then(lambda_function),
+        lambda_function(function_arn),
+    ) {
+        (Some(token), Some(own)) => token != own,
+        _ => false,
+    }
+}
+
+/// A Lambda function ARN without its version or alias: partition, Region,
+/// account and name.
+fn lambda_function(arn: &str) -> Option<[&str; 4]> {
+    match arn.split(':').collect::<Vec<_>>().as_slice() {
+        [
+            "arn",
+            partition,
+            "lambda",
+            region,
+            account,
+            "function",
+            name,
+            ..,
+        ] => Some([*partition, *region, *account, *name]),
+        _ => None,
     }
 }
 

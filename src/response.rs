@@ -109,7 +109,15 @@ impl Answer {
                 response.reason = Some(reason.clone());
             }
         }
-        serde_json::to_vec(&response).unwrap_or_default()
+        let mut body = serde_json::to_value(&response).unwrap_or_default();
+        // A direct invocation may carry no StackId: an empty one is left out
+        // rather than echoed (CloudFormation always sends one).
+        if let Some(fields) = body.as_object_mut()
+            && fields.get("StackId").is_some_and(|id| id == "")
+        {
+            fields.remove("StackId");
+        }
+        serde_json::to_vec(&body).unwrap_or_default()
     }
 }
 
@@ -120,9 +128,15 @@ pub enum DeliveryError {
     #[error("the response URL refused the answer with HTTP {status} after {attempts} attempt(s)")]
     Refused { status: u16, attempts: u32 },
     #[error(
-        "the answer could not be delivered before the deadline after {attempts} attempt(s): {last_error}"
+        "the answer could not be delivered: {attempts} attempt(s) over {seconds} s failed, the last with: {last_error}"
     )]
-    DeadlinePassed { attempts: u32, last_error: String },
+    GaveUp {
+        attempts: u32,
+        seconds: u64,
+        last_error: String,
+    },
+    #[error("the response URL cannot be used ({0}); retrying would not change that")]
+    Unusable(String),
 }
 
 /// PUTs answers to presigned ResponseURLs. One HTTP client for the life of the
@@ -134,6 +148,13 @@ pub struct ResponseSender {
 }
 
 const MAX_ATTEMPT_TIME: Duration = Duration::from_secs(10);
+
+/// How long the PUT is retried at most. Past a minute the receiver is not
+/// coming back soon; failing the invocation then hands the event to Lambda's
+/// own retries (an async invocation is delivered again, and answered
+/// idempotently), where retrying for the rest of a long deadline would only
+/// keep the function busy and its caller waiting.
+pub const MAX_DELIVERY_TIME: Duration = Duration::from_secs(60);
 
 impl ResponseSender {
     pub fn new() -> Result<Self, reqwest::Error> {
@@ -149,18 +170,22 @@ impl ResponseSender {
 
     /// PUTs the body with no Content-Type and an exact Content-Length, retrying
     /// connection errors, 5xx and 429 with exponential backoff and full jitter
-    /// until `deadline`. A 4xx other than 429 is final: a refused signature will
-    /// not get better.
+    /// for at most [`MAX_DELIVERY_TIME`] and never past `deadline`. A 4xx other
+    /// than 429 is final (a refused signature will not get better), and so is a
+    /// URL the client cannot even send to. The first failure is logged, then
+    /// the outcome once; the error carries the last failure.
     pub async fn deliver(
         &self,
         url: &str,
         body: Vec<u8>,
         deadline: Instant,
     ) -> Result<u32, DeliveryError> {
+        let started = Instant::now();
+        let give_up = deadline.min(started + MAX_DELIVERY_TIME);
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let remaining = deadline.saturating_duration_since(Instant::now());
+            let remaining = give_up.saturating_duration_since(Instant::now());
             let outcome = self
                 .http
                 .put(url)
@@ -169,7 +194,12 @@ impl ResponseSender {
                 .send()
                 .await;
             let last_error = match outcome {
-                Ok(response) if response.status().is_success() => return Ok(attempts),
+                Ok(response) if response.status().is_success() => {
+                    if attempts > 1 {
+                        tracing::info!(attempts, "response PUT accepted after retrying");
+                    }
+                    return Ok(attempts);
+                }
                 Ok(response) => {
                     let status = response.status();
                     if status.is_client_error() && status != reqwest::StatusCode::TOO_MANY_REQUESTS
@@ -181,19 +211,41 @@ impl ResponseSender {
                     }
                     format!("HTTP {status}")
                 }
-                // Without the URL: its query string is the presigned signature.
-                Err(error) => error.without_url().to_string(),
+                Err(error) if error.is_builder() => {
+                    return Err(DeliveryError::Unusable(describe(error)));
+                }
+                Err(error) => describe(error),
             };
-            tracing::warn!(attempt = attempts, error = %last_error, "response PUT failed, retrying");
+            if attempts == 1 {
+                tracing::warn!(error = %last_error, retry_for_s = remaining.as_secs(), "response PUT failed; retrying");
+            }
             let pause = backoff::delay(attempts);
-            if Instant::now() + pause >= deadline {
-                return Err(DeliveryError::DeadlinePassed {
+            if Instant::now() + pause >= give_up {
+                return Err(DeliveryError::GaveUp {
                     attempts,
+                    seconds: started.elapsed().as_secs(),
                     last_error,
                 });
             }
             tokio::time::sleep(pause).await;
         }
+    }
+}
+
+/// A failed PUT in words: reqwest's own text and its innermost cause (the
+/// operating system's "Connection refused", a TLS or DNS failure), without the
+/// URL, whose query string is the presigned signature.
+fn describe(error: reqwest::Error) -> String {
+    let error = error.without_url();
+    let mut innermost: &dyn std::error::Error = &error;
+    while let Some(source) = innermost.source() {
+        innermost = source;
+    }
+    let error = error.to_string();
+    let cause = innermost.to_string();
+    match cause == error {
+        true => error,
+        false => format!("{error} ({cause})"),
     }
 }
 

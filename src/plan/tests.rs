@@ -1,4 +1,5 @@
 use super::*;
+use std::collections::BTreeSet;
 
 /// The function's own region, where the test pools live.
 const HOME: &str = "us-east-1";
@@ -299,4 +300,355 @@ fn a_pool_in_another_region_than_the_template_wants_is_replaced() {
         plan_update(&spec(config(), &[]), &current, "eu-west-1"),
         UpdatePlan::Replace
     );
+}
+
+// ---- The order of the writes: every step a state Cognito accepts ----
+
+use crate::properties::{CognitoProvider, RoleMapping};
+
+/// A pool as Cognito holds it, and the rules its calls enforce: at most 50
+/// tags, a role mapping or principal tag map only for a configured provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Model {
+    config: PoolConfig,
+    tags: BTreeMap<String, String>,
+    roles: RoleSettings,
+    principal_tags: BTreeMap<String, PrincipalTagMap>,
+}
+
+impl Model {
+    fn apply(&mut self, write: &Write) -> Result<(), String> {
+        match write {
+            Write::Untag(keys) => keys.iter().for_each(|key| {
+                self.tags.remove(key);
+            }),
+            Write::Tag(tags) => self.tags.extend(tags.clone()),
+            Write::SetRoles(roles) => self.roles = roles.clone(),
+            Write::SetPrincipalTags { provider, map } => {
+                if !self.config.configures(provider, false) {
+                    return Err(format!("principal tags for unconfigured {provider}"));
+                }
+                self.principal_tags.insert(provider.clone(), map.clone());
+            }
+            Write::UpdatePool(config) => self.config = config.clone(),
+        }
+        if self.tags.len() > 50 {
+            return Err(format!("{} tags after {write:?}", self.tags.len()));
+        }
+        match self
+            .roles
+            .mappings
+            .keys()
+            .find(|provider| !self.config.configures(provider, true))
+        {
+            Some(provider) => Err(format!(
+                "a mapping for unconfigured {provider} after {write:?}"
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// The pool as Describe shows it.
+    fn pool(&self) -> Pool {
+        Pool {
+            id: POOL_ID.to_owned(),
+            config: self.config.clone(),
+            tags: self.tags.clone(),
+        }
+    }
+
+    /// What the provider reads before deciding, for a template that manages
+    /// roles and the principal tags of `providers`.
+    fn access(&self, providers: &BTreeSet<String>) -> AccessNow {
+        AccessNow {
+            roles: Some(self.roles.clone()),
+            principal_tags: providers
+                .iter()
+                .map(|provider| {
+                    let now = self.config.configures(provider, false).then(|| {
+                        self.principal_tags
+                            .get(provider)
+                            .cloned()
+                            .unwrap_or_else(PrincipalTagMap::defaults)
+                    });
+                    (provider.clone(), now)
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Runs the planned writes of an Update from `model` to `desired` through the
+/// model, failing at the first state Cognito would refuse.
+fn run_update(model: &Model, desired: &PoolSpec) -> Result<(Vec<Write>, Model), String> {
+    let current = model.pool();
+    let (config, tags) = match plan_update(desired, &current, HOME) {
+        UpdatePlan::InPlace { config, tags } => (config, tags),
+        UpdatePlan::NoChange => (None, TagChanges::default()),
+        UpdatePlan::Replace => return Err("replaced, not updated".to_owned()),
+    };
+    let providers = desired
+        .access
+        .principal_tags
+        .keys()
+        .chain(model.principal_tags.keys())
+        .cloned()
+        .collect();
+    let writes = ordered_writes(desired, &current, config, tags, &model.access(&providers));
+    let mut after = model.clone();
+    for write in &writes {
+        after.apply(write)?;
+    }
+    Ok((writes, after))
+}
+
+const USER_POOL: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc";
+
+fn user_pool_client(client: &str) -> CognitoProvider {
+    CognitoProvider {
+        provider_name: USER_POOL.to_owned(),
+        client_id: client.to_owned(),
+        server_side_token_check: false,
+    }
+}
+
+fn token_mapping() -> RoleMapping {
+    RoleMapping {
+        mapping_type: "Token".to_owned(),
+        ambiguous_role_resolution: "Deny".to_owned(),
+        rules: Vec::new(),
+    }
+}
+
+fn numbered_tags(count: usize) -> Vec<(String, String)> {
+    (0..count)
+        .map(|i| (format!("tag{i:02}"), "v".to_owned()))
+        .collect()
+}
+
+fn model_with_tags(user_tags: &[(String, String)]) -> Model {
+    let pairs: Vec<(&str, &str)> = user_tags
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    Model {
+        config: config(),
+        tags: pool(config(), &pairs).tags,
+        roles: RoleSettings::default(),
+        principal_tags: BTreeMap::new(),
+    }
+}
+
+fn spec_with_tags(user_tags: &[(String, String)]) -> PoolSpec {
+    let pairs: Vec<(&str, &str)> = user_tags
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    spec(config(), &pairs)
+}
+
+#[test]
+fn at_the_tag_limit_a_renamed_key_is_untagged_before_the_new_one_is_tagged() {
+    let before = numbered_tags(49);
+    let mut renamed = before.clone();
+    renamed[0].0 = "renamed".to_owned();
+
+    let (writes, after) = run_update(&model_with_tags(&before), &spec_with_tags(&renamed))
+        .expect("every step within 50 tags");
+
+    assert_eq!(
+        writes,
+        [
+            Write::Untag(vec!["tag00".to_owned()]),
+            Write::Tag(tags(&[("renamed", "v")])),
+        ]
+    );
+    assert_eq!(after.tags.len(), 50);
+}
+
+#[test]
+fn at_the_tag_limit_both_directions_pass_only_through_accepted_counts() {
+    let full = numbered_tags(49);
+    let one_less = numbered_tags(48);
+    let mut swapped = one_less.clone();
+    swapped.push(("added".to_owned(), "v".to_owned()));
+    for (from, to) in [(&one_less, &full), (&full, &one_less), (&full, &swapped)] {
+        let (_, after) = run_update(&model_with_tags(from), &spec_with_tags(to))
+            .unwrap_or_else(|refused| panic!("{} → {} tags: {refused}", from.len(), to.len()));
+        assert_eq!(after.tags.len(), to.len() + 1, "the request tag stays");
+    }
+}
+
+#[test]
+fn a_provider_dropped_with_its_mapping_is_unmapped_before_the_pool_update() {
+    let mut with_user_pool = config();
+    with_user_pool.cognito_identity_providers = vec![user_pool_client("c1")];
+    let model = Model {
+        config: with_user_pool,
+        tags: pool(config(), &[]).tags,
+        roles: RoleSettings {
+            roles: tags(&[("authenticated", "arn:aws:iam::123456789012:role/a")]),
+            mappings: BTreeMap::from([(format!("{USER_POOL}:c1"), token_mapping())]),
+        },
+        principal_tags: BTreeMap::new(),
+    };
+    let mut desired = spec(config(), &[]);
+    desired.access.roles.roles = model.roles.roles.clone();
+
+    let (writes, after) = run_update(&model, &desired).expect("accepted at every step");
+
+    assert_eq!(
+        writes,
+        [
+            Write::SetRoles(desired.access.roles.clone()),
+            Write::UpdatePool(config()),
+        ]
+    );
+    assert_eq!(after.roles, desired.access.roles);
+}
+
+#[test]
+fn a_provider_added_with_a_mapping_is_configured_before_it_is_mapped() {
+    let mut with_user_pool = config();
+    with_user_pool.cognito_identity_providers = vec![user_pool_client("c1")];
+    let mut desired = spec(with_user_pool.clone(), &[]);
+    desired.access.roles.mappings = BTreeMap::from([(format!("{USER_POOL}:c1"), token_mapping())]);
+    desired.access.principal_tags =
+        BTreeMap::from([(USER_POOL.to_owned(), PrincipalTagMap::defaults())]);
+
+    let (writes, _) = run_update(&model_with_tags(&[]), &desired).expect("accepted at every step");
+
+    assert_eq!(
+        writes,
+        [
+            Write::UpdatePool(with_user_pool),
+            Write::SetRoles(desired.access.roles.clone()),
+            Write::SetPrincipalTags {
+                provider: USER_POOL.to_owned(),
+                map: PrincipalTagMap::defaults(),
+            },
+        ],
+        "the defaults are written for a provider with nothing to read before it is added"
+    );
+}
+
+#[test]
+fn a_dropped_providers_principal_tags_are_reset_while_it_is_still_configured() {
+    let mut with_user_pool = config();
+    with_user_pool.cognito_identity_providers = vec![user_pool_client("c1")];
+    let custom = PrincipalTagMap {
+        use_defaults: false,
+        tags: tags(&[("dept", "custom:dept")]),
+    };
+    let model = Model {
+        config: with_user_pool,
+        tags: pool(config(), &[]).tags,
+        roles: RoleSettings::default(),
+        principal_tags: BTreeMap::from([(USER_POOL.to_owned(), custom)]),
+    };
+
+    let (writes, after) = run_update(&model, &spec(config(), &[])).expect("accepted at every step");
+
+    assert_eq!(
+        writes,
+        [
+            Write::SetPrincipalTags {
+                provider: USER_POOL.to_owned(),
+                map: PrincipalTagMap::defaults(),
+            },
+            Write::UpdatePool(config()),
+        ]
+    );
+    assert_eq!(after.principal_tags[USER_POOL], PrincipalTagMap::defaults());
+}
+
+/// A pool configuration with some of two user pool clients and a login provider.
+fn provider_config() -> impl Strategy<Value = PoolConfig> {
+    (any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(c1, c2, google)| {
+        let mut config = config();
+        config.cognito_identity_providers = [(c1, "c1"), (c2, "c2")]
+            .into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, client)| user_pool_client(client))
+            .collect();
+        if google {
+            config
+                .supported_login_providers
+                .insert("accounts.google.com".to_owned(), "app".to_owned());
+        }
+        config
+    })
+}
+
+/// Roles whose mappings name only providers `config` has, and principal tags likewise.
+fn access_for(
+    config: &PoolConfig,
+    mapped: u8,
+    tagged: u8,
+) -> (RoleSettings, BTreeMap<String, PrincipalTagMap>) {
+    let mappable = [
+        format!("{USER_POOL}:c1"),
+        format!("{USER_POOL}:c2"),
+        "accounts.google.com".to_owned(),
+    ];
+    let taggable = [USER_POOL.to_owned(), "accounts.google.com".to_owned()];
+    let roles = RoleSettings {
+        roles: tags(&[("authenticated", "arn:aws:iam::123456789012:role/a")]),
+        mappings: mappable
+            .iter()
+            .enumerate()
+            .filter(|(i, name)| mapped & (1 << i) != 0 && config.configures(name, true))
+            .map(|(_, name)| (name.clone(), token_mapping()))
+            .collect(),
+    };
+    let principal_tags = taggable
+        .iter()
+        .enumerate()
+        .filter(|(i, name)| tagged & (1 << i) != 0 && config.configures(name, false))
+        .map(|(i, name)| {
+            let map = PrincipalTagMap {
+                use_defaults: false,
+                tags: tags(&[("k", if i == 0 { "sub" } else { "email" })]),
+            };
+            (name.clone(), map)
+        })
+        .collect();
+    (roles, principal_tags)
+}
+
+proptest! {
+    #[test]
+    fn every_update_passes_only_through_states_cognito_accepts_and_ends_as_the_template(
+        from in provider_config(),
+        to in provider_config(),
+        (mapped_before, tagged_before, mapped_after, tagged_after) in (0u8..8, 0u8..4, 0u8..8, 0u8..4),
+        tags_before in 40usize..=49,
+        tags_after in 40usize..=49,
+        rename in any::<bool>(),
+    ) {
+        let (roles, principal_tags) = access_for(&from, mapped_before, tagged_before);
+        let before = numbered_tags(tags_before);
+        let model = Model { principal_tags, roles, ..model_with_tags(&before) };
+        let model = Model { config: from, ..model };
+        let mut wanted_tags = numbered_tags(tags_after);
+        if rename {
+            wanted_tags[0].0 = "renamed".to_owned();
+        }
+        let mut desired = spec_with_tags(&wanted_tags);
+        let (roles, principal_tags) = access_for(&to, mapped_after, tagged_after);
+        desired.config = to;
+        desired.access = Access { roles, principal_tags };
+
+        let (_, after) = run_update(&model, &desired).map_err(TestCaseError::fail)?;
+
+        prop_assert_eq!(&after.config, &desired.config);
+        prop_assert_eq!(&after.roles, &desired.access.roles);
+        prop_assert_eq!(after.tags.len(), wanted_tags.len() + 1);
+        for (provider, map) in &after.principal_tags {
+            if after.config.configures(provider, false) {
+                let wanted = desired.access.principal_tags.get(provider).cloned().unwrap_or_else(PrincipalTagMap::defaults);
+                prop_assert_eq!(map, &wanted, "{}", provider);
+            }
+        }
+    }
 }

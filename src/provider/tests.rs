@@ -571,7 +571,8 @@ async fn tags_change_by_diff_against_the_pool_and_keep_the_request_tag() {
     assert_eq!(untag_input.tag_keys(), ["stale"]);
     assert_eq!(
         journal.calls(),
-        ["DescribeIdentityPool", "TagResource", "UntagResource"]
+        ["DescribeIdentityPool", "UntagResource", "TagResource"],
+        "untag first, so the pool never holds more tags than before or after"
     );
 }
 
@@ -628,7 +629,7 @@ async fn changing_a_set_developer_provider_name_replaces_the_pool() {
 }
 
 #[tokio::test]
-async fn an_update_of_a_pool_deleted_outside_cloudformation_fails_and_says_so() {
+async fn an_update_of_an_unknown_pool_says_what_is_known_and_the_likely_causes() {
     let describe = describe_not_found();
     let create =
         mock!(Client::create_identity_pool).then_output(|| unreachable!("no silent new pool"));
@@ -644,9 +645,107 @@ async fn an_update_of_a_pool_deleted_outside_cloudformation_fails_and_says_so() 
     assert_eq!(answer.physical_resource_id, POOL_ID);
     let reason = answer.outcome.expect_err("FAILED");
     assert!(
-        reason.contains("deleted outside CloudFormation"),
+        reason.starts_with(&format!("There is no identity pool {POOL_ID} in us-east-1")),
         "{reason}"
     );
+    for cause in [
+        "mistyped",
+        "deleted outside CloudFormation",
+        "another account or Region",
+    ] {
+        assert!(reason.contains(cause), "{cause}: {reason}");
+    }
+}
+
+#[tokio::test]
+async fn a_create_at_the_pool_quota_fails_at_once_naming_the_quota_and_how_to_raise_it() {
+    let create = mock!(Client::create_identity_pool)
+        .sequence()
+        .http_status(
+            400,
+            Some(
+                r#"{"__type":"LimitExceededException","message":"The limit was exceeded."}"#
+                    .to_owned(),
+            ),
+        )
+        .times(5)
+        .build();
+    let list = list_returns(&[]);
+    let provider = provider(&[&list, &create]);
+
+    let answer = provider
+        .answer(&request("Create", None, properties()), &Journal::default())
+        .await;
+
+    assert_eq!(create.num_calls(), 1, "a quota is not retried");
+    let reason = answer.outcome.expect_err("FAILED");
+    assert!(
+        reason.starts_with("CreateIdentityPool failed: LimitExceededException: The limit was exceeded. The account has reached its quota of identity pools in this Region (1,000 per account per Region unless raised)"),
+        "{reason}"
+    );
+    assert!(reason.contains("Service Quotas console"), "{reason}");
+}
+
+/// Clients whose SDK retries as the function's do (standard mode, 5 attempts).
+fn retrying_provider(rules: &[&Rule]) -> Provider {
+    let no_rules: &[&Rule] = &[];
+    Provider::new(IdentityPools::new(RegionClients {
+        identity: mock_client!(aws_sdk_cognitoidentity, RuleMode::MatchAny, rules, |conf| {
+            conf.retry_config(
+                aws_sdk_cognitoidentity::config::retry::RetryConfig::standard()
+                    .with_max_attempts(5)
+                    .with_initial_backoff(std::time::Duration::from_millis(1)),
+            )
+        }),
+        sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules),
+    }))
+}
+
+/// An UpdateIdentityPool that answers `code` once, then succeeds.
+fn update_failing_once_with(code: &str) -> Rule {
+    mock!(Client::update_identity_pool)
+        .sequence()
+        .http_status(
+            400,
+            Some(format!(r#"{{"__type":"{code}","message":"try later"}}"#)),
+        )
+        .output(|| {
+            UpdateIdentityPoolOutput::builder()
+                .identity_pool_id(POOL_ID)
+                .identity_pool_name("renamed")
+                .allow_unauthenticated_identities(false)
+                .build()
+                .unwrap()
+        })
+        .build()
+}
+
+#[tokio::test]
+async fn the_sdk_retries_a_concurrent_modification_but_never_a_quota() {
+    let mut renamed = properties();
+    renamed["IdentityPoolName"] = json!("renamed");
+    for (code, succeeds) in [
+        ("ConcurrentModificationException", true),
+        ("LimitExceededException", false),
+    ] {
+        let describe = unchanged(POOL_ID);
+        let update = update_failing_once_with(code);
+        let provider = retrying_provider(&[&describe, &update]);
+
+        let answer = provider
+            .answer(
+                &request("Update", Some(POOL_ID), renamed.clone()),
+                &Journal::default(),
+            )
+            .await;
+
+        assert_eq!(answer.outcome.is_ok(), succeeds, "{code}: {answer:?}");
+        assert_eq!(
+            update.num_calls(),
+            if succeeds { 2 } else { 1 },
+            "{code}: attempts"
+        );
+    }
 }
 
 #[tokio::test]
@@ -1589,7 +1688,7 @@ async fn removing_region_moves_a_pool_living_elsewhere_to_the_functions_region()
 }
 
 #[tokio::test]
-async fn principal_tags_of_a_provider_removed_from_the_pool_are_not_reset() {
+async fn principal_tags_of_a_provider_removed_from_the_pool_are_reset_before_it_is_dropped() {
     let describe = unchanged(POOL_ID);
     let update = mock!(Client::update_identity_pool).then_output(|| {
         UpdateIdentityPoolOutput::builder()
@@ -1599,7 +1698,14 @@ async fn principal_tags_of_a_provider_removed_from_the_pool_are_not_reset() {
             .build()
             .unwrap()
     });
-    let provider = provider(&[&describe, &update]);
+    let current = principal_tags_returns(false, &[("department", "custom:dept")]);
+    let set = recorded::<SetPrincipalTagAttributeMapInput>();
+    let set_tags = set_principal_tags_recording(&set);
+    let wire = Wire::default();
+    let provider = Provider::new(IdentityPools::new(clients(
+        &[&describe, &update, &current, &set_tags],
+        &wire,
+    )));
     let journal = Journal::default();
     let no_user_pool = without(properties(), &["CognitoIdentityProviders"]);
 
@@ -1612,10 +1718,136 @@ async fn principal_tags_of_a_provider_removed_from_the_pool_are_not_reset() {
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
     assert_eq!(
-        journal.calls(),
-        ["DescribeIdentityPool", "UpdateIdentityPool"],
-        "no principal-tag call for a provider the pool no longer has"
+        operations(&wire),
+        [
+            "DescribeIdentityPool",
+            "GetPrincipalTagAttributeMap",
+            "SetPrincipalTagAttributeMap",
+            "UpdateIdentityPool"
+        ],
+        "the provider's principal tags go back to the defaults while it is still configured"
     );
+    let reset = set.lock().unwrap()[0].clone();
+    assert_eq!(reset.identity_provider_name(), Some(USER_POOL));
+    assert_eq!(reset.use_defaults(), Some(true));
+}
+
+/// The operations that reached the wire, in order.
+fn operations(wire: &Wire) -> Vec<String> {
+    wire.calls()
+        .into_iter()
+        .map(|(operation, _)| operation)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_provider_dropped_with_its_role_mapping_loses_the_mapping_before_the_pool_update() {
+    let describe = unchanged(POOL_ID);
+    let update = mock!(Client::update_identity_pool).then_output(|| {
+        UpdateIdentityPoolOutput::builder()
+            .identity_pool_id(POOL_ID)
+            .identity_pool_name("demo_pool")
+            .allow_unauthenticated_identities(false)
+            .build()
+            .unwrap()
+    });
+    let roles_now = get_roles_returns(roles_as_with_roles());
+    let set = recorded::<SetIdentityPoolRolesInput>();
+    let set_roles = set_roles_recording(&set);
+    let wire = Wire::default();
+    let provider = Provider::new(IdentityPools::new(clients(
+        &[&describe, &update, &roles_now, &set_roles],
+        &wire,
+    )));
+    let dropped = without(with_roles(), &["CognitoIdentityProviders", "RoleMappings"]);
+
+    let answer = provider
+        .answer(
+            &update_request(POOL_ID, dropped, with_roles()),
+            &Journal::default(),
+        )
+        .await;
+
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    assert_eq!(
+        operations(&wire),
+        [
+            "DescribeIdentityPool",
+            "GetIdentityPoolRoles",
+            "SetIdentityPoolRoles",
+            "UpdateIdentityPool"
+        ]
+    );
+    let sent = set.lock().unwrap()[0].clone();
+    assert!(
+        sent.role_mappings().is_none_or(HashMap::is_empty),
+        "{sent:?}"
+    );
+    assert_eq!(
+        sent.roles(),
+        Some(&string_map(&[
+            ("authenticated", AUTH_ROLE),
+            ("unauthenticated", UNAUTH_ROLE)
+        ]))
+    );
+}
+
+#[tokio::test]
+async fn a_provider_added_with_a_role_mapping_is_configured_before_it_is_mapped() {
+    let describe = describe_returns(
+        DescribeIdentityPoolOutput::builder()
+            .identity_pool_id(POOL_ID)
+            .identity_pool_name("demo_pool")
+            .allow_unauthenticated_identities(false)
+            .allow_classic_flow(true)
+            .supported_login_providers("graph.facebook.com", "7346241598935555")
+            .set_identity_pool_tags(Some(string_map(&[
+                ("team", "identity"),
+                (REQUEST_TAG_KEY, REQUEST_TAG),
+            ])))
+            .build()
+            .unwrap(),
+    );
+    let update = mock!(Client::update_identity_pool).then_output(|| {
+        UpdateIdentityPoolOutput::builder()
+            .identity_pool_id(POOL_ID)
+            .identity_pool_name("demo_pool")
+            .allow_unauthenticated_identities(false)
+            .build()
+            .unwrap()
+    });
+    let roles_now = get_roles_returns(no_roles());
+    let set = recorded::<SetIdentityPoolRolesInput>();
+    let set_roles = set_roles_recording(&set);
+    let set_tags = set_principal_tags_recording(&recorded());
+    let wire = Wire::default();
+    let provider = Provider::new(IdentityPools::new(clients(
+        &[&describe, &update, &roles_now, &set_roles, &set_tags],
+        &wire,
+    )));
+    let old = without(properties(), &["CognitoIdentityProviders"]);
+
+    let answer = provider
+        .answer(
+            &update_request(POOL_ID, with_access(), old),
+            &Journal::default(),
+        )
+        .await;
+
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    assert_eq!(
+        operations(&wire),
+        [
+            "DescribeIdentityPool",
+            "GetIdentityPoolRoles",
+            "UpdateIdentityPool",
+            "SetIdentityPoolRoles",
+            "SetPrincipalTagAttributeMap"
+        ],
+        "nothing can be read or mapped for a provider before UpdateIdentityPool adds it"
+    );
+    let sent = set.lock().unwrap()[0].clone();
+    assert!(sent.role_mappings().unwrap().contains_key(USER_POOL_CLIENT));
 }
 
 // ---- Cognito Sync ----

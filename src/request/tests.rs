@@ -100,6 +100,7 @@ fn request(stack_id: &str, request_id: &str) -> CustomResourceRequest {
         properties: Value::Null,
         old_properties: Value::Null,
         function_arn: FUNCTION_ARN.to_owned(),
+        answered_by_invoker: false,
     }
 }
 
@@ -439,4 +440,60 @@ fn the_longest_fields_allowed_still_leave_an_answer_within_4096_bytes() {
                 .starts_with("PhysicalResourceId")
         );
     }
+}
+
+// ---- who answers CloudFormation ----
+
+const FRAMEWORK_FUNCTION: &str =
+    "arn:aws:lambda:us-east-1:123456789012:function:Stack-ProviderframeworkonEvent-AbC123";
+
+/// `event("Create")` with `ResponseURL` and the properties' `ServiceToken` replaced.
+fn invoked_with(response_url: &str, service_token: &str) -> Value {
+    let mut event = event("Create");
+    event["ResponseURL"] = json!(response_url);
+    event["ResourceProperties"]["ServiceToken"] = json!(service_token);
+    event
+}
+
+#[test]
+fn cloudformation_invoking_this_function_is_answered_at_the_response_url() {
+    for own in [
+        SERVICE_TOKEN.to_owned(),
+        format!("{SERVICE_TOKEN}:live"),
+        format!("{SERVICE_TOKEN}:7"),
+    ] {
+        let request = read(invoked_with(&response_url(), &own));
+        assert!(!request.answered_by_invoker, "{own}");
+    }
+    assert!(!read(without(event("Create"), "ResponseURL")).answered_by_invoker);
+}
+
+#[test]
+fn cdk_provider_framework_passing_a_placeholder_url_answers_itself() {
+    for url in ["...", "not a url", "s3://bucket/key", "file:///tmp/x"] {
+        let request = read(invoked_with(url, SERVICE_TOKEN));
+        assert!(request.answered_by_invoker, "{url:?}");
+    }
+}
+
+#[test]
+fn a_service_token_naming_another_function_means_that_function_answers() {
+    let request = read(invoked_with(&response_url(), FRAMEWORK_FUNCTION));
+    assert!(request.answered_by_invoker);
+}
+
+#[test]
+fn an_own_arn_that_names_no_function_never_assumes_a_framework() {
+    let emulator = Invocation {
+        request_id: "emulated",
+        function_arn: "function-arn",
+    };
+    let request = CustomResourceRequest::from_event(
+        invoked_with(&response_url(), FRAMEWORK_FUNCTION),
+        emulator,
+    )
+    .unwrap();
+    assert!(!request.answered_by_invoker);
+    let sns_token = "arn:aws:sns:us-east-1:123456789012:identity-pool-provider";
+    assert!(!read(invoked_with(&response_url(), sns_token)).answered_by_invoker);
 }

@@ -91,7 +91,10 @@ fn success_body_echoes_the_request_and_carries_data() {
 
 #[test]
 fn failed_body_carries_the_error_as_reason() {
-    let error = ProviderError::PoolGone(POOL_ID.to_owned());
+    let error = ProviderError::PoolGone {
+        id: POOL_ID.to_owned(),
+        region: "us-east-1".to_owned(),
+    };
     let answer = Answer::failed("CreateFailed/0c5e2a4b/d8e6a2b0", &error);
     let body = body(&answer);
     assert_eq!(reason(&body), error.to_string());
@@ -193,4 +196,76 @@ proptest! {
         let body = body(&answer);
         prop_assert!(body["Status"] == "SUCCESS" || body["Status"] == "FAILED");
     }
+}
+
+// ---- delivery ----
+
+/// A loopback URL nothing listens on: every PUT is refused at once.
+fn dead_receiver() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    format!("http://127.0.0.1:{port}/response?X-Amz-Signature=secret")
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_dead_receiver_is_retried_for_a_minute_at_most_and_the_last_error_is_kept() {
+    let sender = ResponseSender::new().unwrap();
+    let started = Instant::now();
+
+    let error = sender
+        .deliver(
+            &dead_receiver(),
+            b"{}".to_vec(),
+            started + Duration::from_secs(600),
+        )
+        .await
+        .expect_err("nothing listens");
+
+    let waited = started.elapsed();
+    assert!(
+        waited <= MAX_DELIVERY_TIME && waited >= MAX_DELIVERY_TIME - Duration::from_secs(3),
+        "gave up after {waited:?} of a 600 s deadline"
+    );
+    let DeliveryError::GaveUp {
+        attempts,
+        last_error,
+        ..
+    } = &error
+    else {
+        panic!("{error:?}");
+    };
+    assert!(*attempts > 1, "retried: {error}");
+    assert!(last_error.contains("Connection refused"), "{error}");
+    assert!(!error.to_string().contains("secret"), "{error}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_deadline_sooner_than_a_minute_bounds_the_retries() {
+    let sender = ResponseSender::new().unwrap();
+    let started = Instant::now();
+
+    sender
+        .deliver(
+            &dead_receiver(),
+            b"{}".to_vec(),
+            started + Duration::from_secs(8),
+        )
+        .await
+        .expect_err("nothing listens");
+
+    assert!(started.elapsed() <= Duration::from_secs(8));
+}
+
+#[tokio::test]
+async fn a_url_that_cannot_be_sent_to_is_not_retried() {
+    let sender = ResponseSender::new().unwrap();
+    let error = sender
+        .deliver(
+            "...",
+            b"{}".to_vec(),
+            Instant::now() + Duration::from_secs(60),
+        )
+        .await
+        .expect_err("not a URL");
+    assert!(matches!(error, DeliveryError::Unusable(_)), "{error:?}");
 }
