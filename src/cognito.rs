@@ -12,15 +12,16 @@ use std::sync::Mutex;
 use aws_sdk_cognitoidentity::Client;
 use aws_sdk_cognitoidentity::config::Region;
 use aws_sdk_cognitoidentity::config::http::HttpResponse;
-use aws_sdk_cognitoidentity::config::retry::RetryConfig;
 use aws_sdk_cognitoidentity::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentity::types::CognitoIdentityProvider;
 
 use crate::properties::{CognitoProvider, PoolConfig};
 
 mod access;
+mod create_retry;
 mod network;
 mod sync;
+mod tagging;
 
 pub use network::Unreachable;
 use network::{NameTheEndpoint, NoRetryOnQuota};
@@ -196,11 +197,13 @@ impl Journal {
 }
 
 /// The clients for one region: Cognito Identity for the pool, Cognito Sync for
-/// its sync settings. Cheap to clone (each is a handle to shared state).
+/// its sync settings, the Resource Groups Tagging API to find a pool by its
+/// tags. Cheap to clone (each is a handle to shared state).
 #[derive(Debug, Clone)]
 pub struct RegionClients {
     pub identity: Client,
     pub sync: aws_sdk_cognitosync::Client,
+    pub tagging: aws_sdk_resourcegroupstagging::Client,
 }
 
 impl RegionClients {
@@ -228,6 +231,7 @@ impl RegionClients {
                     .retry_classifier(NoRetryOnQuota)
                     .build(),
             ),
+            tagging: self.tagging,
         }
     }
 
@@ -243,7 +247,14 @@ impl RegionClients {
                     .build(),
             ),
             sync: aws_sdk_cognitosync::Client::from_conf(
-                self.sync.config().to_builder().region(region).build(),
+                self.sync
+                    .config()
+                    .to_builder()
+                    .region(region.clone())
+                    .build(),
+            ),
+            tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
+                self.tagging.config().to_builder().region(region).build(),
             ),
         }
     }
@@ -360,8 +371,9 @@ impl IdentityPools {
 impl PoolCalls<'_> {
     /// CreateIdentityPool with the whole configuration and the tags, answering the
     /// new pool's id. The tags go in the same call so that a pool never exists
-    /// without its request tag. The SDK does not retry this one call: a retry after
-    /// a lost response would make a second pool, so the provider retries it itself,
+    /// without its request tag. The SDK retries this one call only when it was
+    /// throttled (refused before anything was made): a retry after a lost
+    /// response would make a second pool, so the provider retries those itself,
     /// looking for the pool by its request tag first.
     pub async fn create(
         &self,
@@ -376,7 +388,7 @@ impl PoolCalls<'_> {
             .customize()
             .config_override(
                 aws_sdk_cognitoidentity::config::Builder::default()
-                    .retry_config(RetryConfig::disabled()),
+                    .retry_classifier(create_retry::OnlyWhenThrottled),
             )
             .send()
             .await

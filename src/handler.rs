@@ -287,6 +287,7 @@ mod tests {
 
         use super::*;
         use crate::cognito::{IdentityPools, RegionClients};
+        use crate::trust::TrustRoots;
 
         /// A handler whose Cognito calls `rules` answer; direct invocations
         /// only, so the answer is the invocation's result.
@@ -295,8 +296,10 @@ mod tests {
             let pools = IdentityPools::new(RegionClients {
                 identity: mock_client!(aws_sdk_cognitoidentity, RuleMode::MatchAny, rules),
                 sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules),
+                tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, rules),
             });
-            Handler::new(Provider::new(pools), ResponseSender::new().unwrap())
+            let tls = TrustRoots::from_certs(Vec::new()).rustls_config().unwrap();
+            Handler::new(Provider::new(pools), ResponseSender::new(tls).unwrap())
         }
 
         pub(super) fn invocation(payload: Value) -> LambdaEvent<Value> {
@@ -319,7 +322,8 @@ mod tests {
 
         #[tokio::test]
         async fn a_panic_while_handling_is_answered_failed_and_the_next_event_is_served() {
-            let panicking = mock!(Client::list_identity_pools).then_output(|| panic!("boom"));
+            let panicking = mock!(aws_sdk_resourcegroupstagging::Client::get_resources)
+                .then_output(|| panic!("boom"));
             let handler = handler(&[&panicking]);
 
             let answer = handler
@@ -330,7 +334,7 @@ mod tests {
             assert_eq!(answer["Status"], "FAILED");
             let reason = answer["Reason"].as_str().unwrap();
             assert!(
-                reason.contains("panicked while ListIdentityPools: boom"),
+                reason.contains("panicked while GetResources: boom"),
                 "{reason}"
             );
             assert_eq!(

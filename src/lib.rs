@@ -4,7 +4,8 @@
 //! event's envelope, [`properties`] turns `ResourceProperties` into a
 //! [`properties::PoolSpec`], [`plan`] decides what an Update must do,
 //! [`provider`] carries it out through the [`cognito`] adapter, and [`handler`]
-//! bounds it all by the Lambda deadline and delivers the [`response`].
+//! bounds it all by the Lambda deadline and delivers the [`response`]. Both HTTP
+//! clients trust the roots that [`trust`] reads once.
 
 pub mod backoff;
 pub mod cognito;
@@ -16,3 +17,4 @@ pub mod properties;
 pub mod provider;
 pub mod request;
 pub mod response;
+pub mod trust;

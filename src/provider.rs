@@ -185,7 +185,11 @@ impl Provider {
                 // Properties that do not parse never made a pool.
                 if let Ok(spec) = parse(request) {
                     let calls = self.calls_for_spec(&spec, journal);
-                    for pool_id in pools_created_by(&calls, &spec.config.name, request_tag).await? {
+                    // The Create may have made its pool seconds ago: list, the
+                    // tagging index may not have it yet.
+                    let made =
+                        pools_created_by(&calls, &spec.config.name, request_tag, LookUp::List);
+                    for pool_id in made.await? {
                         calls.delete(&pool_id).await?;
                     }
                 }
@@ -367,6 +371,9 @@ async fn sync_cognito_sync(
 /// async event at least once, and CreateIdentityPool has no client token. A
 /// transient failure is retried here rather than by the SDK, looking again
 /// before each attempt, because the failed attempt may have made the pool.
+/// The first look finds a redelivered request's pool through the tagging index
+/// (made minutes before, so indexed by now); the looks after a failed attempt
+/// list, because the index may not show a pool made a moment ago.
 /// Answers the pool id, and whether it was made just now (rather than found).
 async fn create_once(
     calls: &PoolCalls<'_>,
@@ -377,7 +384,11 @@ async fn create_once(
     tags.insert(REQUEST_TAG_KEY.to_owned(), request_tag.to_owned());
     let mut attempt = 1;
     loop {
-        let existing = pools_created_by(calls, &spec.config.name, request_tag).await?;
+        let look_up = match attempt {
+            1 => LookUp::Index,
+            _ => LookUp::List,
+        };
+        let existing = pools_created_by(calls, &spec.config.name, request_tag, look_up).await?;
         if let Some(existing) = existing.into_iter().next() {
             tracing::info!(pool_id = %existing, "this request already created the pool; answering it again");
             return Ok((existing, false));
@@ -397,15 +408,40 @@ async fn create_once(
 /// As many CreateIdentityPool attempts as the SDK makes of any other call.
 const CREATE_ATTEMPTS: u32 = 5;
 
-/// The pools named `name` whose request tag is `request_tag`: list by name
-/// first, so only the few same-named pools are described.
+/// Where to look for the pools a request made.
+#[derive(Debug, Clone, Copy)]
+enum LookUp {
+    /// One GetResources call for the request tag, at any account size; the
+    /// index lags behind a CreateIdentityPool by up to minutes.
+    Index,
+    /// ListIdentityPools over the whole account, a call per 60 pools: it shows
+    /// a pool as soon as it exists.
+    List,
+}
+
+/// The pools named `name` whose request tag is `request_tag`. The candidates
+/// (those the index has for the tag, or the same-named ones listed) are
+/// described, so a pool is only answered if it exists and carries the tag. An
+/// index that cannot be asked (a role without `tag:GetResources`) is listed
+/// instead.
 async fn pools_created_by(
     calls: &PoolCalls<'_>,
     name: &str,
     request_tag: &str,
+    look_up: LookUp,
 ) -> Result<Vec<String>, CognitoError> {
+    let candidates = match look_up {
+        LookUp::Index => match calls.ids_tagged(REQUEST_TAG_KEY, request_tag).await {
+            Ok(ids) => ids,
+            Err(error) => {
+                tracing::warn!(%error, "the tagging index could not be asked; listing the pools instead");
+                calls.ids_named(name).await?
+            }
+        },
+        LookUp::List => calls.ids_named(name).await?,
+    };
     let mut found = Vec::new();
-    for pool_id in calls.ids_named(name).await? {
+    for pool_id in candidates {
         if let Some(pool) = calls.describe(&pool_id).await?
             && pool.tags.get(REQUEST_TAG_KEY).map(String::as_str) == Some(request_tag)
         {

@@ -140,8 +140,7 @@ pub enum DeliveryError {
 }
 
 /// PUTs answers to presigned ResponseURLs. One HTTP client for the life of the
-/// process: its TLS roots are loaded once (from `SSL_CERT_FILE` when set, the
-/// system store otherwise), not per request.
+/// process, trusting the roots the process read once ([`crate::trust`]).
 #[derive(Debug, Clone)]
 pub struct ResponseSender {
     http: reqwest::Client,
@@ -157,12 +156,12 @@ const MAX_ATTEMPT_TIME: Duration = Duration::from_secs(10);
 pub const MAX_DELIVERY_TIME: Duration = Duration::from_secs(60);
 
 impl ResponseSender {
-    pub fn new() -> Result<Self, reqwest::Error> {
-        // reqwest takes rustls' process-wide provider: ring, the same as the
-        // SDK's client. Installing it twice is harmless (the first one stays).
-        let _ = rustls::crypto::ring::default_provider().install_default();
+    /// `tls` carries the roots and the crypto provider (ring, as the SDK's
+    /// client); plain http URLs need none of it.
+    pub fn new(tls: rustls::ClientConfig) -> Result<Self, reqwest::Error> {
         Ok(ResponseSender {
             http: reqwest::Client::builder()
+                .tls_backend_preconfigured(tls)
                 .connect_timeout(Duration::from_secs(3))
                 .build()?,
         })

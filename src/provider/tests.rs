@@ -35,11 +35,15 @@ use aws_sdk_cognitoidentity::types::{
     AmbiguousRoleResolutionType, CognitoIdentityProvider, IdentityPoolShortDescription,
     MappingRule, MappingRuleMatchType, RoleMappingType, RulesConfigurationType,
 };
+use aws_sdk_resourcegroupstagging::operation::get_resources::{
+    GetResourcesInput, GetResourcesOutput,
+};
+use aws_sdk_resourcegroupstagging::types::ResourceTagMapping;
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use serde_json::{Value, json};
 
 use super::*;
-use crate::cognito::RegionClients;
+use crate::cognito::{RegionClients, pool_region};
 use crate::properties::PoolConfig;
 use crate::request::Invocation;
 use aws_sdk_cognitosync::operation::set_cognito_events::{
@@ -181,6 +185,42 @@ fn list_returns(pools: &[(&str, &str)]) -> Rule {
     })
 }
 
+/// GetResources' answer: these pools carry the request tag.
+fn tagged_output(pool_ids: &[&str]) -> GetResourcesOutput {
+    GetResourcesOutput::builder()
+        .set_resource_tag_mapping_list(Some(
+            pool_ids
+                .iter()
+                .map(|id| {
+                    ResourceTagMapping::builder()
+                        .resource_arn(format!(
+                            "arn:aws:cognito-identity:{}:123456789012:identitypool/{id}",
+                            pool_region(id)
+                        ))
+                        .build()
+                })
+                .collect(),
+        ))
+        .build()
+}
+
+/// The tagging index, listing these pools for any tag asked.
+fn tagged_returns(pool_ids: &[&str]) -> Rule {
+    let output = tagged_output(pool_ids);
+    mock!(aws_sdk_resourcegroupstagging::Client::get_resources).then_output(move || output.clone())
+}
+
+/// The tagging index refusing the function's role.
+fn tagging_refused() -> Rule {
+    mock!(aws_sdk_resourcegroupstagging::Client::get_resources)
+        .sequence()
+        .http_status(
+            400,
+            Some(r#"{"__type":"AccessDeniedException","message":"not authorized to perform: tag:GetResources"}"#.to_owned()),
+        )
+        .build()
+}
+
 /// A rule that records every input it receives and answers `output`.
 fn recording<I: Clone + Send + 'static, O: Clone + Send + Sync + 'static>(
     seen: &Arc<Mutex<Vec<I>>>,
@@ -210,10 +250,11 @@ fn provider(rules: &[&Rule]) -> Provider {
     Provider::new(IdentityPools::new(clients(rules, &Wire::default())))
 }
 
-/// Home-region clients whose Cognito Identity calls the `rules` answer, each
-/// call also noted on `wire`. The Cognito Sync client answers nothing.
+/// Home-region clients whose Cognito Identity and tagging calls the `rules`
+/// answer, each of those calls also noted on `wire`. The Cognito Sync
+/// client answers nothing.
 fn clients(rules: &[&Rule], wire: &Wire) -> RegionClients {
-    let wire = wire.clone();
+    let (wire, tagging_wire) = (wire.clone(), wire.clone());
     let no_rules: &[&Rule] = &[];
     RegionClients {
         identity: mock_client!(
@@ -223,6 +264,12 @@ fn clients(rules: &[&Rule], wire: &Wire) -> RegionClients {
             move |conf| conf.interceptor(wire.clone())
         ),
         sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules),
+        tagging: mock_client!(
+            aws_sdk_resourcegroupstagging,
+            RuleMode::MatchAny,
+            rules,
+            move |conf| conf.interceptor(tagging_wire.clone())
+        ),
     }
 }
 
@@ -302,8 +349,8 @@ async fn create_sends_every_property_and_the_request_tag_and_answers_the_pool() 
     let creates = recorded::<CreateIdentityPoolInput>();
     let create = mock!(Client::create_identity_pool)
         .then_compute_output(recording(&creates, created_output(POOL_ID)));
-    let list = list_returns(&[]);
-    let provider = provider(&[&list, &create]);
+    let tagged = tagged_returns(&[]);
+    let provider = provider(&[&tagged, &create]);
     let journal = Journal::default();
 
     let answer = provider
@@ -341,21 +388,20 @@ async fn create_sends_every_property_and_the_request_tag_and_answers_the_pool() 
         tags.get(REQUEST_TAG_KEY).map(String::as_str),
         Some(REQUEST_TAG)
     );
-    assert_eq!(journal.calls(), ["ListIdentityPools", "CreateIdentityPool"]);
+    assert_eq!(journal.calls(), ["GetResources", "CreateIdentityPool"]);
 }
 
 #[tokio::test]
 async fn a_redelivered_create_answers_the_pool_it_already_made_without_creating_another() {
     let create = mock!(Client::create_identity_pool).then_output(|| created_output(NEW_POOL_ID));
-    let list = list_returns(&[
-        ("us-east-1:00000000-0000-0000-0000-000000000000", "other"),
-        (POOL_ID, "demo_pool"),
-    ]);
+    let tag_filters = recorded::<GetResourcesInput>();
+    let tagged = mock!(aws_sdk_resourcegroupstagging::Client::get_resources)
+        .then_compute_output(recording(&tag_filters, tagged_output(&[POOL_ID])));
     let describe = describe_returns(described(
         POOL_ID,
         &[("team", "identity"), (REQUEST_TAG_KEY, REQUEST_TAG)],
     ));
-    let provider = provider(&[&list, &describe, &create]);
+    let provider = provider(&[&tagged, &describe, &create]);
     let journal = Journal::default();
 
     let answer = provider
@@ -365,21 +411,53 @@ async fn a_redelivered_create_answers_the_pool_it_already_made_without_creating_
     assert_eq!(answer.physical_resource_id, POOL_ID);
     assert!(answer.outcome.is_ok());
     assert_eq!(create.num_calls(), 0);
+    assert_eq!(journal.calls(), ["GetResources", "DescribeIdentityPool"]);
+    let asked = &tag_filters.lock().unwrap()[0];
+    let filter = &asked.tag_filters()[0];
+    assert_eq!(filter.key(), Some(REQUEST_TAG_KEY));
+    assert_eq!(filter.values(), [REQUEST_TAG]);
     assert_eq!(
-        journal.calls(),
-        ["ListIdentityPools", "DescribeIdentityPool"]
+        asked.resource_type_filters(),
+        ["cognito-identity:identitypool"]
     );
 }
 
 #[tokio::test]
 async fn a_same_named_pool_of_another_request_does_not_count_as_already_created() {
+    // A role without tag:GetResources: the look-up lists the pools instead.
     let create = mock!(Client::create_identity_pool).then_output(|| created_output(NEW_POOL_ID));
+    let tagged = tagging_refused();
     let list = list_returns(&[(POOL_ID, "demo_pool")]);
     let describe = describe_returns(described(
         POOL_ID,
         &[(REQUEST_TAG_KEY, "other-stack/other-request")],
     ));
-    let provider = provider(&[&list, &describe, &create]);
+    let provider = provider(&[&tagged, &list, &describe, &create]);
+    let journal = Journal::default();
+
+    let answer = provider
+        .answer(&request("Create", None, properties()), &journal)
+        .await;
+
+    assert_eq!(answer.physical_resource_id, NEW_POOL_ID);
+    assert_eq!(create.num_calls(), 1);
+    assert_eq!(
+        journal.calls(),
+        [
+            "GetResources",
+            "ListIdentityPools",
+            "DescribeIdentityPool",
+            "CreateIdentityPool"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_pool_the_index_still_lists_after_its_deletion_is_not_answered() {
+    let create = mock!(Client::create_identity_pool).then_output(|| created_output(NEW_POOL_ID));
+    let tagged = tagged_returns(&[POOL_ID]);
+    let describe = describe_not_found();
+    let provider = provider(&[&tagged, &describe, &create]);
 
     let answer = provider
         .answer(&request("Create", None, properties()), &Journal::default())
@@ -387,6 +465,40 @@ async fn a_same_named_pool_of_another_request_does_not_count_as_already_created(
 
     assert_eq!(answer.physical_resource_id, NEW_POOL_ID);
     assert_eq!(create.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn after_an_ambiguous_create_failure_the_retry_lists_and_finds_the_pool_the_index_does_not_show_yet()
+ {
+    // The first attempt timed out after Cognito had made the pool; the
+    // tagging index has not caught up, the listing has.
+    let create = mock!(Client::create_identity_pool)
+        .sequence()
+        .http_status(503, None)
+        .build();
+    let tagged = tagged_returns(&[]);
+    let list = list_returns(&[(POOL_ID, "demo_pool")]);
+    let describe = describe_returns(described(POOL_ID, &[(REQUEST_TAG_KEY, REQUEST_TAG)]));
+    let provider = provider(&[&tagged, &create, &list, &describe]);
+    let journal = Journal::default();
+
+    let answer = provider
+        .answer(&request("Create", None, properties()), &journal)
+        .await;
+
+    assert_eq!(answer.physical_resource_id, POOL_ID);
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    assert_eq!(create.num_calls(), 1, "no second pool");
+    assert_eq!(tagged.num_calls(), 1, "the index is asked only first");
+    assert_eq!(
+        journal.calls(),
+        [
+            "GetResources",
+            "CreateIdentityPool",
+            "ListIdentityPools",
+            "DescribeIdentityPool"
+        ]
+    );
 }
 
 #[tokio::test]
@@ -398,8 +510,8 @@ async fn a_create_the_service_refuses_fails_with_the_code_and_a_placeholder_id()
             Some(r#"{"__type":"InvalidParameterException","message":"bad provider"}"#.to_owned()),
         )
         .build();
-    let list = list_returns(&[]);
-    let provider = provider(&[&list, &create]);
+    let tagged = tagged_returns(&[]);
+    let provider = provider(&[&tagged, &create]);
     let request = request("Create", None, properties());
 
     let answer = provider.answer(&request, &Journal::default()).await;
@@ -602,8 +714,8 @@ async fn changing_a_set_developer_provider_name_replaces_the_pool() {
     let mut current = described(POOL_ID, &[("team", "identity")]);
     current.developer_provider_name = Some("login.old".to_owned());
     let describe = describe_returns(current);
-    let list = list_returns(&[]);
-    let provider = provider(&[&describe, &list, &create]);
+    let tagged = tagged_returns(&[]);
+    let provider = provider(&[&describe, &tagged, &create]);
     let mut changed = properties();
     changed["DeveloperProviderName"] = json!("login.new");
     let journal = Journal::default();
@@ -620,11 +732,7 @@ async fn changing_a_set_developer_provider_name_replaces_the_pool() {
     );
     assert_eq!(
         journal.calls(),
-        [
-            "DescribeIdentityPool",
-            "ListIdentityPools",
-            "CreateIdentityPool"
-        ]
+        ["DescribeIdentityPool", "GetResources", "CreateIdentityPool"]
     );
 }
 
@@ -1072,14 +1180,16 @@ fn rules_of(
 #[tokio::test]
 async fn create_sets_roles_mapping_and_principal_tags_on_the_new_pool() {
     let create = mock!(Client::create_identity_pool).then_output(|| created_output(POOL_ID));
-    let list = list_returns(&[]);
+    let tagged = tagged_returns(&[]);
     let get_roles = get_roles_returns(no_roles());
     let set_roles_seen = recorded::<SetIdentityPoolRolesInput>();
     let set_roles = set_roles_recording(&set_roles_seen);
     let get_tags = principal_tags_returns(true, &[]);
     let set_tags_seen = recorded::<SetPrincipalTagAttributeMapInput>();
     let set_tags = set_principal_tags_recording(&set_tags_seen);
-    let provider = provider(&[&list, &create, &get_roles, &set_roles, &get_tags, &set_tags]);
+    let provider = provider(&[
+        &tagged, &create, &get_roles, &set_roles, &get_tags, &set_tags,
+    ]);
     let journal = Journal::default();
 
     let answer = provider
@@ -1091,7 +1201,7 @@ async fn create_sets_roles_mapping_and_principal_tags_on_the_new_pool() {
     assert_eq!(
         journal.calls(),
         [
-            "ListIdentityPools",
+            "GetResources",
             "CreateIdentityPool",
             "SetIdentityPoolRoles",
             "SetPrincipalTagAttributeMap"
@@ -1149,12 +1259,12 @@ async fn create_sets_roles_mapping_and_principal_tags_on_the_new_pool() {
 #[tokio::test]
 async fn a_create_whose_roles_are_refused_deletes_its_pool_and_fails_with_the_placeholder() {
     let create = mock!(Client::create_identity_pool).then_output(|| created_output(POOL_ID));
-    let list = list_returns(&[]);
+    let tagged = tagged_returns(&[]);
     let get_roles = get_roles_returns(no_roles());
     let set_roles = set_roles_refused();
     let deletes = recorded::<DeleteIdentityPoolInput>();
     let delete = delete_recording(&deletes);
-    let provider = provider(&[&list, &create, &get_roles, &set_roles, &delete]);
+    let provider = provider(&[&tagged, &create, &get_roles, &set_roles, &delete]);
     let request = request("Create", None, with_access());
     let journal = Journal::default();
 
@@ -1176,7 +1286,7 @@ async fn a_create_whose_roles_are_refused_deletes_its_pool_and_fails_with_the_pl
     assert_eq!(
         journal.calls(),
         [
-            "ListIdentityPools",
+            "GetResources",
             "CreateIdentityPool",
             "SetIdentityPoolRoles",
             "DeleteIdentityPool"
@@ -1368,13 +1478,13 @@ fn described_with_developer_provider(id: &str, name: &str) -> Rule {
 #[tokio::test]
 async fn a_replacement_sets_the_roles_on_the_new_pool() {
     let describe = described_with_developer_provider(POOL_ID, "login.old");
-    let list = list_returns(&[]);
+    let tagged = tagged_returns(&[]);
     let create = mock!(Client::create_identity_pool).then_output(|| created_output(NEW_POOL_ID));
     let get_seen = recorded::<GetIdentityPoolRolesInput>();
     let get_roles = get_roles_recording(&get_seen, no_roles());
     let set_seen = recorded::<SetIdentityPoolRolesInput>();
     let set_roles = set_roles_recording(&set_seen);
-    let provider = provider(&[&describe, &list, &create, &get_roles, &set_roles]);
+    let provider = provider(&[&describe, &tagged, &create, &get_roles, &set_roles]);
     let journal = Journal::default();
 
     let answer = provider
@@ -1408,7 +1518,7 @@ async fn a_replacement_sets_the_roles_on_the_new_pool() {
         journal.calls(),
         [
             "DescribeIdentityPool",
-            "ListIdentityPools",
+            "GetResources",
             "CreateIdentityPool",
             "SetIdentityPoolRoles"
         ]
@@ -1418,13 +1528,13 @@ async fn a_replacement_sets_the_roles_on_the_new_pool() {
 #[tokio::test]
 async fn a_replacement_whose_roles_are_refused_deletes_the_new_pool_and_fails_with_the_old_id() {
     let describe = described_with_developer_provider(POOL_ID, "login.old");
-    let list = list_returns(&[]);
+    let tagged = tagged_returns(&[]);
     let create = mock!(Client::create_identity_pool).then_output(|| created_output(NEW_POOL_ID));
     let get_roles = get_roles_returns(no_roles());
     let set_roles = set_roles_refused();
     let deletes = recorded::<DeleteIdentityPoolInput>();
     let delete = delete_recording(&deletes);
-    let provider = provider(&[&describe, &list, &create, &get_roles, &set_roles, &delete]);
+    let provider = provider(&[&describe, &tagged, &create, &get_roles, &set_roles, &delete]);
     let journal = Journal::default();
 
     let answer = provider
@@ -1465,6 +1575,9 @@ const US_WEST_POOL_ID: &str = "us-west-2:99999999-8888-7777-6666-555555555555";
 const HOME_ENDPOINT: &str = "cognito-identity.us-east-1.amazonaws.com";
 const EU_ENDPOINT: &str = "cognito-identity.eu-west-1.amazonaws.com";
 const US_WEST_ENDPOINT: &str = "cognito-identity.us-west-2.amazonaws.com";
+const HOME_TAGGING: &str = "tagging.us-east-1.amazonaws.com";
+const EU_TAGGING: &str = "tagging.eu-west-1.amazonaws.com";
+const US_WEST_TAGGING: &str = "tagging.us-west-2.amazonaws.com";
 
 fn in_region(mut properties: Value, region: &str) -> Value {
     properties["Region"] = json!(region);
@@ -1473,10 +1586,10 @@ fn in_region(mut properties: Value, region: &str) -> Value {
 
 #[tokio::test]
 async fn a_create_with_a_region_creates_the_pool_through_that_regions_endpoint() {
-    let list = list_returns(&[]);
+    let tagged = tagged_returns(&[]);
     let create = mock!(Client::create_identity_pool).then_output(|| created_output(EU_POOL_ID));
     let wire = Wire::default();
-    let provider = Provider::new(IdentityPools::new(clients(&[&list, &create], &wire)));
+    let provider = Provider::new(IdentityPools::new(clients(&[&tagged, &create], &wire)));
 
     let answer = provider
         .answer(
@@ -1495,7 +1608,7 @@ async fn a_create_with_a_region_creates_the_pool_through_that_regions_endpoint()
     assert_eq!(
         wire.calls(),
         [
-            call("ListIdentityPools", EU_ENDPOINT),
+            call("GetResources", EU_TAGGING),
             call("CreateIdentityPool", EU_ENDPOINT)
         ]
     );
@@ -1507,7 +1620,7 @@ async fn a_create_with_a_region_creates_the_pool_through_that_regions_endpoint()
     assert_eq!(
         wire.calls()[2..],
         [
-            call("ListIdentityPools", HOME_ENDPOINT),
+            call("GetResources", HOME_TAGGING),
             call("CreateIdentityPool", HOME_ENDPOINT)
         ]
     );
@@ -1579,12 +1692,12 @@ async fn update_and_delete_of_a_pool_in_another_region_share_one_client_built_fo
 #[tokio::test]
 async fn changing_the_region_on_update_replaces_the_pool_in_the_new_region() {
     let describe = unchanged(EU_POOL_ID);
-    let list = list_returns(&[]);
+    let tagged = tagged_returns(&[]);
     let create =
         mock!(Client::create_identity_pool).then_output(|| created_output(US_WEST_POOL_ID));
     let wire = Wire::default();
     let provider = Provider::new(IdentityPools::new(clients(
-        &[&describe, &list, &create],
+        &[&describe, &tagged, &create],
         &wire,
     )));
     let journal = Journal::default();
@@ -1611,7 +1724,7 @@ async fn changing_the_region_on_update_replaces_the_pool_in_the_new_region() {
         wire.calls(),
         [
             call("DescribeIdentityPool", EU_ENDPOINT),
-            call("ListIdentityPools", US_WEST_ENDPOINT),
+            call("GetResources", US_WEST_TAGGING),
             call("CreateIdentityPool", US_WEST_ENDPOINT)
         ],
         "the old pool is left for CloudFormation's own Delete"
@@ -1657,11 +1770,11 @@ async fn rollback_delete_of_a_failed_create_with_a_region_looks_for_the_pool_in_
 #[tokio::test]
 async fn removing_region_moves_a_pool_living_elsewhere_to_the_functions_region() {
     let describe = unchanged(EU_POOL_ID);
-    let list = list_returns(&[]);
+    let tagged = tagged_returns(&[]);
     let create = mock!(Client::create_identity_pool).then_output(|| created_output(NEW_POOL_ID));
     let wire = Wire::default();
     let provider = Provider::new(IdentityPools::new(clients(
-        &[&describe, &list, &create],
+        &[&describe, &tagged, &create],
         &wire,
     )));
 
@@ -1681,7 +1794,7 @@ async fn removing_region_moves_a_pool_living_elsewhere_to_the_functions_region()
         wire.calls(),
         [
             call("DescribeIdentityPool", EU_ENDPOINT),
-            call("ListIdentityPools", HOME_ENDPOINT),
+            call("GetResources", HOME_TAGGING),
             call("CreateIdentityPool", HOME_ENDPOINT)
         ]
     );
@@ -1890,8 +2003,8 @@ fn provider_with_sync(
 async fn create_sets_the_streams_and_the_sync_trigger_on_the_new_pool() {
     let (configurations, events) = (recorded(), recorded());
     let create = mock!(Client::create_identity_pool).then_output(|| created_output(POOL_ID));
-    let list = list_returns(&[]);
-    let provider = provider_with_sync(&[&list, &create], &configurations, &events);
+    let tagged = tagged_returns(&[]);
+    let provider = provider_with_sync(&[&tagged, &create], &configurations, &events);
     let journal = Journal::default();
 
     let answer = provider
@@ -1923,7 +2036,7 @@ async fn create_sets_the_streams_and_the_sync_trigger_on_the_new_pool() {
     assert_eq!(
         journal.calls(),
         [
-            "ListIdentityPools",
+            "GetResources",
             "CreateIdentityPool",
             "SetIdentityPoolConfiguration",
             "SetCognitoEvents"
@@ -2011,11 +2124,11 @@ async fn dropping_principal_tags_named_by_identity_provider_resets_that_provider
 
 #[tokio::test]
 async fn a_redelivered_create_with_roles_reads_them_before_writing() {
-    let list = list_returns(&[(POOL_ID, "demo_pool")]);
+    let tagged = tagged_returns(&[POOL_ID]);
     let describe = describe_returns(described(POOL_ID, &[(REQUEST_TAG_KEY, REQUEST_TAG)]));
     let get_seen = recorded::<GetIdentityPoolRolesInput>();
     let get_roles = get_roles_recording(&get_seen, roles_as_with_roles());
-    let provider = provider(&[&list, &describe, &get_roles]);
+    let provider = provider(&[&tagged, &describe, &get_roles]);
     let journal = Journal::default();
 
     let answer = provider
@@ -2027,7 +2140,7 @@ async fn a_redelivered_create_with_roles_reads_them_before_writing() {
     assert_eq!(
         journal.calls(),
         [
-            "ListIdentityPools",
+            "GetResources",
             "DescribeIdentityPool",
             "GetIdentityPoolRoles"
         ],

@@ -1,0 +1,129 @@
+//! Which CreateIdentityPool failures the SDK may retry: throttling only.
+//!
+//! CreateIdentityPool takes no client token, so a retry after a timeout, a
+//! dropped connection or a 5xx could make a second pool; those go back to the
+//! provider, which looks for the pool before trying again. A throttled call was
+//! refused before anything was made, so the SDK retries it as it retries any
+//! other throttled call, with jittered backoff. A burst of Creates then waits
+//! its turn instead of failing.
+
+use aws_sdk_cognitoidentity::config::interceptors::InterceptorContext;
+use aws_sdk_cognitoidentity::config::retry::{ClassifyRetry, RetryAction};
+use aws_smithy_runtime_api::client::retries::classifiers::{RetryClassifierPriority, RetryReason};
+use aws_smithy_types::retry::ErrorKind;
+
+/// Runs after the SDK's own classifiers and forbids every retry they asked for
+/// except a throttling one.
+#[derive(Debug)]
+pub(super) struct OnlyWhenThrottled;
+
+impl ClassifyRetry for OnlyWhenThrottled {
+    fn classify_retry(&self, _ctx: &InterceptorContext) -> RetryAction {
+        RetryAction::RetryForbidden
+    }
+
+    fn classify_retry_v2(&self, _ctx: &InterceptorContext, previous: &RetryAction) -> RetryAction {
+        match previous {
+            RetryAction::RetryIndicated(RetryReason::RetryableError {
+                kind: ErrorKind::ThrottlingError,
+                ..
+            }) => RetryAction::NoActionIndicated,
+            _ => RetryAction::RetryForbidden,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "OnlyWhenThrottled"
+    }
+
+    fn priority(&self) -> RetryClassifierPriority {
+        RetryClassifierPriority::run_after(RetryClassifierPriority::transient_error_classifier())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::time::Duration;
+
+    use aws_sdk_cognitoidentity::Client;
+    use aws_sdk_cognitoidentity::config::retry::RetryConfig;
+    use aws_sdk_cognitoidentity::operation::create_identity_pool::CreateIdentityPoolOutput;
+    use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+
+    use crate::cognito::{IdentityPools, Journal, RegionClients};
+    use crate::properties::PoolConfig;
+
+    /// Clients that retry as the function's do (standard mode, several
+    /// attempts), with millisecond backoff so that the test does not wait.
+    fn retrying(rules: &[&Rule]) -> IdentityPools {
+        let no_rules: &[&Rule] = &[];
+        let retries = RetryConfig::standard()
+            .with_max_attempts(4)
+            .with_initial_backoff(Duration::from_millis(1));
+        IdentityPools::new(RegionClients {
+            identity: mock_client!(
+                aws_sdk_cognitoidentity,
+                RuleMode::Sequential,
+                rules,
+                |conf| { conf.retry_config(retries.clone()) }
+            ),
+            sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules),
+            tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, no_rules),
+        })
+    }
+
+    fn created() -> CreateIdentityPoolOutput {
+        CreateIdentityPoolOutput::builder()
+            .identity_pool_id("us-east-1:11111111-2222-3333-4444-555555555555")
+            .identity_pool_name("p")
+            .allow_unauthenticated_identities(false)
+            .build()
+            .expect("complete output")
+    }
+
+    async fn create_through(pools: &IdentityPools) -> Result<String, crate::cognito::CognitoError> {
+        let journal = Journal::default();
+        pools
+            .for_request("", &journal)
+            .create(&PoolConfig::default(), &BTreeMap::new())
+            .await
+    }
+
+    #[tokio::test]
+    async fn a_throttled_create_is_retried_by_the_sdk_until_it_goes_through() {
+        let throttled = r#"{"__type":"TooManyRequestsException","message":"Rate exceeded"}"#;
+        let create = mock!(Client::create_identity_pool)
+            .sequence()
+            .http_status(400, Some(throttled.to_owned()))
+            .http_status(400, Some(throttled.to_owned()))
+            .output(created)
+            .build();
+        let pools = retrying(&[&create]);
+
+        let created = create_through(&pools).await;
+
+        assert_eq!(
+            created.as_deref(),
+            Ok("us-east-1:11111111-2222-3333-4444-555555555555")
+        );
+        assert_eq!(create.num_calls(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_create_that_may_have_gone_through_is_not_retried_by_the_sdk() {
+        let create = mock!(Client::create_identity_pool)
+            .sequence()
+            .http_status(503, None)
+            .output(created)
+            .build();
+        let pools = retrying(&[&create]);
+
+        let error = create_through(&pools)
+            .await
+            .expect_err("the 503 comes back");
+
+        assert!(error.transient, "{error}");
+        assert_eq!(create.num_calls(), 1);
+    }
+}

@@ -1,0 +1,72 @@
+//! The idempotency look-up through the Resource Groups Tagging API.
+//!
+//! ListIdentityPools has no filter, so finding the pool a request made by
+//! listing takes a call per 60 pools in the account. GetResources filters by
+//! tag on the service side: one call at any account size. Its index is
+//! eventually consistent (a pool made seconds ago may not be in it yet, see
+//! <https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html>),
+//! so the paths that may follow a CreateIdentityPool within seconds list instead.
+
+use aws_sdk_resourcegroupstagging::types::TagFilter;
+
+use super::{CognitoError, PoolCalls};
+
+/// The resource type of identity pools in the tagging API.
+const IDENTITY_POOL_TYPE: &str = "cognito-identity:identitypool";
+
+/// A pool's id from its ARN, `arn:…:identitypool/REGION:GUID`.
+fn pool_id_of(arn: &str) -> Option<&str> {
+    arn.split_once(":identitypool/").map(|(_, id)| id)
+}
+
+impl PoolCalls<'_> {
+    /// Ids of the identity pools of this region tagged `key` = `value`, as the
+    /// tagging API's index has them now.
+    pub async fn ids_tagged(&self, key: &str, value: &str) -> Result<Vec<String>, CognitoError> {
+        const OP: &str = "GetResources";
+        let mut ids = Vec::new();
+        let mut token = None;
+        loop {
+            self.journal.begin(OP);
+            let page = self
+                .clients
+                .tagging
+                .get_resources()
+                .tag_filters(TagFilter::builder().key(key).values(value).build())
+                .resource_type_filters(IDENTITY_POOL_TYPE)
+                .set_pagination_token(token)
+                .send()
+                .await
+                .map_err(|e| CognitoError::from_sdk(OP, e))?;
+            ids.extend(
+                page.resource_tag_mapping_list()
+                    .iter()
+                    .filter_map(|mapping| mapping.resource_arn())
+                    .filter_map(pool_id_of)
+                    .map(str::to_owned),
+            );
+            // The API may answer a page with no resources and a token: only an
+            // empty token ends the list.
+            match page.pagination_token() {
+                Some(next) if !next.is_empty() => token = Some(next.to_owned()),
+                _ => return Ok(ids),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pool_id_is_the_arns_resource_part() {
+        assert_eq!(
+            pool_id_of(
+                "arn:aws:cognito-identity:eu-west-1:123456789012:identitypool/eu-west-1:0f1e2d3c-aaaa-bbbb-cccc-111122223333"
+            ),
+            Some("eu-west-1:0f1e2d3c-aaaa-bbbb-cccc-111122223333")
+        );
+        assert_eq!(pool_id_of("arn:aws:s3:::bucket"), None);
+    }
+}
