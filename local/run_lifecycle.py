@@ -9,6 +9,9 @@ CloudFormation would send them:
     Create → Update in place (rename, retag) → Update with replacement
     (DeveloperProviderName changed) → Delete of the old pool → Delete
 
+and then adoption: a pool made outside the provider is taken over by a Create
+with IdentityPoolId (same id, the template's settings) and kept by its Delete.
+
 After each step it prints the response CloudFormation would have received and the
 pool as the endpoint describes it. It stops everything it started and exits 0 only
 if every step answered as CloudFormation needs.
@@ -104,6 +107,32 @@ class Lifecycle:
         self.send("delete", "Delete the stack", PhysicalResourceId=second,
                   RequestId="0d9f1c52-6666-4a8e-9a41-6f0e1c2b3a06")
         self.expect(self.show_pool(second) is None, "the new pool was deleted")
+
+        self.adopt()
+
+    def adopt(self) -> None:
+        """A pool made outside the provider is adopted, then kept by the Delete."""
+        outside = self.cognito.create_identity_pool(
+            IdentityPoolName="made_by_hand", AllowUnauthenticatedIdentities=True,
+            IdentityPoolTags={"owner": "ops"})["IdentityPoolId"]
+        print("\n=== A pool made outside the provider, with settings of its own ===")
+        self.show_pool(outside)
+
+        properties = json.loads((EVENTS / "create.json").read_text())["ResourceProperties"]
+        properties["IdentityPoolId"] = outside
+        adopting = {"ResourceProperties": properties, "LogicalResourceId": "AdoptedPool"}
+        adopted = self.send("create", "Adopt it with IdentityPoolId: no new pool, the same id, "
+                            "the template's settings", RequestId="0d9f1c52-7777-4a8e-9a41-6f0e1c2b3a07", **adopting)
+        self.expect(adopted["PhysicalResourceId"] == outside, "the adoption answered the existing pool's id")
+        pool = self.show_pool(outside)
+        self.expect(bool(pool) and pool["IdentityPoolName"] == properties["IdentityPoolName"],
+                    "the adopted pool took the template's name")
+
+        self.send("delete", "Delete the resource: the pool it adopted is kept", PhysicalResourceId=outside,
+                  RequestId="0d9f1c52-8888-4a8e-9a41-6f0e1c2b3a08", **adopting)
+        self.expect(self.show_pool(outside) is not None, "the adopted pool was kept")
+        self.cognito.delete_identity_pool(IdentityPoolId=outside)
+        print(f"Pool {outside}: deleted by hand, as it was made")
 
 
 # Properties CloudFormation adds to every request; not the template's settings.

@@ -1,6 +1,7 @@
 //! Why a request failed, in the words the CloudFormation console shows as Reason.
 
 use crate::cognito::CognitoError;
+use crate::ownership::Refusal;
 use crate::properties::PropertyError;
 
 /// Every way a request can fail. The `Display` text is the Reason: it names the
@@ -33,6 +34,25 @@ pub enum ProviderError {
     TimedOut { step: &'static str },
     #[error("Internal error: the provider panicked while {step}: {message}")]
     Panicked { step: &'static str, message: String },
+    /// The pool belongs to another stack, or to none: see [`crate::ownership`].
+    #[error(transparent)]
+    NotOwned(#[from] Refusal),
+    #[error(
+        "IdentityPoolId {pool_id}: there is no such identity pool in {region} (the region its id names), so there is nothing to adopt"
+    )]
+    NoPoolToAdopt { pool_id: String, region: String },
+    #[error(
+        "IdentityPoolId {0}: the template's DeveloperProviderName differs from the pool's, which Cognito cannot change once set, and a pool named by IdentityPoolId is never replaced; set DeveloperProviderName to the pool's own"
+    )]
+    AdoptedPoolNotReplaced(String),
+    /// An adoption failed after it began changing the pool; `put_back` says
+    /// whether the pool is as it was.
+    #[error("Adopting identity pool {pool_id} failed, and {put_back}. What failed: {cause}")]
+    AdoptionFailed {
+        pool_id: String,
+        cause: Box<ProviderError>,
+        put_back: String,
+    },
 }
 
 fn join(errors: &[PropertyError]) -> String {

@@ -388,7 +388,7 @@ mod tests {
     mod invoker_answers {
         use aws_sdk_cognitoidentity::Client;
         use aws_sdk_cognitoidentity::operation::create_identity_pool::CreateIdentityPoolOutput;
-        use aws_sdk_cognitoidentity::operation::list_identity_pools::ListIdentityPoolsOutput;
+        use aws_sdk_resourcegroupstagging::operation::get_resources::GetResourcesOutput;
         use aws_smithy_mocks::mock;
         use serde_json::json;
 
@@ -412,8 +412,8 @@ mod tests {
 
         #[tokio::test]
         async fn success_is_returned_as_the_id_and_data_the_framework_reads() {
-            let list = mock!(Client::list_identity_pools)
-                .then_output(|| ListIdentityPoolsOutput::builder().build());
+            let tagged = mock!(aws_sdk_resourcegroupstagging::Client::get_resources)
+                .then_output(|| GetResourcesOutput::builder().build());
             let create = mock!(Client::create_identity_pool).then_output(|| {
                 CreateIdentityPoolOutput::builder()
                     .identity_pool_id(POOL_ID)
@@ -422,7 +422,7 @@ mod tests {
                     .build()
                     .unwrap()
             });
-            let handler = handler(&[&list, &create]);
+            let handler = handler(&[&tagged, &create]);
             let properties =
                 json!({"IdentityPoolName": "p", "AllowUnauthenticatedIdentities": "false"});
 

@@ -12,6 +12,7 @@ pub mod cognito;
 pub mod error;
 pub mod handler;
 pub mod logging;
+pub mod ownership;
 pub mod plan;
 pub mod properties;
 pub mod provider;

@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 mod access;
+mod adoption;
 mod arn;
 mod claim_chars;
 mod rules;
@@ -31,6 +32,7 @@ use rules::{
 pub use access::{
     MappingRule, PrincipalTagMap, RoleMapping, RoleSettings, principal_tag_providers,
 };
+pub use adoption::{Adoption, adopted_pool_id};
 pub use rules::PropertyError;
 pub(crate) use rules::shown;
 pub use sync::{CognitoStreams, PushSync, SyncSettings};
@@ -54,7 +56,7 @@ pub const CLOUDFORMATION_PROPERTIES: [&str; 2] = ["ServiceToken", "ServiceTimeou
 
 /// Every pool property the provider understands, named as on
 /// `AWS::Cognito::IdentityPool` (plus its own); any other is refused.
-pub const POOL_PROPERTIES: [&str; 16] = [
+pub const POOL_PROPERTIES: [&str; 18] = [
     "IdentityPoolName",
     "AllowUnauthenticatedIdentities",
     "AllowClassicFlow",
@@ -71,6 +73,8 @@ pub const POOL_PROPERTIES: [&str; 16] = [
     "PushSync",
     "CognitoEvents",
     "Region",
+    "IdentityPoolId",
+    "AdoptFromStack",
 ];
 
 /// The desired state of one identity pool: its configuration, its user tags,
@@ -83,8 +87,11 @@ pub struct PoolSpec {
     pub access: Access,
     /// Cognito Sync settings, set through the Cognito Sync API once the pool exists.
     pub sync: SyncSettings,
-    /// The region to create the pool in, when it is not the function's own.
+    /// The region to create the pool in, when it is not the function's own;
+    /// for an adopted pool, the region its id names.
     pub region: Option<String>,
+    /// The existing pool to take over instead of creating one (`IdentityPoolId`).
+    pub adoption: Option<Adoption>,
 }
 
 /// What the pool grants: SetIdentityPoolRoles' input and, per provider,
@@ -262,9 +269,14 @@ impl PoolSpec {
                 sync::cognito_events("CognitoEvents", v)
             })),
         };
-        let region = errors.take(optional(field("Region"), |v| {
+        let mut region = errors.take(optional(field("Region"), |v| {
             text("Region", v, &REGION).map(Some)
         }));
+        let adoption = errors.take(adopted(
+            field("IdentityPoolId"),
+            field("AdoptFromStack"),
+            &mut region,
+        ));
         if errors.0.is_empty() {
             Ok(PoolSpec {
                 config,
@@ -272,9 +284,47 @@ impl PoolSpec {
                 access,
                 sync,
                 region,
+                adoption,
             })
         } else {
             Err(errors.0)
+        }
+    }
+}
+
+/// `IdentityPoolId` and `AdoptFromStack`. The adopted pool stays where it is: a
+/// `Region` must name its region, and an absent one is taken from its id.
+fn adopted(
+    pool_id: Option<&Value>,
+    from_stack: Option<&Value>,
+    region: &mut Option<String>,
+) -> Result<Option<Adoption>, PropertyError> {
+    let Some(pool_id) = pool_id else {
+        return match from_stack {
+            Some(_) => Err(PropertyError::new(
+                "AdoptFromStack",
+                "only means something with IdentityPoolId (the pool to adopt)",
+            )),
+            None => Ok(None),
+        };
+    };
+    let adoption = Adoption {
+        pool_id: adoption::pool_id("IdentityPoolId", pool_id)?,
+        from_stack: from_stack
+            .map(|v| adoption::from_stack("AdoptFromStack", v))
+            .transpose()?,
+    };
+    match region.as_deref() {
+        Some(named) if named != adoption.region() => Err(PropertyError::new(
+            "Region",
+            format!(
+                "must be {} (the region IdentityPoolId names) or absent, got {named:?}",
+                adoption.region()
+            ),
+        )),
+        _ => {
+            *region = Some(adoption.region().to_owned());
+            Ok(Some(adoption))
         }
     }
 }

@@ -14,10 +14,11 @@ use crate::backoff;
 use crate::cognito::Pool;
 use crate::cognito::{CognitoError, IdentityPools, Journal, PoolCalls, pool_region};
 use crate::error::ProviderError;
+use crate::ownership::{self, Action};
 use crate::plan::{AccessNow, TagChanges, UpdatePlan, Write, ordered_writes, plan_update};
 use crate::properties::{
     CognitoStreams, PoolSpec, PushSync, REQUEST_TAG_KEY, RoleSettings, SyncSettings,
-    principal_tag_providers,
+    adopted_pool_id, principal_tag_providers,
 };
 use crate::request::{CustomResourceRequest, PhysicalId, RequestKind};
 use crate::response::Answer;
@@ -94,6 +95,12 @@ impl Provider {
             Ok(spec) => spec,
             Err(error) => return Answer::failed(placeholder, &error),
         };
+        if let Some(adoption) = &spec.adoption {
+            return match self.adopt(request, &spec, adoption, journal).await {
+                Ok(answer) => answer,
+                Err(error) => Answer::failed(placeholder, &error),
+            };
+        }
         let calls = self.calls_for_spec(&spec, journal);
         match new_pool(request, &calls, &spec).await {
             Ok(answer) => answer,
@@ -120,6 +127,10 @@ impl Provider {
         else {
             return Err(ProviderError::NotAPoolId(physical_resource_id.to_owned()));
         };
+        // Another pool named by IdentityPoolId: a replacement by adoption.
+        if let Some(adoption) = spec.adoption.as_ref().filter(|a| a.pool_id != pool_id) {
+            return self.adopt(request, &spec, adoption, journal).await;
+        }
         let calls = self.pools.for_request(region, journal);
         let current = calls
             .describe(pool_id)
@@ -128,7 +139,11 @@ impl Provider {
                 id: pool_id.to_owned(),
                 region: region.to_owned(),
             })?;
+        ownership::may_change(pool_id, &current.tags, request.stack_key(), Action::Update)?;
         let (config, tags) = match plan_update(&spec, &current, self.pools.home_region()) {
+            UpdatePlan::Replace if spec.adoption.is_some() => {
+                return Err(ProviderError::AdoptedPoolNotReplaced(pool_id.to_owned()));
+            }
             UpdatePlan::Replace => return self.replace(request, &spec, journal).await,
             UpdatePlan::NoChange => (None, TagChanges::default()),
             UpdatePlan::InPlace { config, tags } => (config, tags),
@@ -168,9 +183,10 @@ impl Provider {
         Err(error)
     }
 
-    /// Delete: a pool id is deleted (already gone is fine); the placeholder of a
-    /// failed Create removes any pool that Create made after all; anything else
-    /// names no pool and needs no call.
+    /// Delete: a pool id is deleted (already gone is fine) if this stack owns it,
+    /// and kept if the template adopted it by `IdentityPoolId`; the placeholder of
+    /// a failed Create removes any pool that Create made after all (a Create that
+    /// adopted made none); anything else names no pool and needs no call.
     async fn delete(
         &self,
         request: &CustomResourceRequest,
@@ -179,8 +195,20 @@ impl Provider {
     ) -> Result<(), ProviderError> {
         match PhysicalId::classify(physical_resource_id) {
             PhysicalId::Pool { id, region } => {
-                self.pools.for_request(region, journal).delete(id).await?;
+                if ownership::kept_on_delete(id, adopted_pool_id(&request.properties)) {
+                    tracing::info!(
+                        pool_id = id,
+                        "the template adopted this pool by IdentityPoolId: it is kept"
+                    );
+                    return Ok(());
+                }
+                let calls = self.pools.for_request(region, journal);
+                if let Some(pool) = calls.describe(id).await? {
+                    ownership::may_change(id, &pool.tags, request.stack_key(), Action::Delete)?;
+                    calls.delete(id).await?;
+                }
             }
+            PhysicalId::FailedCreate { .. } if adopted_pool_id(&request.properties).is_some() => {}
             PhysicalId::FailedCreate { request_tag } => {
                 // Properties that do not parse never made a pool.
                 if let Ok(spec) = parse(request) {
@@ -513,6 +541,8 @@ fn arn_owner(request: &CustomResourceRequest) -> Option<(&str, &str)> {
             },
         )
 }
+
+mod adopt;
 
 #[cfg(test)]
 mod tests;

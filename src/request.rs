@@ -245,21 +245,16 @@ impl CustomResourceRequest {
     /// (a guid is 36) and the RequestId is at most 128. A direct invocation
     /// without StackId is named by its RequestId alone.
     pub fn request_tag(&self) -> String {
-        let stack = self
-            .requester
-            .stack_id
-            .rsplit('/')
-            .next()
-            .unwrap_or_default();
-        let tail = stack
-            .char_indices()
-            .rev()
-            .nth(63)
-            .map_or(stack, |(start, _)| &stack[start..]);
-        match tail {
+        match self.stack_key() {
             "" => self.requester.request_id.clone(),
-            tail => format!("{tail}/{}", self.requester.request_id),
+            stack => format!("{stack}/{}", self.requester.request_id),
         }
+    }
+
+    /// The request's stack as the request tag names it, which is how a pool's
+    /// owner is told (see [`crate::ownership`]).
+    pub fn stack_key(&self) -> &str {
+        crate::ownership::stack_key(&self.requester.stack_id)
     }
 
     /// The PhysicalResourceId a failed Create answers when it has no pool id to

@@ -302,6 +302,22 @@ fn property_value(u: &mut Unstructured, name: &str) -> Result<Value> {
             u,
             &["us-east-1", "eu-west-1", "US-EAST-1", "us east"],
         )?),
+        "IdentityPoolId" => text_or_any(
+            u,
+            &[
+                "us-east-1:11111111-2222-3333-4444-555555555555",
+                "eu-west-1:0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d",
+                "us-east-1:NOT-HEX",
+                "us-east-1",
+            ],
+        )?,
+        "AdoptFromStack" => text_or_any(
+            u,
+            &[
+                "arn:aws:cloudformation:us-east-1:123456789012:stack/old/0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d",
+                "0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d",
+            ],
+        )?,
         _ => Value::String(pick_text(
             u,
             &[
@@ -612,6 +628,19 @@ fn check_spec(spec: &PoolSpec) {
         assert_ne!(key, REQUEST_TAG_KEY);
         assert!(valid_text(value, 0, 256, |_| true), "tag value {value:?}");
     }
+    if let Some(adoption) = &spec.adoption {
+        let (region, guid) = adoption.pool_id.split_once(':').expect("REGION:GUID");
+        assert!(
+            adoption.pool_id.len() <= 55
+                && !region.is_empty()
+                && region.chars().all(|c| word_char(c) || c == '-')
+                && !guid.is_empty()
+                && guid.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f' | '-')),
+            "IdentityPoolId {:?}",
+            adoption.pool_id
+        );
+        assert_eq!(spec.region.as_deref(), Some(region), "an adopted pool stays in its region");
+    }
     if let Some(region) = &spec.region {
         assert!(
             valid_text(region, 1, 63, |c| c.is_ascii_lowercase()
@@ -792,6 +821,12 @@ fn as_properties(spec: &PoolSpec) -> Value {
     );
     if let Some(region) = &spec.region {
         map.insert("Region".to_owned(), json!(region));
+    }
+    if let Some(adoption) = &spec.adoption {
+        map.insert("IdentityPoolId".to_owned(), json!(adoption.pool_id));
+        if let Some(stack) = &adoption.from_stack {
+            map.insert("AdoptFromStack".to_owned(), json!(stack));
+        }
     }
     // Cognito Sync: an absent member reads back as null, which is absent too.
     if let Some(streams) = &spec.sync.streams {

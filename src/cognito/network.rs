@@ -202,6 +202,16 @@ mod tests {
                     .behavior_version(BehaviorVersion::latest())
                     .region(Region::new("us-east-1"))
                     .endpoint_url(url)
+                    .http_client(http.clone())
+                    .credentials_provider(credentials.clone())
+                    .retry_config(RetryConfig::disabled())
+                    .build(),
+            ),
+            tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
+                aws_sdk_resourcegroupstagging::Config::builder()
+                    .behavior_version(BehaviorVersion::latest())
+                    .region(Region::new("us-east-1"))
+                    .endpoint_url(url)
                     .http_client(http)
                     .credentials_provider(credentials)
                     .retry_config(RetryConfig::disabled())

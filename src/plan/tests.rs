@@ -44,6 +44,7 @@ fn spec(config: PoolConfig, user_tags: &[(&str, &str)]) -> PoolSpec {
         access: Access::default(),
         sync: Default::default(),
         region: None,
+        adoption: None,
     }
 }
 

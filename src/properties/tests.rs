@@ -175,6 +175,7 @@ fn every_property_as_cloudformation_sends_it_is_read() {
         access: Access::default(),
         sync: Default::default(),
         region: None,
+        adoption: None,
     };
     assert_eq!(spec, expected);
 }
@@ -881,6 +882,6 @@ proptest! {
         };
         let spec = PoolSpec::from_properties(&properties, names());
         prop_assert_eq!(spec, Ok(PoolSpec { config, tags, access: Access::default(),
-        sync: Default::default(), region: None }));
+        sync: Default::default(), region: None, adoption: None }));
     }
 }

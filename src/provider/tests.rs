@@ -53,15 +53,15 @@ use aws_sdk_cognitosync::operation::set_identity_pool_configuration::{
     SetIdentityPoolConfigurationInput, SetIdentityPoolConfigurationOutput,
 };
 
-const STACK_ID: &str =
+pub(super) const STACK_ID: &str =
     "arn:aws:cloudformation:us-east-1:123456789012:stack/demo/8e2f1b40-5a4d-11ef-9c1e-0a1b2c3d4e5f";
-const REQUEST_TAG: &str = "8e2f1b40-5a4d-11ef-9c1e-0a1b2c3d4e5f/req-1";
-const POOL_ID: &str = "us-east-1:11111111-2222-3333-4444-555555555555";
-const NEW_POOL_ID: &str = "us-east-1:99999999-8888-7777-6666-555555555555";
-const POOL_ARN: &str = "arn:aws:cognito-identity:us-east-1:123456789012:identitypool/us-east-1:11111111-2222-3333-4444-555555555555";
+pub(super) const REQUEST_TAG: &str = "8e2f1b40-5a4d-11ef-9c1e-0a1b2c3d4e5f/req-1";
+pub(super) const POOL_ID: &str = "us-east-1:11111111-2222-3333-4444-555555555555";
+pub(super) const NEW_POOL_ID: &str = "us-east-1:99999999-8888-7777-6666-555555555555";
+pub(super) const POOL_ARN: &str = "arn:aws:cognito-identity:us-east-1:123456789012:identitypool/us-east-1:11111111-2222-3333-4444-555555555555";
 
 /// A request as CloudFormation sends it: every scalar a string.
-fn request(
+pub(super) fn request(
     request_type: &str,
     physical_id: Option<&str>,
     properties: Value,
@@ -70,7 +70,7 @@ fn request(
 }
 
 /// An Update whose `OldResourceProperties` are `old_properties`.
-fn update_request(
+pub(super) fn update_request(
     physical_id: &str,
     properties: Value,
     old_properties: Value,
@@ -111,7 +111,7 @@ fn request_with_old(
     .expect("a valid envelope")
 }
 
-fn properties() -> Value {
+pub(super) fn properties() -> Value {
     json!({
         "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:provider",
         "IdentityPoolName": "demo_pool",
@@ -128,7 +128,7 @@ fn properties() -> Value {
 }
 
 /// The pool Cognito describes, configured exactly as `properties()` asks.
-fn described(id: &str, tags: &[(&str, &str)]) -> DescribeIdentityPoolOutput {
+pub(super) fn described(id: &str, tags: &[(&str, &str)]) -> DescribeIdentityPoolOutput {
     DescribeIdentityPoolOutput::builder()
         .identity_pool_id(id)
         .identity_pool_name("demo_pool")
@@ -151,11 +151,11 @@ fn described(id: &str, tags: &[(&str, &str)]) -> DescribeIdentityPoolOutput {
         .expect("complete output")
 }
 
-fn describe_returns(output: DescribeIdentityPoolOutput) -> Rule {
+pub(super) fn describe_returns(output: DescribeIdentityPoolOutput) -> Rule {
     mock!(Client::describe_identity_pool).then_output(move || output.clone())
 }
 
-fn describe_not_found() -> Rule {
+pub(super) fn describe_not_found() -> Rule {
     mock!(Client::describe_identity_pool)
         .sequence()
         .http_status(
@@ -168,7 +168,7 @@ fn describe_not_found() -> Rule {
         .build()
 }
 
-fn list_returns(pools: &[(&str, &str)]) -> Rule {
+pub(super) fn list_returns(pools: &[(&str, &str)]) -> Rule {
     let pools: Vec<IdentityPoolShortDescription> = pools
         .iter()
         .map(|(id, name)| {
@@ -222,7 +222,7 @@ fn tagging_refused() -> Rule {
 }
 
 /// A rule that records every input it receives and answers `output`.
-fn recording<I: Clone + Send + 'static, O: Clone + Send + Sync + 'static>(
+pub(super) fn recording<I: Clone + Send + 'static, O: Clone + Send + Sync + 'static>(
     seen: &Arc<Mutex<Vec<I>>>,
     output: O,
 ) -> impl Fn(&I) -> O + Send + Sync + 'static {
@@ -233,11 +233,11 @@ fn recording<I: Clone + Send + 'static, O: Clone + Send + Sync + 'static>(
     }
 }
 
-fn recorded<I>() -> Arc<Mutex<Vec<I>>> {
+pub(super) fn recorded<I>() -> Arc<Mutex<Vec<I>>> {
     Arc::new(Mutex::new(Vec::new()))
 }
 
-fn created_output(id: &str) -> CreateIdentityPoolOutput {
+pub(super) fn created_output(id: &str) -> CreateIdentityPoolOutput {
     CreateIdentityPoolOutput::builder()
         .identity_pool_id(id)
         .identity_pool_name("demo_pool")
@@ -246,7 +246,7 @@ fn created_output(id: &str) -> CreateIdentityPoolOutput {
         .expect("complete output")
 }
 
-fn provider(rules: &[&Rule]) -> Provider {
+pub(super) fn provider(rules: &[&Rule]) -> Provider {
     Provider::new(IdentityPools::new(clients(rules, &Wire::default())))
 }
 
@@ -614,7 +614,7 @@ async fn update_removing_providers_sends_them_empty() {
             .build()
             .unwrap(),
     ));
-    let describe = describe_returns(described(POOL_ID, &[("team", "identity")]));
+    let describe = unchanged(POOL_ID);
     let provider = provider(&[&describe, &update]);
     let mut fewer = properties();
     fewer
@@ -711,7 +711,10 @@ async fn changing_a_set_developer_provider_name_replaces_the_pool() {
     let creates = recorded::<CreateIdentityPoolInput>();
     let create = mock!(Client::create_identity_pool)
         .then_compute_output(recording(&creates, created_output(NEW_POOL_ID)));
-    let mut current = described(POOL_ID, &[("team", "identity")]);
+    let mut current = described(
+        POOL_ID,
+        &[("team", "identity"), (REQUEST_TAG_KEY, REQUEST_TAG)],
+    );
     current.developer_provider_name = Some("login.old".to_owned());
     let describe = describe_returns(current);
     let tagged = tagged_returns(&[]);
@@ -778,8 +781,8 @@ async fn a_create_at_the_pool_quota_fails_at_once_naming_the_quota_and_how_to_ra
         )
         .times(5)
         .build();
-    let list = list_returns(&[]);
-    let provider = provider(&[&list, &create]);
+    let tagged = tagged_returns(&[]);
+    let provider = provider(&[&tagged, &create]);
 
     let answer = provider
         .answer(&request("Create", None, properties()), &Journal::default())
@@ -806,6 +809,7 @@ fn retrying_provider(rules: &[&Rule]) -> Provider {
             )
         }),
         sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules),
+        tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, rules),
     }))
 }
 
@@ -863,7 +867,8 @@ async fn delete_deletes_the_pool_and_a_missing_pool_is_success() {
         &deletes,
         DeleteIdentityPoolOutput::builder().build(),
     ));
-    let answer = provider(&[&delete])
+    let describe = unchanged(POOL_ID);
+    let answer = provider(&[&describe, &delete])
         .answer(
             &request("Delete", Some(POOL_ID), properties()),
             &Journal::default(),
@@ -879,13 +884,20 @@ async fn delete_deletes_the_pool_and_a_missing_pool_is_success() {
             Some(r#"{"__type":"ResourceNotFoundException","message":"not found"}"#.to_owned()),
         )
         .build();
-    let answer = provider(&[&gone])
+    let answer = provider(&[&describe, &gone])
         .answer(
             &request("Delete", Some(POOL_ID), properties()),
             &Journal::default(),
         )
         .await;
     assert_eq!(answer, Answer::success(POOL_ID, BTreeMap::new()));
+
+    let journal = Journal::default();
+    let answer = provider(&[&describe_not_found()])
+        .answer(&request("Delete", Some(POOL_ID), properties()), &journal)
+        .await;
+    assert_eq!(answer, Answer::success(POOL_ID, BTreeMap::new()));
+    assert_eq!(journal.calls(), ["DescribeIdentityPool"]);
 }
 
 #[tokio::test]
@@ -1028,7 +1040,7 @@ fn without(mut properties: Value, keys: &[&str]) -> Value {
 }
 
 /// `with_access()`'s roles and mapping, without its principal tags.
-fn with_roles() -> Value {
+pub(super) fn with_roles() -> Value {
     without(with_access(), &["PrincipalTags"])
 }
 
@@ -1048,7 +1060,7 @@ fn sdk_rule(claim: &str, match_type: MappingRuleMatchType, value: &str, role: &s
 }
 
 /// What GetIdentityPoolRoles answers for a pool whose roles are `with_roles()`'s.
-fn roles_as_with_roles() -> GetIdentityPoolRolesOutput {
+pub(super) fn roles_as_with_roles() -> GetIdentityPoolRolesOutput {
     let rules = RulesConfigurationType::builder()
         .rules(sdk_rule(
             "cognito:groups",
@@ -1081,7 +1093,7 @@ fn roles_as_with_roles() -> GetIdentityPoolRolesOutput {
 }
 
 /// What GetIdentityPoolRoles answers for a pool without roles.
-fn no_roles() -> GetIdentityPoolRolesOutput {
+pub(super) fn no_roles() -> GetIdentityPoolRolesOutput {
     GetIdentityPoolRolesOutput::builder().build()
 }
 
@@ -1096,14 +1108,14 @@ fn get_roles_recording(
     mock!(Client::get_identity_pool_roles).then_compute_output(recording(seen, output))
 }
 
-fn set_roles_recording(seen: &Arc<Mutex<Vec<SetIdentityPoolRolesInput>>>) -> Rule {
+pub(super) fn set_roles_recording(seen: &Arc<Mutex<Vec<SetIdentityPoolRolesInput>>>) -> Rule {
     mock!(Client::set_identity_pool_roles).then_compute_output(recording(
         seen,
         SetIdentityPoolRolesOutput::builder().build(),
     ))
 }
 
-fn set_roles_refused() -> Rule {
+pub(super) fn set_roles_refused() -> Rule {
     mock!(Client::set_identity_pool_roles)
         .sequence()
         .http_status(
@@ -1143,7 +1155,7 @@ fn delete_recording(seen: &Arc<Mutex<Vec<DeleteIdentityPoolInput>>>) -> Rule {
 
 /// The pool Cognito describes, configured as `properties()` asks and tagged as
 /// this stack's pool: an Update of it changes nothing but what it is testing.
-fn unchanged(id: &str) -> Rule {
+pub(super) fn unchanged(id: &str) -> Rule {
     describe_returns(described(
         id,
         &[("team", "identity"), (REQUEST_TAG_KEY, REQUEST_TAG)],
@@ -1665,16 +1677,18 @@ async fn update_and_delete_of_a_pool_in_another_region_share_one_client_built_fo
         wire.calls(),
         [
             call("DescribeIdentityPool", EU_ENDPOINT),
+            call("DescribeIdentityPool", EU_ENDPOINT),
             call("DeleteIdentityPool", EU_ENDPOINT),
+            call("DescribeIdentityPool", HOME_ENDPOINT),
             call("DeleteIdentityPool", HOME_ENDPOINT)
         ]
     );
     let sent = wire.sent();
     assert_eq!(
-        sent[0].client, sent[1].client,
+        sent[0].client, sent[2].client,
         "the second request reuses the eu-west-1 client the first one built"
     );
-    assert_ne!(sent[1].client, sent[2].client, "the home client is another");
+    assert_ne!(sent[2].client, sent[4].client, "the home client is another");
 
     // The check tells clients apart: another IdentityPools on the same home
     // clients builds its own eu-west-1 client, and that one is not the first's.
@@ -1684,7 +1698,7 @@ async fn update_and_delete_of_a_pool_in_another_region_share_one_client_built_fo
             &Journal::default(),
         )
         .await;
-    let rebuilt = &wire.sent()[3];
+    let rebuilt = &wire.sent()[5];
     assert_eq!(rebuilt.host, EU_ENDPOINT);
     assert_ne!(rebuilt.client, sent[0].client);
 }

@@ -1,0 +1,69 @@
+//! `IdentityPoolId` and `AdoptFromStack`: a template that names an existing
+//! pool takes it over instead of creating one (see [`crate::ownership`]).
+
+use serde_json::Value;
+
+use super::{PropertyError, TextRule, text};
+
+/// The pool a template adopts, and the stack it may be taken from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Adoption {
+    /// `REGION:GUID`: the pool lives in the region its id names.
+    pub pool_id: String,
+    /// The stack (its id or guid) whose pool this one may be: without it, a
+    /// pool another stack owns is refused.
+    pub from_stack: Option<String>,
+}
+
+impl Adoption {
+    /// The region the adopted pool lives in: the first part of its id.
+    pub fn region(&self) -> &str {
+        crate::cognito::pool_region(&self.pool_id)
+    }
+}
+
+/// The API model's rule for an identity pool id.
+const POOL_ID: TextRule = TextRule {
+    min: 1,
+    max: 55,
+    allowed: |c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == ':',
+    pattern: r"[\w-]+:[0-9a-f-]+",
+};
+
+/// A StackId is at most 1024 characters long.
+const STACK: TextRule = TextRule::length(1, 1024);
+
+pub(super) fn pool_id(field: &str, value: &Value) -> Result<String, PropertyError> {
+    let id = text(field, value, &POOL_ID)?;
+    match id.split_once(':') {
+        Some((region, guid))
+            if !region.is_empty()
+                && !guid.is_empty()
+                && guid
+                    .chars()
+                    .all(|c| matches!(c, '0'..='9' | 'a'..='f' | '-')) =>
+        {
+            Ok(id)
+        }
+        _ => Err(PropertyError::new(
+            field,
+            format!(
+                "must match the pattern {} (REGION:GUID, as Cognito names pools), got {id:?}",
+                POOL_ID.pattern
+            ),
+        )),
+    }
+}
+
+pub(super) fn from_stack(field: &str, value: &Value) -> Result<String, PropertyError> {
+    text(field, value, &STACK)
+}
+
+/// The pool id a request's properties adopt, read as it stands, even when other
+/// properties are broken: a Delete must know it whatever else the template says.
+pub fn adopted_pool_id(properties: &Value) -> Option<&str> {
+    properties.get("IdentityPoolId").and_then(Value::as_str)
+}
+
+#[cfg(test)]
+mod tests;
