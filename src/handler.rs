@@ -14,8 +14,8 @@ use serde_json::Value;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::cognito::Journal;
 use crate::error::ProviderError;
+use crate::journal::Journal;
 use crate::provider::Provider;
 use crate::request::{CustomResourceRequest, EventError, Invocation, unwrap_sns};
 use crate::response::{Answer, DeliveryError, ResponseSender};
@@ -91,7 +91,7 @@ impl Handler {
                 logical_resource_id = %request.requester.logical_resource_id,
                 request_type = request.request_type(),
             );
-            results.push(self.answer(request, deadline).instrument(span).await?);
+            results.push(self.respond(request, deadline).instrument(span).await?);
         }
         Ok(match results.len() {
             1 => results.remove(0),
@@ -99,7 +99,7 @@ impl Handler {
         })
     }
 
-    async fn answer(
+    async fn respond(
         &self,
         request: CustomResourceRequest,
         deadline: Instant,
@@ -171,7 +171,9 @@ impl Handler {
         let task = {
             let (provider, request, journal) =
                 (self.provider.clone(), request.clone(), journal.clone());
-            tokio::spawn(async move { provider.answer(&request, &journal).await }.in_current_span())
+            tokio::spawn(
+                async move { provider.carry_out(&request, &journal).await }.in_current_span(),
+            )
         };
         let abort = task.abort_handle();
         let cut_off = match tokio::time::timeout_at(work_deadline, task).await {
@@ -286,14 +288,14 @@ mod tests {
         use serde_json::json;
 
         use super::*;
-        use crate::cognito::{IdentityPools, RegionClients};
+        use crate::cognito::{RegionClients, RegionalClients};
         use crate::trust::TrustRoots;
 
         /// A handler whose Cognito calls `rules` answer; direct invocations
         /// only, so the answer is the invocation's result.
         pub(super) fn handler(rules: &[&Rule]) -> Handler {
             let no_rules: &[&Rule] = &[];
-            let pools = IdentityPools::new(RegionClients {
+            let pools = RegionalClients::new(RegionClients {
                 identity: mock_client!(aws_sdk_cognitoidentity, RuleMode::MatchAny, rules),
                 sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules),
                 tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, rules),

@@ -1,16 +1,18 @@
 //! A CloudFormation custom-resource provider for Amazon Cognito identity pools.
 //!
-//! The request flows through the modules in this order: [`request`] reads the
-//! event's envelope, [`properties`] turns `ResourceProperties` into a
-//! [`properties::PoolSpec`], [`plan`] decides what an Update must do,
-//! [`provider`] carries it out through the [`cognito`] adapter, and [`handler`]
-//! bounds it all by the Lambda deadline and delivers the [`response`]. Both HTTP
-//! clients trust the roots that [`trust`] reads once.
+//! The modules in the order a request flows through them (docs/design.md has
+//! the same list, one line each): [`handler`] → [`request`] → [`properties`]
+//! (into the [`domain`] types) → [`provider`] (with [`ownership`] and
+//! [`idempotency`]) → [`plan`] → [`cognito`] (each call written in the
+//! [`journal`]) → [`response`].
 
 pub mod backoff;
 pub mod cognito;
+pub mod domain;
 pub mod error;
 pub mod handler;
+pub mod idempotency;
+pub mod journal;
 pub mod logging;
 pub mod ownership;
 pub mod plan;

@@ -5,7 +5,7 @@ use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_smithy_http_client::tls;
-use identity_pool_provider::cognito::{IdentityPools, RegionClients};
+use identity_pool_provider::cognito::{RegionClients, RegionalClients};
 use identity_pool_provider::handler::Handler;
 use identity_pool_provider::logging;
 use identity_pool_provider::provider::Provider;
@@ -49,13 +49,13 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         )
         .load()
         .await;
-    let pools = IdentityPools::new(RegionClients {
+    let clients = RegionalClients::new(RegionClients {
         identity: aws_sdk_cognitoidentity::Client::new(&config),
         sync: aws_sdk_cognitosync::Client::new(&config),
         tagging: aws_sdk_resourcegroupstagging::Client::new(&config),
     });
     let handler = Arc::new(Handler::new(
-        Provider::new(pools),
+        Provider::new(clients),
         ResponseSender::new(roots.rustls_config()?)?,
     ));
     tracing::info!(

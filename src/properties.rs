@@ -29,20 +29,16 @@ use rules::{
     word_char,
 };
 
-pub use access::{
-    MappingRule, PrincipalTagMap, RoleMapping, RoleSettings, principal_tag_providers,
-};
-pub use adoption::{Adoption, adopted_pool_id};
+pub use access::principal_tag_providers;
+pub use adoption::adopted_pool_id;
 pub use rules::PropertyError;
 pub(crate) use rules::shown;
-pub use sync::{CognitoStreams, PushSync, SyncSettings};
 
-/// The tag the provider puts on every pool it creates, valued with the request
-/// that created it. CreateIdentityPool has no client token, so this tag is what
-/// lets a redelivered Create find the pool it already made instead of making a
-/// second one, and lets the rollback Delete of a failed Create find a pool that
-/// the deadline cut off.
-pub const REQUEST_TAG_KEY: &str = "identity-pool-provider:create-request";
+use crate::domain::{
+    Access, Adoption, CognitoProvider, PoolConfig, PoolSpec, RoleSettings, SyncSettings,
+};
+use crate::idempotency::REQUEST_TAG_KEY;
+use crate::plan::Managed;
 
 /// Cognito allows 50 tags on a pool (see the Cognito quotas page); one of them is
 /// the provider's request tag.
@@ -77,54 +73,6 @@ pub const POOL_PROPERTIES: [&str; 18] = [
     "AdoptFromStack",
 ];
 
-/// The desired state of one identity pool: its configuration, its user tags,
-/// who gets which role, and where it lives.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PoolSpec {
-    pub config: PoolConfig,
-    pub tags: BTreeMap<String, String>,
-    /// Roles and principal tags: set by their own calls once the pool exists.
-    pub access: Access,
-    /// Cognito Sync settings, set through the Cognito Sync API once the pool exists.
-    pub sync: SyncSettings,
-    /// The region to create the pool in, when it is not the function's own;
-    /// for an adopted pool, the region its id names.
-    pub region: Option<String>,
-    /// The existing pool to take over instead of creating one (`IdentityPoolId`).
-    pub adoption: Option<Adoption>,
-}
-
-/// What the pool grants: SetIdentityPoolRoles' input and, per provider,
-/// SetPrincipalTagAttributeMap's.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Access {
-    pub roles: RoleSettings,
-    pub principal_tags: BTreeMap<String, PrincipalTagMap>,
-}
-
-/// Everything UpdateIdentityPool sets. Kept apart from tags because the API
-/// changes the two in different calls, and compared as a whole with what the
-/// pool has now to decide whether an update is needed at all.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PoolConfig {
-    pub name: String,
-    pub allow_unauthenticated_identities: bool,
-    pub allow_classic_flow: bool,
-    pub supported_login_providers: BTreeMap<String, String>,
-    pub developer_provider_name: Option<String>,
-    pub open_id_connect_provider_arns: Vec<String>,
-    pub cognito_identity_providers: Vec<CognitoProvider>,
-    pub saml_provider_arns: Vec<String>,
-}
-
-/// A Cognito user pool app client that may sign in to the identity pool.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CognitoProvider {
-    pub provider_name: String,
-    pub client_id: String,
-    pub server_side_token_check: bool,
-}
-
 /// What the generated pool name is derived from when `IdentityPoolName` is
 /// absent: the same stack and logical id always give the same name.
 #[derive(Debug, Clone, Copy)]
@@ -157,12 +105,6 @@ impl NameSource<'_> {
 }
 
 impl PoolSpec {
-    /// The region the pool belongs in: the template's `Region`, else `home`
-    /// (the function's own).
-    pub fn region_or<'a>(&'a self, home: &'a str) -> &'a str {
-        self.region.as_deref().unwrap_or(home)
-    }
-
     /// Reads a request's `ResourceProperties`, reporting every broken rule at once
     /// so a user fixes a template in one round rather than one error per deploy.
     pub fn from_properties(
@@ -180,115 +122,145 @@ impl PoolSpec {
                 )]);
             }
         };
-        let mut errors = Errors(
-            properties
-                .keys()
-                .filter(|key| {
-                    !POOL_PROPERTIES.contains(&key.as_str())
-                        && !CLOUDFORMATION_PROPERTIES.contains(&key.as_str())
-                })
-                .map(|key| {
-                    // An empty name still needs a field a person can see.
-                    PropertyError::new(
-                        if key.is_empty() { "\"\"" } else { key },
-                        unknown_property(key, &POOL_PROPERTIES),
-                    )
-                })
-                .collect(),
-        );
-        let field = |name: &str| properties.get(name).filter(|value| !value.is_null());
-
-        let name = errors.take(
-            field("IdentityPoolName")
-                .map(|v| text("IdentityPoolName", v, &POOL_NAME))
-                .unwrap_or_else(|| Ok(names.generated_name())),
-        );
-        let allow_unauthenticated_identities = errors.take(
-            field("AllowUnauthenticatedIdentities")
-                .map(|v| boolean("AllowUnauthenticatedIdentities", v))
-                .unwrap_or_else(|| {
-                    Err(PropertyError::new(
-                        "AllowUnauthenticatedIdentities",
-                        "required property is missing (true or false)",
-                    ))
-                }),
-        );
-        let config = PoolConfig {
-            name,
-            allow_unauthenticated_identities,
-            allow_classic_flow: errors.take(optional(field("AllowClassicFlow"), |v| {
-                boolean("AllowClassicFlow", v)
-            })),
-            supported_login_providers: errors
-                .take(optional(field("SupportedLoginProviders"), |v| {
-                    login_providers("SupportedLoginProviders", v)
-                })),
-            developer_provider_name: errors.take(optional(field("DeveloperProviderName"), |v| {
-                text("DeveloperProviderName", v, &DEVELOPER_PROVIDER_NAME).map(Some)
-            })),
-            open_id_connect_provider_arns: errors
-                .take(optional(field("OpenIdConnectProviderARNs"), |v| {
-                    arns("OpenIdConnectProviderARNs", v)
-                })),
-            cognito_identity_providers: errors
-                .take(optional(field("CognitoIdentityProviders"), |v| {
-                    cognito_providers("CognitoIdentityProviders", v)
-                })),
-            saml_provider_arns: errors.take(optional(field("SamlProviderARNs"), |v| {
-                arns("SamlProviderARNs", v)
-            })),
+        let mut reader = Reader {
+            properties,
+            errors: Errors(unknown_properties(properties)),
         };
-        let tags = errors.take(optional(field("IdentityPoolTags"), |v| {
-            tags("IdentityPoolTags", v)
-        }));
-        let roles = errors.take(optional(field("Roles"), |v| access::roles("Roles", v)));
-        let mappings = errors.take(optional(field("RoleMappings"), |v| {
-            access::role_mappings("RoleMappings", v)
-        }));
-        let principal_tags = errors.take(optional(field("PrincipalTags"), |v| {
-            access::principal_tags("PrincipalTags", v)
-        }));
-        if errors.0.is_empty() {
-            errors.0 = access::check_providers(&config, &mappings, &principal_tags);
-        }
-        let access = Access {
-            roles: RoleSettings {
-                roles,
-                mappings: access::by_provider(mappings),
-            },
-            principal_tags: access::by_provider(principal_tags),
-        };
-        let sync = SyncSettings {
-            streams: errors.take(optional(field("CognitoStreams"), |v| {
-                sync::cognito_streams("CognitoStreams", v).map(Some)
-            })),
-            push_sync: errors.take(optional(field("PushSync"), |v| {
-                sync::push_sync("PushSync", v).map(Some)
-            })),
-            events: errors.take(optional(field("CognitoEvents"), |v| {
-                sync::cognito_events("CognitoEvents", v)
-            })),
-        };
-        let mut region = errors.take(optional(field("Region"), |v| {
-            text("Region", v, &REGION).map(Some)
-        }));
-        let adoption = errors.take(adopted(
-            field("IdentityPoolId"),
-            field("AdoptFromStack"),
+        let config = reader.pool_config(names);
+        let tags = reader.read("IdentityPoolTags", tags);
+        let access = reader.access(&config);
+        let sync = reader.sync_settings();
+        let mut region = reader.read("Region", |field, v| text(field, v, &REGION).map(Some));
+        let adoption = adopted(
+            reader.field("IdentityPoolId"),
+            reader.field("AdoptFromStack"),
             &mut region,
-        ));
-        if errors.0.is_empty() {
-            Ok(PoolSpec {
+        );
+        let adoption = reader.errors.take(adoption);
+        match reader.errors.0.is_empty() {
+            true => Ok(PoolSpec {
                 config,
                 tags,
                 access,
                 sync,
                 region,
                 adoption,
-            })
-        } else {
-            Err(errors.0)
+            }),
+            false => Err(reader.errors.0),
         }
+    }
+}
+
+/// Every property no one knows, each an error (a close known name suggested).
+fn unknown_properties(properties: &Map<String, Value>) -> Vec<PropertyError> {
+    properties
+        .keys()
+        .filter(|key| {
+            !POOL_PROPERTIES.contains(&key.as_str())
+                && !CLOUDFORMATION_PROPERTIES.contains(&key.as_str())
+        })
+        .map(|key| {
+            // An empty name still needs a field a person can see.
+            PropertyError::new(
+                if key.is_empty() { "\"\"" } else { key },
+                unknown_property(key, &POOL_PROPERTIES),
+            )
+        })
+        .collect()
+}
+
+/// The top-level properties being read, and every error found so far: a
+/// property in error reads as its empty value until the end.
+struct Reader<'p> {
+    properties: &'p Map<String, Value>,
+    errors: Errors,
+}
+
+impl<'p> Reader<'p> {
+    /// A property that is set (a JSON null counts as absent).
+    fn field(&self, name: &str) -> Option<&'p Value> {
+        self.properties.get(name).filter(|value| !value.is_null())
+    }
+
+    /// An optional property, read by `parse` (given its name); absent, it takes
+    /// its type's empty value, which is also what Cognito assumes.
+    fn read<T: Default>(
+        &mut self,
+        name: &str,
+        parse: impl FnOnce(&str, &Value) -> Result<T, PropertyError>,
+    ) -> T {
+        let value = self.field(name);
+        self.errors.take(optional(value, |v| parse(name, v)))
+    }
+
+    /// What UpdateIdentityPool sets; the name is generated when absent.
+    fn pool_config(&mut self, names: NameSource<'_>) -> PoolConfig {
+        let name = match self.field("IdentityPoolName") {
+            Some(v) => text("IdentityPoolName", v, &POOL_NAME),
+            None => Ok(names.generated_name()),
+        };
+        let name = self.errors.take(name);
+        let allow_unauthenticated_identities = match self.field("AllowUnauthenticatedIdentities") {
+            Some(v) => boolean("AllowUnauthenticatedIdentities", v),
+            None => Err(PropertyError::new(
+                "AllowUnauthenticatedIdentities",
+                "required property is missing (true or false)",
+            )),
+        };
+        PoolConfig {
+            name,
+            allow_unauthenticated_identities: self.errors.take(allow_unauthenticated_identities),
+            allow_classic_flow: self.read("AllowClassicFlow", boolean),
+            supported_login_providers: self.read("SupportedLoginProviders", login_providers),
+            developer_provider_name: self.read("DeveloperProviderName", |field, v| {
+                text(field, v, &DEVELOPER_PROVIDER_NAME).map(Some)
+            }),
+            open_id_connect_provider_arns: self.read("OpenIdConnectProviderARNs", arns),
+            cognito_identity_providers: self.read("CognitoIdentityProviders", cognito_providers),
+            saml_provider_arns: self.read("SamlProviderARNs", arns),
+        }
+    }
+
+    /// Roles, role mappings and principal tags, each naming a provider that
+    /// `config` configures (checked once everything else reads well).
+    fn access(&mut self, config: &PoolConfig) -> Access {
+        let roles = self.read("Roles", access::roles);
+        let mappings = self.read("RoleMappings", access::role_mappings);
+        let principal_tags = self.read("PrincipalTags", access::principal_tags);
+        if self.errors.0.is_empty() {
+            self.errors.0 = access::check_providers(config, &mappings, &principal_tags);
+        }
+        Access {
+            roles: RoleSettings {
+                roles,
+                mappings: access::by_provider(mappings),
+            },
+            principal_tags: access::by_provider(principal_tags),
+        }
+    }
+
+    /// The Cognito Sync settings.
+    fn sync_settings(&mut self) -> SyncSettings {
+        SyncSettings {
+            streams: self.read("CognitoStreams", |field, v| {
+                sync::cognito_streams(field, v).map(Some)
+            }),
+            push_sync: self.read("PushSync", |field, v| sync::push_sync(field, v).map(Some)),
+            events: self.read("CognitoEvents", sync::cognito_events),
+        }
+    }
+}
+
+/// What an Update's `OldResourceProperties` managed, each part read on its
+/// own (a part that no longer parses counts as not set), to know what to clear.
+pub fn previously_managed(old_properties: &Value) -> Managed {
+    Managed {
+        sync: SyncSettings::from_old_properties(old_properties),
+        roles: ["Roles", "RoleMappings"]
+            .iter()
+            .any(|key| old_properties.get(key).is_some_and(|v| !v.is_null())),
+        principal_tag_providers: principal_tag_providers(old_properties),
+        created_now: false,
     }
 }
 

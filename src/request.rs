@@ -14,6 +14,8 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::domain::PoolId;
+use crate::idempotency;
 use crate::properties::NameSource;
 
 /// Who the answer goes to and what it must echo back verbatim (REFERENCE §1.2).
@@ -238,31 +240,29 @@ impl CustomResourceRequest {
         }
     }
 
-    /// This request's identity, `<stack guid>/<request id>`: StackId and RequestId
-    /// together name a request (REFERENCE §1.1), and the guid keeps the tag short.
-    /// A pool created for this request carries it as its request tag, so it must
-    /// fit a tag value (256): the stack part is cut to its last 64 characters
-    /// (a guid is 36) and the RequestId is at most 128. A direct invocation
-    /// without StackId is named by its RequestId alone.
-    pub fn request_tag(&self) -> String {
-        match self.stack_key() {
-            "" => self.requester.request_id.clone(),
-            stack => format!("{stack}/{}", self.requester.request_id),
-        }
-    }
-
     /// The request's stack as the request tag names it, which is how a pool's
     /// owner is told (see [`crate::ownership`]).
     pub fn stack_key(&self) -> &str {
         crate::ownership::stack_key(&self.requester.stack_id)
     }
 
-    /// The PhysicalResourceId a failed Create answers when it has no pool id to
-    /// give: it can never equal a pool id (it has a `/`), stays the same when the
-    /// Create is redelivered, and carries the request tag so the rollback Delete
-    /// can still find a pool that the deadline cut off.
-    pub fn failed_create_id(&self) -> String {
-        format!("{FAILED_CREATE_PREFIX}{}", self.request_tag())
+    /// The partition and account a pool of this request belongs to: the stack's
+    /// ARN says so, or, for a direct invocation without one, the function's own
+    /// ARN (Lambda always gives it; cargo-lambda's emulator gives `function-arn`,
+    /// which names none).
+    pub fn arn_owner(&self) -> Option<(&str, &str)> {
+        [&self.requester.stack_id, &self.function_arn]
+            .into_iter()
+            .find_map(
+                |arn| match arn.splitn(6, ':').collect::<Vec<_>>().as_slice() {
+                    ["arn", partition, _, _, account, _]
+                        if !partition.is_empty() && !account.is_empty() =>
+                    {
+                        Some((*partition, *account))
+                    }
+                    _ => None,
+                },
+            )
     }
 
     /// The URL without its query string (the signature): all a log may show.
@@ -342,13 +342,11 @@ fn missing(field: &str) -> EventError {
     EventError::Malformed(format!("{field} is missing or empty"))
 }
 
-const FAILED_CREATE_PREFIX: &str = "CreateFailed/";
-
 /// What a PhysicalResourceId names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PhysicalId<'a> {
-    /// An identity pool id, `REGION:GUID`.
-    Pool { id: &'a str, region: &'a str },
+    /// An identity pool.
+    Pool(PoolId),
     /// The placeholder of a Create that failed; holds that Create's request tag.
     FailedCreate { request_tag: &'a str },
     /// Anything else: not ours to act on.
@@ -357,25 +355,10 @@ pub enum PhysicalId<'a> {
 
 impl<'a> PhysicalId<'a> {
     pub fn classify(id: &'a str) -> Self {
-        if let Some(request_tag) = id.strip_prefix(FAILED_CREATE_PREFIX) {
+        if let Some(request_tag) = idempotency::placeholder_request_tag(id) {
             return PhysicalId::FailedCreate { request_tag };
         }
-        match id.split_once(':') {
-            Some((region, guid))
-                if id.len() <= 55
-                    && !region.is_empty()
-                    && !guid.is_empty()
-                    && region
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                    && guid
-                        .chars()
-                        .all(|c| matches!(c, '0'..='9' | 'a'..='f' | '-')) =>
-            {
-                PhysicalId::Pool { id, region }
-            }
-            _ => PhysicalId::Other,
-        }
+        PoolId::parse(id).map_or(PhysicalId::Other, PhysicalId::Pool)
     }
 }
 

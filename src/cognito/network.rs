@@ -172,21 +172,21 @@ impl ClassifyRetry for NoRetryOnQuota {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cognito::{IdentityPools, Journal, RegionClients};
+    use crate::cognito::{Journal, RegionClients, RegionalClients};
     use aws_sdk_cognitoidentity::config::retry::RetryConfig;
     use aws_sdk_cognitoidentity::config::{BehaviorVersion, Credentials, Region};
     use aws_smithy_http_client::tls;
 
     /// The pools of a Cognito "endpoint" at `url`, through the function's own
     /// HTTP stack, without retries.
-    fn pools_at(url: &str) -> IdentityPools {
+    fn pools_at(url: &str) -> RegionalClients {
         let http = aws_smithy_http_client::Builder::new()
             .tls_provider(tls::Provider::Rustls(
                 tls::rustls_provider::CryptoMode::Ring,
             ))
             .build_https();
         let credentials = Credentials::new("local", "local", None, None, "test");
-        IdentityPools::new(RegionClients {
+        RegionalClients::new(RegionClients {
             identity: aws_sdk_cognitoidentity::Client::from_conf(
                 aws_sdk_cognitoidentity::Config::builder()
                     .behavior_version(BehaviorVersion::latest())

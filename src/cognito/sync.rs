@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use aws_sdk_cognitosync::types::StreamingStatus;
 
 use super::{CognitoError, PoolCalls};
-use crate::properties::{CognitoStreams, PushSync};
+use crate::domain::{ApiEnum, CognitoStreams, PoolId, PushSync};
 
 type SdkStreams = aws_sdk_cognitosync::types::CognitoStreams;
 type SdkPushSync = aws_sdk_cognitosync::types::PushSync;
@@ -18,8 +18,7 @@ fn to_sdk_streams(streams: &CognitoStreams) -> SdkStreams {
         .set_streaming_status(
             streams
                 .streaming_status
-                .as_deref()
-                .map(StreamingStatus::from),
+                .map(|status| StreamingStatus::from(status.as_str())),
         )
         .build()
 }
@@ -35,7 +34,7 @@ impl PoolCalls<'_> {
     /// SetIdentityPoolConfiguration: the parts given are set, the others left.
     pub async fn set_sync_configuration(
         &self,
-        pool_id: &str,
+        pool_id: &PoolId,
         streams: Option<&CognitoStreams>,
         push_sync: Option<&PushSync>,
     ) -> Result<(), CognitoError> {
@@ -44,7 +43,7 @@ impl PoolCalls<'_> {
         self.clients
             .sync
             .set_identity_pool_configuration()
-            .identity_pool_id(pool_id)
+            .identity_pool_id(pool_id.as_str())
             .set_cognito_streams(streams.map(to_sdk_streams))
             .set_push_sync(push_sync.map(to_sdk_push_sync))
             .send()
@@ -56,7 +55,7 @@ impl PoolCalls<'_> {
     /// SetCognitoEvents. The API merges: an event given an empty value is removed.
     pub async fn set_cognito_events(
         &self,
-        pool_id: &str,
+        pool_id: &PoolId,
         events: &BTreeMap<String, String>,
     ) -> Result<(), CognitoError> {
         const OP: &str = "SetCognitoEvents";
@@ -64,7 +63,7 @@ impl PoolCalls<'_> {
         self.clients
             .sync
             .set_cognito_events()
-            .identity_pool_id(pool_id)
+            .identity_pool_id(pool_id.as_str())
             .set_events(Some(super::unsorted(events)))
             .send()
             .await

@@ -10,6 +10,7 @@
 use aws_sdk_resourcegroupstagging::types::TagFilter;
 
 use super::{CognitoError, PoolCalls};
+use crate::domain::PoolId;
 
 /// The resource type of identity pools in the tagging API.
 const IDENTITY_POOL_TYPE: &str = "cognito-identity:identitypool";
@@ -22,7 +23,7 @@ fn pool_id_of(arn: &str) -> Option<&str> {
 impl PoolCalls<'_> {
     /// Ids of the identity pools of this region tagged `key` = `value`, as the
     /// tagging API's index has them now.
-    pub async fn ids_tagged(&self, key: &str, value: &str) -> Result<Vec<String>, CognitoError> {
+    pub async fn ids_tagged(&self, key: &str, value: &str) -> Result<Vec<PoolId>, CognitoError> {
         const OP: &str = "GetResources";
         let mut ids = Vec::new();
         let mut token = None;
@@ -43,7 +44,7 @@ impl PoolCalls<'_> {
                     .iter()
                     .filter_map(|mapping| mapping.resource_arn())
                     .filter_map(pool_id_of)
-                    .map(str::to_owned),
+                    .filter_map(PoolId::parse),
             );
             // The API may answer a page with no resources and a token: only an
             // empty token ends the list.

@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 
 /// The function's own region, where the test pools live.
 const HOME: &str = "us-east-1";
-use crate::properties::Access;
+use crate::domain::Access;
 
 use proptest::prelude::*;
 
@@ -53,7 +53,7 @@ fn pool(config: PoolConfig, user_tags: &[(&str, &str)]) -> Pool {
     let mut tags = tags(user_tags);
     tags.insert(REQUEST_TAG_KEY.to_owned(), REQUEST_TAG.to_owned());
     Pool {
-        id: POOL_ID.to_owned(),
+        id: PoolId::parse(POOL_ID).expect("a pool id"),
         config,
         tags,
     }
@@ -305,7 +305,9 @@ fn a_pool_in_another_region_than_the_template_wants_is_replaced() {
 
 // ---- The order of the writes: every step a state Cognito accepts ----
 
-use crate::properties::{CognitoProvider, RoleMapping};
+use crate::domain::{
+    AmbiguousRoleResolution, CognitoProvider, PoolId, RoleMapping, RoleMappingType,
+};
 
 /// A pool as Cognito holds it, and the rules its calls enforce: at most 50
 /// tags, a role mapping or principal tag map only for a configured provider.
@@ -332,6 +334,8 @@ impl Model {
                 self.principal_tags.insert(provider.clone(), map.clone());
             }
             Write::UpdatePool(config) => self.config = config.clone(),
+            // Cognito Sync's settings constrain nothing modelled here.
+            Write::SetSyncConfiguration { .. } | Write::SetCognitoEvents(_) => {}
         }
         if self.tags.len() > 50 {
             return Err(format!("{} tags after {write:?}", self.tags.len()));
@@ -352,7 +356,7 @@ impl Model {
     /// The pool as Describe shows it.
     fn pool(&self) -> Pool {
         Pool {
-            id: POOL_ID.to_owned(),
+            id: PoolId::parse(POOL_ID).expect("a pool id"),
             config: self.config.clone(),
             tags: self.tags.clone(),
         }
@@ -415,8 +419,8 @@ fn user_pool_client(client: &str) -> CognitoProvider {
 
 fn token_mapping() -> RoleMapping {
     RoleMapping {
-        mapping_type: "Token".to_owned(),
-        ambiguous_role_resolution: "Deny".to_owned(),
+        mapping_type: RoleMappingType::Token,
+        ambiguous_role_resolution: AmbiguousRoleResolution::Deny,
         rules: Vec::new(),
     }
 }

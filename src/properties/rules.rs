@@ -2,6 +2,7 @@
 //! is the Reason a user reads, and checks for the forms the API model uses
 //! (lengths, character classes, enums, lists and objects with known members).
 
+use crate::domain::ApiEnum;
 use serde_json::{Map, Value};
 
 /// One property that breaks one rule. Its text is what the user reads, so it
@@ -205,20 +206,14 @@ pub(super) fn members<'v, const N: usize>(
     Ok(known.map(|name| map.get(name).filter(|v| !v.is_null())))
 }
 
-pub(super) fn one_of(
-    field: &str,
-    value: &Value,
-    allowed: &[&str],
-) -> Result<String, PropertyError> {
+pub(super) fn choice<T: ApiEnum>(field: &str, value: &Value) -> Result<T, PropertyError> {
     let text = string(field, value)?;
-    if allowed.contains(&text) {
-        Ok(text.to_owned())
-    } else {
-        Err(PropertyError::new(
+    T::from_name(text).ok_or_else(|| {
+        PropertyError::new(
             field,
-            format!("must be one of {}, got {text:?}", allowed.join(", ")),
-        ))
-    }
+            format!("must be one of {}, got {text:?}", T::NAMES.join(", ")),
+        )
+    })
 }
 
 /// The rule of a name no one knows: the closest known name first when it is

@@ -15,11 +15,13 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::{Provider, pool_arn};
-use crate::cognito::{CognitoError, Journal, Pool, PoolCalls};
+use crate::cognito::{CognitoError, PoolCalls};
+use crate::domain::{Adoption, Pool, PoolId, PoolSpec, PrincipalTagMap, RoleSettings};
 use crate::error::ProviderError;
+use crate::idempotency::REQUEST_TAG_KEY;
+use crate::journal::Journal;
 use crate::ownership::{self, Claim};
 use crate::plan::{UpdatePlan, plan_update, tag_changes};
-use crate::properties::{Adoption, PoolSpec, PrincipalTagMap, REQUEST_TAG_KEY, RoleSettings};
 use crate::request::{CustomResourceRequest, RequestKind};
 use crate::response::Answer;
 
@@ -33,24 +35,24 @@ impl Provider {
         adoption: &Adoption,
         journal: &Journal,
     ) -> Result<Answer, ProviderError> {
-        let pool_id = adoption.pool_id.as_str();
+        let pool_id = &adoption.pool_id;
         let calls = self.calls_for_pool(pool_id, journal);
         let current =
             calls
                 .describe(pool_id)
                 .await?
                 .ok_or_else(|| ProviderError::NoPoolToAdopt {
-                    pool_id: pool_id.to_owned(),
+                    pool_id: pool_id.to_string(),
                     region: adoption.region().to_owned(),
                 })?;
         let claim = ownership::may_adopt(
-            pool_id,
+            pool_id.as_str(),
             &current.tags,
             request.stack_key(),
             adoption.from_stack.as_deref(),
         )?;
-        if plan_update(spec, &current, self.pools.home_region()) == UpdatePlan::Replace {
-            return Err(ProviderError::AdoptedPoolNotReplaced(pool_id.to_owned()));
+        if plan_update(spec, &current, self.clients.home_region()) == UpdatePlan::Replace {
+            return Err(ProviderError::AdoptedPoolNotReplaced(pool_id.to_string()));
         }
         let before = Before::read(&calls, current, spec).await?;
         let arn = pool_arn(request, pool_id)?;
@@ -62,7 +64,7 @@ impl Provider {
             Err(cause) => {
                 let failures = before.put_back(&calls, &arn, spec, &claim).await;
                 Err(ProviderError::AdoptionFailed {
-                    pool_id: pool_id.to_owned(),
+                    pool_id: pool_id.to_string(),
                     cause: Box::new(cause),
                     put_back: before.note(&failures, spec),
                 })
@@ -76,7 +78,7 @@ impl Provider {
         &self,
         request: &CustomResourceRequest,
         calls: &PoolCalls<'_>,
-        pool_id: &str,
+        pool_id: &PoolId,
         arn: &str,
         claim: &Claim,
         journal: &Journal,
@@ -88,14 +90,14 @@ impl Provider {
         }
         let as_update = CustomResourceRequest {
             kind: RequestKind::Update {
-                physical_resource_id: pool_id.to_owned(),
+                physical_resource_id: pool_id.to_string(),
             },
             // Nothing was managed before: roles and principal tags the template
             // leaves out stay as the pool has them.
             old_properties: Value::Null,
             ..request.clone()
         };
-        let answer = Box::pin(self.update(&as_update, pool_id, journal)).await?;
+        let answer = Box::pin(self.update(&as_update, pool_id.as_str(), journal)).await?;
         if taken {
             calls
                 .tag(arn, &ownership_tag(request.request_tag()))
@@ -151,11 +153,11 @@ impl Before {
         spec: &PoolSpec,
         claim: &Claim,
     ) -> Vec<CognitoError> {
-        let id = self.pool.id.as_str();
+        let id = &self.pool.id;
         let mut failures = Vec::new();
         let mut note = |result: Result<(), CognitoError>| {
             if let Err(error) = result {
-                tracing::error!(pool_id = id, %error, "could not put the adopted pool back as it was");
+                tracing::error!(pool_id = %id, %error, "could not put the adopted pool back as it was");
                 failures.push(error);
             }
         };

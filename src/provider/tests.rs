@@ -43,8 +43,11 @@ use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use serde_json::{Value, json};
 
 use super::*;
-use crate::cognito::{RegionClients, pool_region};
-use crate::properties::PoolConfig;
+use crate::cognito::RegionClients;
+use crate::domain::PoolConfig;
+use crate::domain::PoolId;
+use crate::idempotency::REQUEST_TAG_KEY;
+use crate::journal::Journal;
 use crate::request::Invocation;
 use aws_sdk_cognitosync::operation::set_cognito_events::{
     SetCognitoEventsInput, SetCognitoEventsOutput,
@@ -195,7 +198,7 @@ fn tagged_output(pool_ids: &[&str]) -> GetResourcesOutput {
                     ResourceTagMapping::builder()
                         .resource_arn(format!(
                             "arn:aws:cognito-identity:{}:123456789012:identitypool/{id}",
-                            pool_region(id)
+                            PoolId::parse(id).expect("a pool id").region()
                         ))
                         .build()
                 })
@@ -247,7 +250,7 @@ pub(super) fn created_output(id: &str) -> CreateIdentityPoolOutput {
 }
 
 pub(super) fn provider(rules: &[&Rule]) -> Provider {
-    Provider::new(IdentityPools::new(clients(rules, &Wire::default())))
+    Provider::new(RegionalClients::new(clients(rules, &Wire::default())))
 }
 
 /// Home-region clients whose Cognito Identity and tagging calls the `rules`
@@ -354,7 +357,7 @@ async fn create_sends_every_property_and_the_request_tag_and_answers_the_pool() 
     let journal = Journal::default();
 
     let answer = provider
-        .answer(&request("Create", None, properties()), &journal)
+        .carry_out(&request("Create", None, properties()), &journal)
         .await;
 
     assert_eq!(
@@ -405,7 +408,7 @@ async fn a_redelivered_create_answers_the_pool_it_already_made_without_creating_
     let journal = Journal::default();
 
     let answer = provider
-        .answer(&request("Create", None, properties()), &journal)
+        .carry_out(&request("Create", None, properties()), &journal)
         .await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
@@ -436,7 +439,7 @@ async fn a_same_named_pool_of_another_request_does_not_count_as_already_created(
     let journal = Journal::default();
 
     let answer = provider
-        .answer(&request("Create", None, properties()), &journal)
+        .carry_out(&request("Create", None, properties()), &journal)
         .await;
 
     assert_eq!(answer.physical_resource_id, NEW_POOL_ID);
@@ -460,7 +463,7 @@ async fn a_pool_the_index_still_lists_after_its_deletion_is_not_answered() {
     let provider = provider(&[&tagged, &describe, &create]);
 
     let answer = provider
-        .answer(&request("Create", None, properties()), &Journal::default())
+        .carry_out(&request("Create", None, properties()), &Journal::default())
         .await;
 
     assert_eq!(answer.physical_resource_id, NEW_POOL_ID);
@@ -483,7 +486,7 @@ async fn after_an_ambiguous_create_failure_the_retry_lists_and_finds_the_pool_th
     let journal = Journal::default();
 
     let answer = provider
-        .answer(&request("Create", None, properties()), &journal)
+        .carry_out(&request("Create", None, properties()), &journal)
         .await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
@@ -514,7 +517,7 @@ async fn a_create_the_service_refuses_fails_with_the_code_and_a_placeholder_id()
     let provider = provider(&[&tagged, &create]);
     let request = request("Create", None, properties());
 
-    let answer = provider.answer(&request, &Journal::default()).await;
+    let answer = provider.carry_out(&request, &Journal::default()).await;
 
     assert_eq!(answer.physical_resource_id, request.failed_create_id());
     let reason = answer.outcome.expect_err("FAILED");
@@ -535,7 +538,7 @@ async fn invalid_properties_fail_before_any_call() {
         json!({"AllowClasicFlow": "true", "AllowUnauthenticatedIdentities": "yes"}),
     );
 
-    let answer = provider.answer(&request, &journal).await;
+    let answer = provider.carry_out(&request, &journal).await;
 
     let reason = answer.outcome.expect_err("FAILED");
     assert!(
@@ -572,7 +575,7 @@ async fn update_sends_the_complete_configuration_so_nothing_is_reset() {
     let journal = Journal::default();
 
     let answer = provider
-        .answer(&request("Update", Some(POOL_ID), renamed), &journal)
+        .carry_out(&request("Update", Some(POOL_ID), renamed), &journal)
         .await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
@@ -627,7 +630,7 @@ async fn update_removing_providers_sends_them_empty() {
         .remove("CognitoIdentityProviders");
 
     let answer = provider
-        .answer(
+        .carry_out(
             &request("Update", Some(POOL_ID), fewer),
             &Journal::default(),
         )
@@ -664,7 +667,7 @@ async fn tags_change_by_diff_against_the_pool_and_keep_the_request_tag() {
     let journal = Journal::default();
 
     let answer = provider
-        .answer(&request("Update", Some(POOL_ID), retagged), &journal)
+        .carry_out(&request("Update", Some(POOL_ID), retagged), &journal)
         .await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
@@ -698,7 +701,7 @@ async fn an_update_that_changes_nothing_makes_no_write_call() {
     let journal = Journal::default();
 
     let answer = provider
-        .answer(&request("Update", Some(POOL_ID), properties()), &journal)
+        .carry_out(&request("Update", Some(POOL_ID), properties()), &journal)
         .await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
@@ -724,7 +727,7 @@ async fn changing_a_set_developer_provider_name_replaces_the_pool() {
     let journal = Journal::default();
 
     let answer = provider
-        .answer(&request("Update", Some(POOL_ID), changed), &journal)
+        .carry_out(&request("Update", Some(POOL_ID), changed), &journal)
         .await;
 
     assert_eq!(answer.physical_resource_id, NEW_POOL_ID);
@@ -747,7 +750,7 @@ async fn an_update_of_an_unknown_pool_says_what_is_known_and_the_likely_causes()
     let provider = provider(&[&describe, &create]);
 
     let answer = provider
-        .answer(
+        .carry_out(
             &request("Update", Some(POOL_ID), properties()),
             &Journal::default(),
         )
@@ -785,7 +788,7 @@ async fn a_create_at_the_pool_quota_fails_at_once_naming_the_quota_and_how_to_ra
     let provider = provider(&[&tagged, &create]);
 
     let answer = provider
-        .answer(&request("Create", None, properties()), &Journal::default())
+        .carry_out(&request("Create", None, properties()), &Journal::default())
         .await;
 
     assert_eq!(create.num_calls(), 1, "a quota is not retried");
@@ -800,7 +803,7 @@ async fn a_create_at_the_pool_quota_fails_at_once_naming_the_quota_and_how_to_ra
 /// Clients whose SDK retries as the function's do (standard mode, 5 attempts).
 fn retrying_provider(rules: &[&Rule]) -> Provider {
     let no_rules: &[&Rule] = &[];
-    Provider::new(IdentityPools::new(RegionClients {
+    Provider::new(RegionalClients::new(RegionClients {
         identity: mock_client!(aws_sdk_cognitoidentity, RuleMode::MatchAny, rules, |conf| {
             conf.retry_config(
                 aws_sdk_cognitoidentity::config::retry::RetryConfig::standard()
@@ -845,7 +848,7 @@ async fn the_sdk_retries_a_concurrent_modification_but_never_a_quota() {
         let provider = retrying_provider(&[&describe, &update]);
 
         let answer = provider
-            .answer(
+            .carry_out(
                 &request("Update", Some(POOL_ID), renamed.clone()),
                 &Journal::default(),
             )
@@ -869,7 +872,7 @@ async fn delete_deletes_the_pool_and_a_missing_pool_is_success() {
     ));
     let describe = unchanged(POOL_ID);
     let answer = provider(&[&describe, &delete])
-        .answer(
+        .carry_out(
             &request("Delete", Some(POOL_ID), properties()),
             &Journal::default(),
         )
@@ -885,7 +888,7 @@ async fn delete_deletes_the_pool_and_a_missing_pool_is_success() {
         )
         .build();
     let answer = provider(&[&describe, &gone])
-        .answer(
+        .carry_out(
             &request("Delete", Some(POOL_ID), properties()),
             &Journal::default(),
         )
@@ -894,7 +897,7 @@ async fn delete_deletes_the_pool_and_a_missing_pool_is_success() {
 
     let journal = Journal::default();
     let answer = provider(&[&describe_not_found()])
-        .answer(&request("Delete", Some(POOL_ID), properties()), &journal)
+        .carry_out(&request("Delete", Some(POOL_ID), properties()), &journal)
         .await;
     assert_eq!(answer, Answer::success(POOL_ID, BTreeMap::new()));
     assert_eq!(journal.calls(), ["DescribeIdentityPool"]);
@@ -907,7 +910,7 @@ async fn delete_of_an_id_that_names_no_pool_makes_no_call() {
     let journal = Journal::default();
 
     let answer = provider
-        .answer(
+        .carry_out(
             &request("Delete", Some("not-a-pool"), properties()),
             &journal,
         )
@@ -930,7 +933,7 @@ async fn rollback_delete_of_a_failed_create_removes_the_pool_that_create_made() 
     let provider = provider(&[&list, &describe, &delete]);
 
     let answer = provider
-        .answer(
+        .carry_out(
             &request("Delete", Some(&placeholder), properties()),
             &Journal::default(),
         )
@@ -951,7 +954,7 @@ async fn a_cut_off_replacement_removes_the_new_pool_and_answers_the_old_id() {
     let provider = provider(&[&create, &delete]);
     let journal = Journal::default();
     provider
-        .pools
+        .clients
         .for_request("us-east-1", &journal)
         .create(&PoolConfig::default(), &BTreeMap::new())
         .await
@@ -990,7 +993,7 @@ async fn a_cut_off_create_answers_the_pool_it_made_so_the_rollback_deletes_it() 
         .await;
     let journal = Journal::default();
     provider
-        .pools
+        .clients
         .for_request("us-east-1", &journal)
         .create(&PoolConfig::default(), &BTreeMap::new())
         .await
@@ -1205,7 +1208,7 @@ async fn create_sets_roles_mapping_and_principal_tags_on_the_new_pool() {
     let journal = Journal::default();
 
     let answer = provider
-        .answer(&request("Create", None, with_access()), &journal)
+        .carry_out(&request("Create", None, with_access()), &journal)
         .await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
@@ -1280,7 +1283,7 @@ async fn a_create_whose_roles_are_refused_deletes_its_pool_and_fails_with_the_pl
     let request = request("Create", None, with_access());
     let journal = Journal::default();
 
-    let answer = provider.answer(&request, &journal).await;
+    let answer = provider.carry_out(&request, &journal).await;
 
     assert_eq!(answer.physical_resource_id, request.failed_create_id());
     let reason = answer.outcome.expect_err("FAILED");
@@ -1317,7 +1320,7 @@ async fn an_update_with_unchanged_roles_reads_them_and_does_not_set_them() {
     let journal = Journal::default();
 
     let answer = provider
-        .answer(
+        .carry_out(
             &update_request(POOL_ID, with_roles(), with_roles()),
             &journal,
         )
@@ -1348,7 +1351,7 @@ async fn an_update_that_changes_a_rule_sets_the_new_roles() {
     let journal = Journal::default();
 
     let answer = provider
-        .answer(&update_request(POOL_ID, changed, with_roles()), &journal)
+        .carry_out(&update_request(POOL_ID, changed, with_roles()), &journal)
         .await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
@@ -1391,7 +1394,7 @@ async fn an_update_dropping_roles_the_old_template_had_clears_them() {
     let journal = Journal::default();
 
     let answer = provider
-        .answer(
+        .carry_out(
             &update_request(POOL_ID, properties(), with_roles()),
             &journal,
         )
@@ -1426,7 +1429,7 @@ async fn an_update_where_neither_old_nor_new_properties_have_roles_makes_no_role
     let journal = Journal::default();
 
     let answer = provider
-        .answer(
+        .carry_out(
             &update_request(POOL_ID, properties(), properties()),
             &journal,
         )
@@ -1452,7 +1455,7 @@ async fn an_update_dropping_a_providers_principal_tags_sets_it_back_to_the_defau
     let journal = Journal::default();
 
     let answer = provider
-        .answer(
+        .carry_out(
             &update_request(POOL_ID, properties(), with_principal_tags()),
             &journal,
         )
@@ -1500,7 +1503,7 @@ async fn a_replacement_sets_the_roles_on_the_new_pool() {
     let journal = Journal::default();
 
     let answer = provider
-        .answer(
+        .carry_out(
             &update_request(
                 POOL_ID,
                 developer_provider(with_roles(), "login.new"),
@@ -1550,7 +1553,7 @@ async fn a_replacement_whose_roles_are_refused_deletes_the_new_pool_and_fails_wi
     let journal = Journal::default();
 
     let answer = provider
-        .answer(
+        .carry_out(
             &update_request(
                 POOL_ID,
                 developer_provider(with_roles(), "login.new"),
@@ -1601,10 +1604,10 @@ async fn a_create_with_a_region_creates_the_pool_through_that_regions_endpoint()
     let tagged = tagged_returns(&[]);
     let create = mock!(Client::create_identity_pool).then_output(|| created_output(EU_POOL_ID));
     let wire = Wire::default();
-    let provider = Provider::new(IdentityPools::new(clients(&[&tagged, &create], &wire)));
+    let provider = Provider::new(RegionalClients::new(clients(&[&tagged, &create], &wire)));
 
     let answer = provider
-        .answer(
+        .carry_out(
             &request("Create", None, in_region(properties(), "eu-west-1")),
             &Journal::default(),
         )
@@ -1627,7 +1630,7 @@ async fn a_create_with_a_region_creates_the_pool_through_that_regions_endpoint()
 
     // Without Region, the same provider creates in its own region.
     provider
-        .answer(&request("Create", None, properties()), &Journal::default())
+        .carry_out(&request("Create", None, properties()), &Journal::default())
         .await;
     assert_eq!(
         wire.calls()[2..],
@@ -1645,10 +1648,10 @@ async fn update_and_delete_of_a_pool_in_another_region_share_one_client_built_fo
         .then_output(|| DeleteIdentityPoolOutput::builder().build());
     let wire = Wire::default();
     let home = clients(&[&describe, &delete], &wire);
-    let provider = Provider::new(IdentityPools::new(home.clone()));
+    let provider = Provider::new(RegionalClients::new(home.clone()));
 
     let update = provider
-        .answer(
+        .carry_out(
             &update_request(
                 EU_POOL_ID,
                 in_region(properties(), "eu-west-1"),
@@ -1658,13 +1661,13 @@ async fn update_and_delete_of_a_pool_in_another_region_share_one_client_built_fo
         )
         .await;
     let delete_answer = provider
-        .answer(
+        .carry_out(
             &request("Delete", Some(EU_POOL_ID), properties()),
             &Journal::default(),
         )
         .await;
     provider
-        .answer(
+        .carry_out(
             &request("Delete", Some(POOL_ID), properties()),
             &Journal::default(),
         )
@@ -1690,10 +1693,10 @@ async fn update_and_delete_of_a_pool_in_another_region_share_one_client_built_fo
     );
     assert_ne!(sent[2].client, sent[4].client, "the home client is another");
 
-    // The check tells clients apart: another IdentityPools on the same home
+    // The check tells clients apart: another RegionalClients on the same home
     // clients builds its own eu-west-1 client, and that one is not the first's.
-    Provider::new(IdentityPools::new(home))
-        .answer(
+    Provider::new(RegionalClients::new(home))
+        .carry_out(
             &request("Delete", Some(EU_POOL_ID), properties()),
             &Journal::default(),
         )
@@ -1710,14 +1713,14 @@ async fn changing_the_region_on_update_replaces_the_pool_in_the_new_region() {
     let create =
         mock!(Client::create_identity_pool).then_output(|| created_output(US_WEST_POOL_ID));
     let wire = Wire::default();
-    let provider = Provider::new(IdentityPools::new(clients(
+    let provider = Provider::new(RegionalClients::new(clients(
         &[&describe, &tagged, &create],
         &wire,
     )));
     let journal = Journal::default();
 
     let answer = provider
-        .answer(
+        .carry_out(
             &update_request(
                 EU_POOL_ID,
                 in_region(properties(), "us-west-2"),
@@ -1754,13 +1757,13 @@ async fn rollback_delete_of_a_failed_create_with_a_region_looks_for_the_pool_in_
     let deletes = recorded::<DeleteIdentityPoolInput>();
     let delete = delete_recording(&deletes);
     let wire = Wire::default();
-    let provider = Provider::new(IdentityPools::new(clients(
+    let provider = Provider::new(RegionalClients::new(clients(
         &[&list, &describe, &delete],
         &wire,
     )));
 
     let answer = provider
-        .answer(
+        .carry_out(
             &request("Delete", Some(&placeholder), properties),
             &Journal::default(),
         )
@@ -1787,13 +1790,13 @@ async fn removing_region_moves_a_pool_living_elsewhere_to_the_functions_region()
     let tagged = tagged_returns(&[]);
     let create = mock!(Client::create_identity_pool).then_output(|| created_output(NEW_POOL_ID));
     let wire = Wire::default();
-    let provider = Provider::new(IdentityPools::new(clients(
+    let provider = Provider::new(RegionalClients::new(clients(
         &[&describe, &tagged, &create],
         &wire,
     )));
 
     let answer = provider
-        .answer(
+        .carry_out(
             &update_request(
                 EU_POOL_ID,
                 properties(),
@@ -1829,7 +1832,7 @@ async fn principal_tags_of_a_provider_removed_from_the_pool_are_reset_before_it_
     let set = recorded::<SetPrincipalTagAttributeMapInput>();
     let set_tags = set_principal_tags_recording(&set);
     let wire = Wire::default();
-    let provider = Provider::new(IdentityPools::new(clients(
+    let provider = Provider::new(RegionalClients::new(clients(
         &[&describe, &update, &current, &set_tags],
         &wire,
     )));
@@ -1837,7 +1840,7 @@ async fn principal_tags_of_a_provider_removed_from_the_pool_are_reset_before_it_
     let no_user_pool = without(properties(), &["CognitoIdentityProviders"]);
 
     let answer = provider
-        .answer(
+        .carry_out(
             &update_request(POOL_ID, no_user_pool, with_principal_tags()),
             &journal,
         )
@@ -1882,14 +1885,14 @@ async fn a_provider_dropped_with_its_role_mapping_loses_the_mapping_before_the_p
     let set = recorded::<SetIdentityPoolRolesInput>();
     let set_roles = set_roles_recording(&set);
     let wire = Wire::default();
-    let provider = Provider::new(IdentityPools::new(clients(
+    let provider = Provider::new(RegionalClients::new(clients(
         &[&describe, &update, &roles_now, &set_roles],
         &wire,
     )));
     let dropped = without(with_roles(), &["CognitoIdentityProviders", "RoleMappings"]);
 
     let answer = provider
-        .answer(
+        .carry_out(
             &update_request(POOL_ID, dropped, with_roles()),
             &Journal::default(),
         )
@@ -1948,14 +1951,14 @@ async fn a_provider_added_with_a_role_mapping_is_configured_before_it_is_mapped(
     let set_roles = set_roles_recording(&set);
     let set_tags = set_principal_tags_recording(&recorded());
     let wire = Wire::default();
-    let provider = Provider::new(IdentityPools::new(clients(
+    let provider = Provider::new(RegionalClients::new(clients(
         &[&describe, &update, &roles_now, &set_roles, &set_tags],
         &wire,
     )));
     let old = without(properties(), &["CognitoIdentityProviders"]);
 
     let answer = provider
-        .answer(
+        .carry_out(
             &update_request(POOL_ID, with_access(), old),
             &Journal::default(),
         )
@@ -2010,7 +2013,7 @@ fn provider_with_sync(
         RuleMode::MatchAny,
         &[&configure, &set_events]
     );
-    Provider::new(IdentityPools::new(clients))
+    Provider::new(RegionalClients::new(clients))
 }
 
 #[tokio::test]
@@ -2022,7 +2025,7 @@ async fn create_sets_the_streams_and_the_sync_trigger_on_the_new_pool() {
     let journal = Journal::default();
 
     let answer = provider
-        .answer(&request("Create", None, with_sync()), &journal)
+        .carry_out(&request("Create", None, with_sync()), &journal)
         .await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
@@ -2065,7 +2068,7 @@ async fn an_update_dropping_sync_settings_disables_streams_and_empties_the_trigg
     let provider = provider_with_sync(&[&describe], &configurations, &events);
 
     let answer = provider
-        .answer(
+        .carry_out(
             &update_request(POOL_ID, properties(), with_sync()),
             &Journal::default(),
         )
@@ -2099,7 +2102,7 @@ async fn an_update_with_unchanged_sync_settings_makes_no_sync_call() {
     let journal = Journal::default();
 
     let answer = provider
-        .answer(&update_request(POOL_ID, with_sync(), with_sync()), &journal)
+        .carry_out(&update_request(POOL_ID, with_sync(), with_sync()), &journal)
         .await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
@@ -2119,7 +2122,7 @@ async fn dropping_principal_tags_named_by_identity_provider_resets_that_provider
     });
 
     let answer = provider
-        .answer(
+        .carry_out(
             &update_request(POOL_ID, properties(), old),
             &Journal::default(),
         )
@@ -2146,7 +2149,7 @@ async fn a_redelivered_create_with_roles_reads_them_before_writing() {
     let journal = Journal::default();
 
     let answer = provider
-        .answer(&request("Create", None, with_roles()), &journal)
+        .carry_out(&request("Create", None, with_roles()), &journal)
         .await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);

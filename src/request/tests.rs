@@ -348,7 +348,10 @@ fn pool_ids_classify_as_pools() {
             "us-gov-west-1",
         ),
     ] {
-        assert_eq!(PhysicalId::classify(id), PhysicalId::Pool { id, region });
+        let PhysicalId::Pool(pool) = PhysicalId::classify(id) else {
+            panic!("{id:?} is a pool id");
+        };
+        assert_eq!((pool.as_str(), pool.region()), (id, region));
     }
     let longest = format!("us-east-1:{}", "a".repeat(45));
     assert_eq!(longest.len(), 55);

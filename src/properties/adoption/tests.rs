@@ -1,7 +1,8 @@
 use serde_json::json;
 
 use super::*;
-use crate::properties::{NameSource, PoolSpec};
+use crate::domain::{Adoption, PoolId, PoolSpec};
+use crate::properties::NameSource;
 
 const POOL: &str = "eu-west-1:11111111-2222-3333-4444-555555555555";
 
@@ -34,7 +35,7 @@ fn an_adopted_pool_is_read_and_lives_in_the_region_its_id_names() {
     assert_eq!(
         spec.adoption,
         Some(Adoption {
-            pool_id: POOL.to_owned(),
+            pool_id: PoolId::parse(POOL).expect("a pool id"),
             from_stack: Some("old-guid".to_owned())
         })
     );

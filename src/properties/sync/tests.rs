@@ -1,7 +1,8 @@
 use serde_json::json;
 
 use super::*;
-use crate::properties::{NameSource, PoolSpec};
+use crate::domain::{CognitoStreams, PoolSpec, PushSync, StreamingStatus, SyncSettings};
+use crate::properties::NameSource;
 
 const STREAM_ROLE: &str = "arn:aws:iam::123456789012:role/identity-pool/streams";
 const TRIGGER: &str = "arn:aws:lambda:us-east-1:123456789012:function:sync-trigger";
@@ -43,7 +44,7 @@ fn all_three_sync_properties_are_read() {
             streams: Some(CognitoStreams {
                 stream_name: Some("events".to_owned()),
                 role_arn: Some(STREAM_ROLE.to_owned()),
-                streaming_status: Some("ENABLED".to_owned()),
+                streaming_status: Some(StreamingStatus::Enabled),
             }),
             push_sync: Some(PushSync {
                 application_arns: vec![

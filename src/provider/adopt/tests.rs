@@ -15,9 +15,9 @@ use aws_sdk_cognitoidentity::operation::update_identity_pool::{
 use aws_smithy_mocks::{Rule, mock};
 use serde_json::{Value, json};
 
-use crate::cognito::Journal;
+use crate::idempotency::REQUEST_TAG_KEY;
+use crate::journal::Journal;
 use crate::ownership::provisional;
-use crate::properties::REQUEST_TAG_KEY;
 use crate::provider::tests::{
     NEW_POOL_ID, POOL_ARN, POOL_ID, REQUEST_TAG, describe_not_found, describe_returns, described,
     no_roles, properties, provider, recorded, recording, request, roles_as_with_roles,
@@ -109,7 +109,7 @@ async fn create_with_identity_pool_id_claims_updates_and_owns_the_pool_without_c
     let journal = Journal::default();
 
     let answer = provider(&rules.iter().collect::<Vec<_>>())
-        .answer(
+        .carry_out(
             &request("Create", None, adopting(properties(), POOL_ID)),
             &journal,
         )
@@ -148,7 +148,7 @@ async fn adopting_a_pool_this_stack_already_owns_makes_no_write_call() {
     let journal = Journal::default();
 
     let answer = provider(&[&describe])
-        .answer(
+        .carry_out(
             &request("Create", None, adopting(properties(), POOL_ID)),
             &journal,
         )
@@ -168,7 +168,7 @@ async fn adopting_a_pool_of_another_stack_is_refused_with_the_placeholder_before
     let journal = Journal::default();
     let request = request("Create", None, adopting(properties(), POOL_ID));
 
-    let answer = provider(&[&describe]).answer(&request, &journal).await;
+    let answer = provider(&[&describe]).carry_out(&request, &journal).await;
 
     assert_eq!(answer.physical_resource_id, request.failed_create_id());
     let reason = answer.outcome.expect_err("FAILED");
@@ -204,7 +204,7 @@ async fn adopt_from_stack_naming_the_owner_takes_the_pool_over() {
     ));
 
     let answer = provider(&[&describe, &tag])
-        .answer(&request("Create", None, properties), &Journal::default())
+        .carry_out(&request("Create", None, properties), &Journal::default())
         .await;
 
     assert_eq!(answer, Answer::success(POOL_ID, data(POOL_ID)));
@@ -220,7 +220,7 @@ async fn adopting_a_pool_that_does_not_exist_fails_naming_the_id_and_region() {
     let request = request("Create", None, adopting(properties(), POOL_ID));
 
     let answer = provider(&[&describe_not_found()])
-        .answer(&request, &journal)
+        .carry_out(&request, &journal)
         .await;
 
     assert_eq!(answer.physical_resource_id, request.failed_create_id());
@@ -243,7 +243,7 @@ async fn adopting_a_pool_whose_developer_provider_would_change_is_refused_before
     let journal = Journal::default();
 
     let answer = provider(&[&describe])
-        .answer(&request("Create", None, properties), &journal)
+        .carry_out(&request("Create", None, properties), &journal)
         .await;
 
     let reason = answer.outcome.expect_err("FAILED");
@@ -284,7 +284,7 @@ async fn a_failed_adoption_puts_everything_back_and_answers_the_placeholder() {
     let request = request("Create", None, adopting(with_roles(), POOL_ID));
 
     let answer = provider(&rules.iter().collect::<Vec<_>>())
-        .answer(&request, &journal)
+        .carry_out(&request, &journal)
         .await;
 
     assert_eq!(answer.physical_resource_id, request.failed_create_id());
@@ -353,7 +353,7 @@ async fn a_failed_take_over_from_another_stack_gives_the_pool_back_to_it() {
     properties["AdoptFromStack"] = json!(OTHER_STACK);
 
     let answer = provider(&[&describe, &tag])
-        .answer(&request("Create", None, properties), &Journal::default())
+        .carry_out(&request("Create", None, properties), &Journal::default())
         .await;
 
     assert!(answer.outcome.is_err());
@@ -382,7 +382,7 @@ async fn changing_identity_pool_id_adopts_the_other_pool_and_answers_its_id() {
     let journal = Journal::default();
 
     let answer = provider(&[&describe])
-        .answer(
+        .carry_out(
             &update_request(
                 POOL_ID,
                 adopting(properties(), NEW_POOL_ID),
@@ -402,7 +402,7 @@ async fn changing_identity_pool_id_adopts_the_other_pool_and_answers_its_id() {
 #[tokio::test]
 async fn a_failed_change_of_identity_pool_id_answers_the_old_id() {
     let answer = provider(&[&describe_not_found()])
-        .answer(
+        .carry_out(
             &update_request(POOL_ID, adopting(properties(), NEW_POOL_ID), properties()),
             &Journal::default(),
         )
@@ -419,7 +419,7 @@ async fn an_update_of_a_pool_another_stack_owns_is_refused_after_reading_it() {
     let journal = Journal::default();
 
     let answer = provider(&[&describe])
-        .answer(
+        .carry_out(
             &update_request(POOL_ID, properties(), properties()),
             &journal,
         )
@@ -441,7 +441,7 @@ async fn an_update_of_a_pool_without_the_tag_is_refused() {
     let journal = Journal::default();
 
     let answer = provider(&[&describe])
-        .answer(
+        .carry_out(
             &update_request(POOL_ID, properties(), properties()),
             &journal,
         )
@@ -464,7 +464,7 @@ async fn a_delete_of_a_pool_another_stack_owns_or_nobody_owns_deletes_nothing() 
         let journal = Journal::default();
 
         let answer = provider(&[&describe, &delete])
-            .answer(&request("Delete", Some(POOL_ID), properties()), &journal)
+            .carry_out(&request("Delete", Some(POOL_ID), properties()), &journal)
             .await;
 
         assert_eq!(answer.physical_resource_id, POOL_ID);
@@ -480,7 +480,7 @@ async fn a_delete_of_the_pool_the_template_adopts_keeps_it_without_a_call() {
     let journal = Journal::default();
 
     let answer = provider(&[])
-        .answer(
+        .carry_out(
             &request("Delete", Some(POOL_ID), adopting(properties(), POOL_ID)),
             &journal,
         )
@@ -496,7 +496,7 @@ async fn the_rollback_delete_of_a_failed_adoption_looks_for_no_pool() {
     let journal = Journal::default();
 
     let answer = provider(&[])
-        .answer(
+        .carry_out(
             &request(
                 "Delete",
                 Some(&create.failed_create_id()),
@@ -519,7 +519,7 @@ async fn adoption_sets_the_templates_roles_after_reading_them_once_to_put_them_b
     let journal = Journal::default();
 
     let answer = provider(&[&describe, &get_roles, &set])
-        .answer(
+        .carry_out(
             &request("Create", None, adopting(with_roles(), POOL_ID)),
             &journal,
         )
