@@ -55,7 +55,9 @@ pub fn owner(tags: &BTreeMap<String, String>) -> Owner<'_> {
                 Some(rest) => (rest, true),
                 None => (value.as_str(), false),
             };
-            let stack = value.split_once('/').map_or(value, |(stack, _)| stack);
+            // A direct invocation without StackId names its request alone
+            // (no `/`): it belongs to no stack, as that request's stack key is "".
+            let stack = value.split_once('/').map_or("", |(stack, _)| stack);
             Owner::Stack { stack, provisional }
         }
     }
