@@ -37,8 +37,9 @@ lint: venv $(LINT_STAMP) ## rustfmt, clippy -D warnings, cfn-lint and checkov on
 	$(VENV)/bin/cfn-lint template.yaml
 	BC_SKIP_MAPPING=TRUE $(LINT_VENV)/bin/checkov -f template.yaml --framework cloudformation --skip-download --compact --quiet
 
-unit: ## cargo test: unit, SDK-seam (aws-smithy-mocks) and property tests
+unit: venv ## cargo test (unit, SDK-seam, property tests); tests/model's extracts equal botocore and cfn-lint
 	cargo test --locked
+	$(PYTHON) -m pytest -q tests/model
 
 local-tests: venv ## The local stand-ins' own tests (tests/local: endpoint, receiver, Runtime API) and tests/model
 	$(PYTHON) -m pytest -q tests/model tests/local

@@ -209,6 +209,12 @@ pub(super) fn principal_tags(
     let mut entries = Vec::new();
     for (key, item) in object(field, value)? {
         let path = format!("{field}.{key}");
+        if item.get("IdentityPoolId").is_some() {
+            return Err(PropertyError::new(
+                &format!("{path}.IdentityPoolId"),
+                "not needed here: the entry belongs to this pool (remove it when moving an AWS::Cognito::IdentityPoolPrincipalTag in)",
+            ));
+        }
         let [provider, provider_name, use_defaults, tags] = members(
             &path,
             item,

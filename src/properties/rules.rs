@@ -226,8 +226,9 @@ pub(super) fn unknown_property(name: &str, known: &[&str]) -> String {
 }
 
 /// The known name a typo most likely meant: the fewest single-character edits
-/// (case ignored, a swap of neighbours counting as one), if at most a third of
-/// the name is edited.
+/// (case ignored, a swap of neighbours counting as one), if that is one edit or
+/// at most one in five characters; a different name (`IdentityPoolId` for
+/// `IdentityPoolName`) is not a typo.
 fn closest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
     let typed: Vec<char> = name.to_lowercase().chars().collect();
     known
@@ -236,7 +237,7 @@ fn closest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
             let wanted: Vec<char> = candidate.to_lowercase().chars().collect();
             (edit_distance(&typed, &wanted), *candidate)
         })
-        .filter(|(distance, candidate)| distance * 3 <= candidate.chars().count())
+        .filter(|(distance, candidate)| *distance <= (candidate.chars().count() / 5).max(1))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
 }

@@ -664,6 +664,18 @@ fn a_claim_with_an_invisible_or_private_use_character_is_refused_at_its_path() {
 }
 
 #[test]
+fn a_principal_tag_entry_copied_with_its_pool_id_says_to_drop_it() {
+    assert_rejects(
+        json!({"PrincipalTags": {"users": {
+            "IdentityPoolId": "us-east-1:0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d",
+            "IdentityProviderName": USER_POOL,
+        }}}),
+        "PrincipalTags.users.IdentityPoolId",
+        "the entry belongs to this pool",
+    );
+}
+
+#[test]
 fn a_principal_tag_entry_naming_its_provider_twice_is_refused() {
     assert_rejects(
         json!({"PrincipalTags": {"users": {"IdentityProvider": USER_POOL, "IdentityProviderName": USER_POOL}}}),

@@ -22,6 +22,7 @@ fn a_typo_gets_the_closest_known_name_and_anything_else_the_list() {
             "unknown property; did you mean IdentityPoolName?",
         ),
         ("Tags", all),
+        ("IdentityPoolId", all),
         ("", all),
     ] {
         assert_eq!(unknown_property(typed, &known), expected, "{typed:?}");
