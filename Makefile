@@ -41,8 +41,8 @@ unit: venv ## cargo test (unit, SDK-seam, property tests); tests/model's extract
 	cargo test --locked
 	$(PYTHON) -m pytest -q tests/model
 
-local-tests: venv ## The local stand-ins' own tests (tests/local: endpoint, receiver, Runtime API) and tests/model
-	$(PYTHON) -m pytest -q tests/model tests/local
+local-tests: venv ## The local stand-ins' own tests (tests/local: endpoint, receiver, Runtime API)
+	$(PYTHON) -m pytest -q tests/local
 
 e2e: venv binary ## End-to-end tests of the built binary (tests/e2e), the cargo-lambda workflow included
 	$(PYTHON) -m pytest -q tests/e2e
