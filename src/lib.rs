@@ -21,3 +21,6 @@ pub mod provider;
 pub mod request;
 pub mod response;
 pub mod trust;
+
+#[cfg(test)]
+mod test_support;

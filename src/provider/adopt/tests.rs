@@ -16,14 +16,15 @@ use aws_smithy_mocks::{Rule, mock};
 use serde_json::{Value, json};
 
 use crate::idempotency::REQUEST_TAG_KEY;
-use crate::journal::Journal;
 use crate::ownership::provisional;
 use crate::provider::tests::{
-    NEW_POOL_ID, POOL_ARN, POOL_ID, REQUEST_TAG, describe_not_found, describe_returns, described,
-    no_roles, properties, provider, recorded, recording, request, roles_as_with_roles,
-    set_roles_recording, unchanged, update_request, with_roles,
+    no_roles, roles_as_with_roles, set_roles_recording, unchanged, with_roles,
 };
 use crate::response::Answer;
+use crate::test_support::{
+    NEW_POOL_ID, POOL_ARN, POOL_ID, REQUEST_TAG, describe_not_found, describe_returns, described,
+    properties, recorded, recording, request, run, update_request,
+};
 
 const OTHER_STACK: &str = "0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d";
 
@@ -106,14 +107,12 @@ async fn create_with_identity_pool_id_claims_updates_and_owns_the_pool_without_c
         updates_recording(&updates),
         create,
     ];
-    let journal = Journal::default();
 
-    let answer = provider(&rules.iter().collect::<Vec<_>>())
-        .carry_out(
-            &request("Create", None, adopting(properties(), POOL_ID)),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &rules.iter().collect::<Vec<_>>(),
+        &request("Create", None, adopting(properties(), POOL_ID)),
+    )
+    .await;
 
     assert_eq!(answer, Answer::success(POOL_ID, data(POOL_ID)));
     assert_eq!(
@@ -145,14 +144,12 @@ async fn create_with_identity_pool_id_claims_updates_and_owns_the_pool_without_c
 #[tokio::test]
 async fn adopting_a_pool_this_stack_already_owns_makes_no_write_call() {
     let describe = unchanged(POOL_ID);
-    let journal = Journal::default();
 
-    let answer = provider(&[&describe])
-        .carry_out(
-            &request("Create", None, adopting(properties(), POOL_ID)),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[&describe],
+        &request("Create", None, adopting(properties(), POOL_ID)),
+    )
+    .await;
 
     assert_eq!(answer, Answer::success(POOL_ID, data(POOL_ID)));
     assert_eq!(
@@ -165,10 +162,9 @@ async fn adopting_a_pool_this_stack_already_owns_makes_no_write_call() {
 async fn adopting_a_pool_of_another_stack_is_refused_with_the_placeholder_before_any_write() {
     let theirs = format!("{OTHER_STACK}/their-request");
     let describe = describe_returns(described(POOL_ID, &[(REQUEST_TAG_KEY, &theirs)]));
-    let journal = Journal::default();
     let request = request("Create", None, adopting(properties(), POOL_ID));
 
-    let answer = provider(&[&describe]).carry_out(&request, &journal).await;
+    let (answer, journal) = run(&[&describe], &request).await;
 
     assert_eq!(answer.physical_resource_id, request.failed_create_id());
     let reason = answer.outcome.expect_err("FAILED");
@@ -203,9 +199,7 @@ async fn adopt_from_stack_naming_the_owner_takes_the_pool_over() {
         "arn:aws:cloudformation:us-east-1:123456789012:stack/old/{OTHER_STACK}"
     ));
 
-    let answer = provider(&[&describe, &tag])
-        .carry_out(&request("Create", None, properties), &Journal::default())
-        .await;
+    let (answer, _) = run(&[&describe, &tag], &request("Create", None, properties)).await;
 
     assert_eq!(answer, Answer::success(POOL_ID, data(POOL_ID)));
     assert_eq!(
@@ -216,12 +210,9 @@ async fn adopt_from_stack_naming_the_owner_takes_the_pool_over() {
 
 #[tokio::test]
 async fn adopting_a_pool_that_does_not_exist_fails_naming_the_id_and_region() {
-    let journal = Journal::default();
     let request = request("Create", None, adopting(properties(), POOL_ID));
 
-    let answer = provider(&[&describe_not_found()])
-        .carry_out(&request, &journal)
-        .await;
+    let (answer, _) = run(&[&describe_not_found()], &request).await;
 
     assert_eq!(answer.physical_resource_id, request.failed_create_id());
     let reason = answer.outcome.expect_err("FAILED");
@@ -240,11 +231,8 @@ async fn adopting_a_pool_whose_developer_provider_would_change_is_refused_before
     let describe = describe_returns(pool);
     let mut properties = adopting(properties(), POOL_ID);
     properties["DeveloperProviderName"] = json!("login.new");
-    let journal = Journal::default();
 
-    let answer = provider(&[&describe])
-        .carry_out(&request("Create", None, properties), &journal)
-        .await;
+    let (answer, journal) = run(&[&describe], &request("Create", None, properties)).await;
 
     let reason = answer.outcome.expect_err("FAILED");
     assert!(reason.contains("DeveloperProviderName"), "{reason}");
@@ -280,12 +268,9 @@ async fn a_failed_adoption_puts_everything_back_and_answers_the_placeholder() {
         untags_recording(&untags),
         updates_recording(&updates),
     ];
-    let journal = Journal::default();
     let request = request("Create", None, adopting(with_roles(), POOL_ID));
 
-    let answer = provider(&rules.iter().collect::<Vec<_>>())
-        .carry_out(&request, &journal)
-        .await;
+    let (answer, journal) = run(&rules.iter().collect::<Vec<_>>(), &request).await;
 
     assert_eq!(answer.physical_resource_id, request.failed_create_id());
     let reason = answer.outcome.expect_err("FAILED");
@@ -352,9 +337,7 @@ async fn a_failed_take_over_from_another_stack_gives_the_pool_back_to_it() {
     let mut properties = adopting(properties(), POOL_ID);
     properties["AdoptFromStack"] = json!(OTHER_STACK);
 
-    let answer = provider(&[&describe, &tag])
-        .carry_out(&request("Create", None, properties), &Journal::default())
-        .await;
+    let (answer, _) = run(&[&describe, &tag], &request("Create", None, properties)).await;
 
     assert!(answer.outcome.is_err());
     assert_eq!(ownership_values(&tags), [provisional(REQUEST_TAG), theirs]);
@@ -379,18 +362,16 @@ async fn changing_identity_pool_id_adopts_the_other_pool_and_answers_its_id() {
                 &[("team", "identity"), (REQUEST_TAG_KEY, REQUEST_TAG)],
             )
         });
-    let journal = Journal::default();
 
-    let answer = provider(&[&describe])
-        .carry_out(
-            &update_request(
-                POOL_ID,
-                adopting(properties(), NEW_POOL_ID),
-                adopting(properties(), POOL_ID),
-            ),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[&describe],
+        &update_request(
+            POOL_ID,
+            adopting(properties(), NEW_POOL_ID),
+            adopting(properties(), POOL_ID),
+        ),
+    )
+    .await;
 
     assert_eq!(answer, Answer::success(NEW_POOL_ID, data(NEW_POOL_ID)));
     assert_eq!(
@@ -401,12 +382,11 @@ async fn changing_identity_pool_id_adopts_the_other_pool_and_answers_its_id() {
 
 #[tokio::test]
 async fn a_failed_change_of_identity_pool_id_answers_the_old_id() {
-    let answer = provider(&[&describe_not_found()])
-        .carry_out(
-            &update_request(POOL_ID, adopting(properties(), NEW_POOL_ID), properties()),
-            &Journal::default(),
-        )
-        .await;
+    let (answer, _) = run(
+        &[&describe_not_found()],
+        &update_request(POOL_ID, adopting(properties(), NEW_POOL_ID), properties()),
+    )
+    .await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
     assert!(answer.outcome.is_err());
@@ -416,14 +396,12 @@ async fn a_failed_change_of_identity_pool_id_answers_the_old_id() {
 async fn an_update_of_a_pool_another_stack_owns_is_refused_after_reading_it() {
     let theirs = format!("{OTHER_STACK}/their-request");
     let describe = describe_returns(described(POOL_ID, &[(REQUEST_TAG_KEY, &theirs)]));
-    let journal = Journal::default();
 
-    let answer = provider(&[&describe])
-        .carry_out(
-            &update_request(POOL_ID, properties(), properties()),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[&describe],
+        &update_request(POOL_ID, properties(), properties()),
+    )
+    .await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
     let reason = answer.outcome.expect_err("FAILED");
@@ -438,14 +416,12 @@ async fn an_update_of_a_pool_another_stack_owns_is_refused_after_reading_it() {
 #[tokio::test]
 async fn an_update_of_a_pool_without_the_tag_is_refused() {
     let describe = describe_returns(described(POOL_ID, &[("team", "identity")]));
-    let journal = Journal::default();
 
-    let answer = provider(&[&describe])
-        .carry_out(
-            &update_request(POOL_ID, properties(), properties()),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[&describe],
+        &update_request(POOL_ID, properties(), properties()),
+    )
+    .await;
 
     let reason = answer.outcome.expect_err("FAILED");
     assert!(reason.contains("neither made nor adopted"), "{reason}");
@@ -461,11 +437,12 @@ async fn a_delete_of_a_pool_another_stack_owns_or_nobody_owns_deletes_nothing() 
     ] {
         let tags: Vec<(&str, &str)> = tags.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let describe = describe_returns(described(POOL_ID, &tags));
-        let journal = Journal::default();
 
-        let answer = provider(&[&describe, &delete])
-            .carry_out(&request("Delete", Some(POOL_ID), properties()), &journal)
-            .await;
+        let (answer, journal) = run(
+            &[&describe, &delete],
+            &request("Delete", Some(POOL_ID), properties()),
+        )
+        .await;
 
         assert_eq!(answer.physical_resource_id, POOL_ID);
         let reason = answer.outcome.expect_err("FAILED");
@@ -477,14 +454,11 @@ async fn a_delete_of_a_pool_another_stack_owns_or_nobody_owns_deletes_nothing() 
 
 #[tokio::test]
 async fn a_delete_of_the_pool_the_template_adopts_keeps_it_without_a_call() {
-    let journal = Journal::default();
-
-    let answer = provider(&[])
-        .carry_out(
-            &request("Delete", Some(POOL_ID), adopting(properties(), POOL_ID)),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[],
+        &request("Delete", Some(POOL_ID), adopting(properties(), POOL_ID)),
+    )
+    .await;
 
     assert_eq!(answer, Answer::success(POOL_ID, BTreeMap::new()));
     assert!(journal.calls().is_empty());
@@ -493,18 +467,16 @@ async fn a_delete_of_the_pool_the_template_adopts_keeps_it_without_a_call() {
 #[tokio::test]
 async fn the_rollback_delete_of_a_failed_adoption_looks_for_no_pool() {
     let create = request("Create", None, adopting(properties(), POOL_ID));
-    let journal = Journal::default();
 
-    let answer = provider(&[])
-        .carry_out(
-            &request(
-                "Delete",
-                Some(&create.failed_create_id()),
-                adopting(properties(), POOL_ID),
-            ),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[],
+        &request(
+            "Delete",
+            Some(&create.failed_create_id()),
+            adopting(properties(), POOL_ID),
+        ),
+    )
+    .await;
 
     assert!(answer.outcome.is_ok());
     assert!(journal.calls().is_empty());
@@ -516,14 +488,12 @@ async fn adoption_sets_the_templates_roles_after_reading_them_once_to_put_them_b
     let get_roles = mock!(Client::get_identity_pool_roles).then_output(roles_as_with_roles);
     let set = mock!(Client::set_identity_pool_roles)
         .then_output(|| SetIdentityPoolRolesOutput::builder().build());
-    let journal = Journal::default();
 
-    let answer = provider(&[&describe, &get_roles, &set])
-        .carry_out(
-            &request("Create", None, adopting(with_roles(), POOL_ID)),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[&describe, &get_roles, &set],
+        &request("Create", None, adopting(with_roles(), POOL_ID)),
+    )
+    .await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
     assert_eq!(set.num_calls(), 0, "the roles already are the template's");
