@@ -58,6 +58,9 @@ $(CDK_INSTALLED): $(CDK_DIR)/package-lock.json
 cdk-test: venv $(CDK_INSTALLED) ## The CDK example: type-check, offline synth, assertions, cfn-lint
 	cd $(CDK_DIR) && npm test
 
+# tests/e2e/test_cdk_framework.py runs aws-cdk-lib's Provider framework code from these node_modules.
+e2e: $(CDK_INSTALLED)
+
 # --- builds ---------------------------------------------------------------------------
 
 binary: ## The debug bootstrap binary that `make run` and the e2e tests execute

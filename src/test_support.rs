@@ -218,7 +218,12 @@ pub fn created_output(id: &str) -> CreateIdentityPoolOutput {
 }
 
 pub fn provider(rules: &[&Rule]) -> Provider {
-    Provider::new(RegionalClients::new(clients(rules, &Wire::default())))
+    provider_on(rules, &Wire::default())
+}
+
+/// A provider whose calls `rules` answer and `wire` records.
+pub fn provider_on(rules: &[&Rule], wire: &Wire) -> Provider {
+    Provider::new(RegionalClients::new(clients(rules, wire)))
 }
 
 /// Home-region clients whose Cognito Identity and tagging calls the `rules`

@@ -38,6 +38,7 @@ use crate::cognito::RegionClients;
 use crate::domain::PoolConfig;
 use crate::idempotency::REQUEST_TAG_KEY;
 use crate::journal::Journal;
+use crate::request::Invocation;
 use crate::test_support::*;
 use aws_sdk_cognitosync::operation::set_cognito_events::{
     SetCognitoEventsInput, SetCognitoEventsOutput,
@@ -454,6 +455,39 @@ async fn an_update_of_an_unknown_pool_says_what_is_known_and_the_likely_causes()
     ] {
         assert!(reason.contains(cause), "{cause}: {reason}");
     }
+}
+
+#[tokio::test]
+async fn a_tag_change_whose_arn_cannot_be_known_fails_before_any_write() {
+    // A pool an earlier direct invocation without StackId made: this one's own.
+    let describe = describe_returns(described(
+        POOL_ID,
+        &[
+            ("team", "identity"),
+            ("stale", "x"),
+            (REQUEST_TAG_KEY, "emulated-0"),
+        ],
+    ));
+    let untag = mock!(Client::untag_resource).then_output(|| unreachable!("no write"));
+    let provider = provider(&[&describe, &untag]);
+    let direct = json!({
+        "RequestType": "Update",
+        "PhysicalResourceId": POOL_ID,
+        "ResourceProperties": properties(),
+    });
+    let emulated = Invocation {
+        request_id: "emulated-1",
+        function_arn: "function-arn",
+    };
+    let request = CustomResourceRequest::from_event(direct, emulated).unwrap();
+    let (answer, journal) = provider.run(&request).await;
+
+    let reason = answer.outcome.expect_err("FAILED");
+    assert!(
+        reason.starts_with("The pool's ARN is needed to change its tags"),
+        "{reason}"
+    );
+    assert_eq!(journal.calls(), ["DescribeIdentityPool"]);
 }
 
 #[tokio::test]
@@ -1251,7 +1285,7 @@ async fn a_create_with_a_region_creates_the_pool_through_that_regions_endpoint()
     let tagged = tagged_returns(&[]);
     let create = mock!(Client::create_identity_pool).then_output(|| created_output(EU_POOL_ID));
     let wire = Wire::default();
-    let provider = Provider::new(RegionalClients::new(clients(&[&tagged, &create], &wire)));
+    let provider = provider_on(&[&tagged, &create], &wire);
 
     let (answer, _) = provider
         .run(&request(
@@ -1347,10 +1381,7 @@ async fn changing_the_region_on_update_replaces_the_pool_in_the_new_region() {
     let create =
         mock!(Client::create_identity_pool).then_output(|| created_output(US_WEST_POOL_ID));
     let wire = Wire::default();
-    let provider = Provider::new(RegionalClients::new(clients(
-        &[&describe, &tagged, &create],
-        &wire,
-    )));
+    let provider = provider_on(&[&describe, &tagged, &create], &wire);
 
     let (answer, _) = provider
         .run(&update_request(
@@ -1387,10 +1418,7 @@ async fn rollback_delete_of_a_failed_create_with_a_region_looks_for_the_pool_in_
     let deletes = recorded::<DeleteIdentityPoolInput>();
     let delete = delete_recording(&deletes);
     let wire = Wire::default();
-    let provider = Provider::new(RegionalClients::new(clients(
-        &[&list, &describe, &delete],
-        &wire,
-    )));
+    let provider = provider_on(&[&list, &describe, &delete], &wire);
 
     let (answer, _) = provider
         .run(&request("Delete", Some(&placeholder), properties))
@@ -1417,10 +1445,7 @@ async fn removing_region_moves_a_pool_living_elsewhere_to_the_functions_region()
     let tagged = tagged_returns(&[]);
     let create = mock!(Client::create_identity_pool).then_output(|| created_output(NEW_POOL_ID));
     let wire = Wire::default();
-    let provider = Provider::new(RegionalClients::new(clients(
-        &[&describe, &tagged, &create],
-        &wire,
-    )));
+    let provider = provider_on(&[&describe, &tagged, &create], &wire);
 
     let (answer, _) = provider
         .run(&update_request(
@@ -1444,22 +1469,12 @@ async fn removing_region_moves_a_pool_living_elsewhere_to_the_functions_region()
 #[tokio::test]
 async fn principal_tags_of_a_provider_removed_from_the_pool_are_reset_before_it_is_dropped() {
     let describe = unchanged(POOL_ID);
-    let update = mock!(Client::update_identity_pool).then_output(|| {
-        UpdateIdentityPoolOutput::builder()
-            .identity_pool_id(POOL_ID)
-            .identity_pool_name("demo_pool")
-            .allow_unauthenticated_identities(false)
-            .build()
-            .unwrap()
-    });
+    let update = update_succeeds();
     let current = principal_tags_returns(false, &[("department", "custom:dept")]);
     let set = recorded::<SetPrincipalTagAttributeMapInput>();
     let set_tags = set_principal_tags_recording(&set);
     let wire = Wire::default();
-    let provider = Provider::new(RegionalClients::new(clients(
-        &[&describe, &update, &current, &set_tags],
-        &wire,
-    )));
+    let provider = provider_on(&[&describe, &update, &current, &set_tags], &wire);
     let no_user_pool = without(properties(), &["CognitoIdentityProviders"]);
 
     let (answer, _) = provider
@@ -1486,6 +1501,18 @@ async fn principal_tags_of_a_provider_removed_from_the_pool_are_reset_before_it_
     assert_eq!(reset.use_defaults(), Some(true));
 }
 
+/// An UpdateIdentityPool that succeeds.
+fn update_succeeds() -> Rule {
+    mock!(Client::update_identity_pool).then_output(|| {
+        UpdateIdentityPoolOutput::builder()
+            .identity_pool_id(POOL_ID)
+            .identity_pool_name("demo_pool")
+            .allow_unauthenticated_identities(false)
+            .build()
+            .unwrap()
+    })
+}
+
 /// The operations that reached the wire, in order.
 fn operations(wire: &Wire) -> Vec<String> {
     wire.calls()
@@ -1497,22 +1524,12 @@ fn operations(wire: &Wire) -> Vec<String> {
 #[tokio::test]
 async fn a_provider_dropped_with_its_role_mapping_loses_the_mapping_before_the_pool_update() {
     let describe = unchanged(POOL_ID);
-    let update = mock!(Client::update_identity_pool).then_output(|| {
-        UpdateIdentityPoolOutput::builder()
-            .identity_pool_id(POOL_ID)
-            .identity_pool_name("demo_pool")
-            .allow_unauthenticated_identities(false)
-            .build()
-            .unwrap()
-    });
+    let update = update_succeeds();
     let roles_now = get_roles_returns(roles_as_with_roles());
     let set = recorded::<SetIdentityPoolRolesInput>();
     let set_roles = set_roles_recording(&set);
     let wire = Wire::default();
-    let provider = Provider::new(RegionalClients::new(clients(
-        &[&describe, &update, &roles_now, &set_roles],
-        &wire,
-    )));
+    let provider = provider_on(&[&describe, &update, &roles_now, &set_roles], &wire);
     let dropped = without(with_roles(), &["CognitoIdentityProviders", "RoleMappings"]);
 
     let (answer, _) = provider
@@ -1559,23 +1576,16 @@ async fn a_provider_added_with_a_role_mapping_is_configured_before_it_is_mapped(
             .build()
             .unwrap(),
     );
-    let update = mock!(Client::update_identity_pool).then_output(|| {
-        UpdateIdentityPoolOutput::builder()
-            .identity_pool_id(POOL_ID)
-            .identity_pool_name("demo_pool")
-            .allow_unauthenticated_identities(false)
-            .build()
-            .unwrap()
-    });
+    let update = update_succeeds();
     let roles_now = get_roles_returns(no_roles());
     let set = recorded::<SetIdentityPoolRolesInput>();
     let set_roles = set_roles_recording(&set);
     let set_tags = set_principal_tags_recording(&recorded());
     let wire = Wire::default();
-    let provider = Provider::new(RegionalClients::new(clients(
+    let provider = provider_on(
         &[&describe, &update, &roles_now, &set_roles, &set_tags],
         &wire,
-    )));
+    );
     let old = without(properties(), &["CognitoIdentityProviders"]);
 
     let (answer, _) = provider

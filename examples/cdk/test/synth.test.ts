@@ -283,3 +283,23 @@ describe('IdentityPoolProvider', () => {
     );
   });
 });
+
+describe("behind CDK's Provider framework", () => {
+  test("the pool's ServiceToken is the framework's, which invokes the provider", async () => {
+    const { Provider } = await import('aws-cdk-lib/custom-resources');
+    const stack = new Stack(new App(), 'Framework');
+    const provider = new IdentityPoolProvider(stack, 'Provider', { codePath });
+    const framework = new Provider(stack, 'Framework', { onEventHandler: provider.function });
+    new IdentityPool(stack, 'Pool', {
+      provider: { serviceToken: framework.serviceToken },
+      allowUnauthenticatedIdentities: false,
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('Custom::IdentityPool', {
+      ServiceToken: getAtt('FrameworkframeworkonEvent', 'Arn'),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { USER_ON_EVENT_FUNCTION_ARN: getAtt('ProviderFunction', 'Arn') } },
+    });
+  });
+});
