@@ -209,12 +209,7 @@ fn dead_receiver() -> String {
 
 #[tokio::test(start_paused = true)]
 async fn a_dead_receiver_is_retried_for_a_minute_at_most_and_the_last_error_is_kept() {
-    let sender = ResponseSender::new(
-        crate::trust::TrustRoots::from_certs(Vec::new())
-            .rustls_config()
-            .unwrap(),
-    )
-    .unwrap();
+    let sender = crate::test_support::response_sender();
     let started = Instant::now();
 
     let error = sender
@@ -246,12 +241,7 @@ async fn a_dead_receiver_is_retried_for_a_minute_at_most_and_the_last_error_is_k
 
 #[tokio::test(start_paused = true)]
 async fn a_deadline_sooner_than_a_minute_bounds_the_retries() {
-    let sender = ResponseSender::new(
-        crate::trust::TrustRoots::from_certs(Vec::new())
-            .rustls_config()
-            .unwrap(),
-    )
-    .unwrap();
+    let sender = crate::test_support::response_sender();
     let started = Instant::now();
 
     sender
@@ -268,12 +258,7 @@ async fn a_deadline_sooner_than_a_minute_bounds_the_retries() {
 
 #[tokio::test]
 async fn a_url_that_cannot_be_sent_to_is_not_retried() {
-    let sender = ResponseSender::new(
-        crate::trust::TrustRoots::from_certs(Vec::new())
-            .rustls_config()
-            .unwrap(),
-    )
-    .unwrap();
+    let sender = crate::test_support::response_sender();
     let error = sender
         .deliver(
             "...",
