@@ -11,6 +11,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use aws_sdk_cognitoidentity::config::http::HttpResponse;
+use aws_sdk_cognitoidentity::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentity::types::CognitoIdentityProvider;
 
 use crate::domain::{CognitoProvider, Pool, PoolConfig, PoolId};
@@ -89,6 +91,21 @@ fn unsorted(map: &BTreeMap<String, String>) -> HashMap<String, String> {
 }
 
 impl PoolCalls<'_> {
+    /// Sends one call, written in the journal first. `send` is the SDK's
+    /// `send()` future, which does nothing until it is awaited here.
+    async fn send<T, E>(
+        &self,
+        operation: &'static str,
+        send: impl Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+    ) -> Result<T, CognitoError>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        self.journal.begin(operation);
+        send.await
+            .map_err(|error| CognitoError::from_sdk(operation, error))
+    }
+
     /// CreateIdentityPool with the whole configuration and the tags, answering the
     /// new pool's id. The tags go in the same call so that a pool never exists
     /// without its request tag. The SDK retries this one call only when it was
@@ -101,18 +118,15 @@ impl PoolCalls<'_> {
         tags: &BTreeMap<String, String>,
     ) -> Result<PoolId, CognitoError> {
         const OP: &str = "CreateIdentityPool";
-        self.journal.begin(OP);
         let builder = with_config!(self.clients.identity.create_identity_pool(), config);
-        let output = builder
+        let call = builder
             .set_identity_pool_tags(Some(unsorted(tags)))
             .customize()
             .config_override(
                 aws_sdk_cognitoidentity::config::Builder::default()
                     .retry_classifier(create_retry::OnlyWhenThrottled),
-            )
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk(OP, e))?;
+            );
+        let output = self.send(OP, call.send()).await?;
         let id = PoolId::parse(output.identity_pool_id()).ok_or_else(|| CognitoError {
             operation: OP,
             code: "InvalidResponse".to_owned(),
@@ -129,24 +143,14 @@ impl PoolCalls<'_> {
     /// The pool as it is now, or `None` if no pool has this id.
     pub async fn describe(&self, pool_id: &PoolId) -> Result<Option<Pool>, CognitoError> {
         const OP: &str = "DescribeIdentityPool";
-        self.journal.begin(OP);
+        let call = self.clients.identity.describe_identity_pool();
         let output = match self
-            .clients
-            .identity
-            .describe_identity_pool()
-            .identity_pool_id(pool_id.as_str())
-            .send()
+            .send(OP, call.identity_pool_id(pool_id.as_str()).send())
             .await
         {
             Ok(output) => output,
-            Err(e) => {
-                let error = CognitoError::from_sdk(OP, e);
-                return if error.is_not_found() {
-                    Ok(None)
-                } else {
-                    Err(error)
-                };
-            }
+            Err(error) if error.is_not_found() => return Ok(None),
+            Err(error) => return Err(error),
         };
         Ok(Some(Pool {
             id: PoolId::parse(output.identity_pool_id()).unwrap_or_else(|| pool_id.clone()),
@@ -173,17 +177,9 @@ impl PoolCalls<'_> {
     /// (docs/design.md#updateidentitypool-replaces-the-whole-configuration).
     pub async fn update(&self, pool_id: &PoolId, config: &PoolConfig) -> Result<(), CognitoError> {
         const OP: &str = "UpdateIdentityPool";
-        self.journal.begin(OP);
-        with_config!(
-            self.clients
-                .identity
-                .update_identity_pool()
-                .identity_pool_id(pool_id.as_str()),
-            config
-        )
-        .send()
-        .await
-        .map_err(|e| CognitoError::from_sdk(OP, e))?;
+        let call = self.clients.identity.update_identity_pool();
+        let call = with_config!(call.identity_pool_id(pool_id.as_str()), config);
+        self.send(OP, call.send()).await?;
         Ok(())
     }
 
@@ -191,24 +187,14 @@ impl PoolCalls<'_> {
     /// Delete is as good as success.
     pub async fn delete(&self, pool_id: &PoolId) -> Result<bool, CognitoError> {
         const OP: &str = "DeleteIdentityPool";
-        self.journal.begin(OP);
+        let call = self.clients.identity.delete_identity_pool();
         match self
-            .clients
-            .identity
-            .delete_identity_pool()
-            .identity_pool_id(pool_id.as_str())
-            .send()
+            .send(OP, call.identity_pool_id(pool_id.as_str()).send())
             .await
         {
             Ok(_) => Ok(true),
-            Err(e) => {
-                let error = CognitoError::from_sdk(OP, e);
-                if error.is_not_found() {
-                    Ok(false)
-                } else {
-                    Err(error)
-                }
-            }
+            Err(error) if error.is_not_found() => Ok(false),
+            Err(error) => Err(error),
         }
     }
 
@@ -219,16 +205,17 @@ impl PoolCalls<'_> {
         let mut ids = Vec::new();
         let mut next_token = None;
         loop {
-            self.journal.begin(OP);
             let page = self
-                .clients
-                .identity
-                .list_identity_pools()
-                .max_results(LIST_PAGE_SIZE)
-                .set_next_token(next_token)
-                .send()
-                .await
-                .map_err(|e| CognitoError::from_sdk(OP, e))?;
+                .send(
+                    OP,
+                    self.clients
+                        .identity
+                        .list_identity_pools()
+                        .max_results(LIST_PAGE_SIZE)
+                        .set_next_token(next_token)
+                        .send(),
+                )
+                .await?;
             ids.extend(
                 page.identity_pools()
                     .iter()
@@ -249,30 +236,32 @@ impl PoolCalls<'_> {
         tags: &BTreeMap<String, String>,
     ) -> Result<(), CognitoError> {
         const OP: &str = "TagResource";
-        self.journal.begin(OP);
-        self.clients
-            .identity
-            .tag_resource()
-            .resource_arn(pool_arn)
-            .set_tags(Some(unsorted(tags)))
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk(OP, e))?;
+        self.send(
+            OP,
+            self.clients
+                .identity
+                .tag_resource()
+                .resource_arn(pool_arn)
+                .set_tags(Some(unsorted(tags)))
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
     /// UntagResource: removes these tag keys.
     pub async fn untag(&self, pool_arn: &str, keys: &[String]) -> Result<(), CognitoError> {
         const OP: &str = "UntagResource";
-        self.journal.begin(OP);
-        self.clients
-            .identity
-            .untag_resource()
-            .resource_arn(pool_arn)
-            .set_tag_keys(Some(keys.to_vec()))
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk(OP, e))?;
+        self.send(
+            OP,
+            self.clients
+                .identity
+                .untag_resource()
+                .resource_arn(pool_arn)
+                .set_tag_keys(Some(keys.to_vec()))
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 }

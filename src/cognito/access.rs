@@ -93,15 +93,16 @@ impl PoolCalls<'_> {
     /// GetIdentityPoolRoles: the roles and mappings the pool has now.
     pub async fn roles(&self, pool_id: &PoolId) -> Result<RoleSettings, CognitoError> {
         const OP: &str = "GetIdentityPoolRoles";
-        self.journal.begin(OP);
         let output = self
-            .clients
-            .identity
-            .get_identity_pool_roles()
-            .identity_pool_id(pool_id.as_str())
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk(OP, e))?;
+            .send(
+                OP,
+                self.clients
+                    .identity
+                    .get_identity_pool_roles()
+                    .identity_pool_id(pool_id.as_str())
+                    .send(),
+            )
+            .await?;
         Ok(RoleSettings {
             roles: sorted(output.roles()),
             mappings: output
@@ -130,16 +131,17 @@ impl PoolCalls<'_> {
             .iter()
             .map(|(provider, mapping)| Ok((provider.clone(), to_sdk_mapping(mapping)?)))
             .collect::<Result<HashMap<_, _>, CognitoError>>()?;
-        self.journal.begin(OP);
-        self.clients
-            .identity
-            .set_identity_pool_roles()
-            .identity_pool_id(pool_id.as_str())
-            .set_roles(Some(unsorted(&settings.roles)))
-            .set_role_mappings(Some(mappings))
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk(OP, e))?;
+        self.send(
+            OP,
+            self.clients
+                .identity
+                .set_identity_pool_roles()
+                .identity_pool_id(pool_id.as_str())
+                .set_roles(Some(unsorted(&settings.roles)))
+                .set_role_mappings(Some(mappings))
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
@@ -150,16 +152,17 @@ impl PoolCalls<'_> {
         provider: &str,
     ) -> Result<PrincipalTagMap, CognitoError> {
         const OP: &str = "GetPrincipalTagAttributeMap";
-        self.journal.begin(OP);
         let output = self
-            .clients
-            .identity
-            .get_principal_tag_attribute_map()
-            .identity_pool_id(pool_id.as_str())
-            .identity_provider_name(provider)
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk(OP, e))?;
+            .send(
+                OP,
+                self.clients
+                    .identity
+                    .get_principal_tag_attribute_map()
+                    .identity_pool_id(pool_id.as_str())
+                    .identity_provider_name(provider)
+                    .send(),
+            )
+            .await?;
         Ok(PrincipalTagMap {
             use_defaults: output.use_defaults().unwrap_or(false),
             tags: sorted(output.principal_tags()),
@@ -174,17 +177,18 @@ impl PoolCalls<'_> {
         map: &PrincipalTagMap,
     ) -> Result<(), CognitoError> {
         const OP: &str = "SetPrincipalTagAttributeMap";
-        self.journal.begin(OP);
-        self.clients
-            .identity
-            .set_principal_tag_attribute_map()
-            .identity_pool_id(pool_id.as_str())
-            .identity_provider_name(provider)
-            .use_defaults(map.use_defaults)
-            .set_principal_tags(Some(unsorted(&map.tags)))
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk(OP, e))?;
+        self.send(
+            OP,
+            self.clients
+                .identity
+                .set_principal_tag_attribute_map()
+                .identity_pool_id(pool_id.as_str())
+                .identity_provider_name(provider)
+                .use_defaults(map.use_defaults)
+                .set_principal_tags(Some(unsorted(&map.tags)))
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 }

@@ -39,16 +39,17 @@ impl PoolCalls<'_> {
         push_sync: Option<&PushSync>,
     ) -> Result<(), CognitoError> {
         const OP: &str = "SetIdentityPoolConfiguration";
-        self.journal.begin(OP);
-        self.clients
-            .sync
-            .set_identity_pool_configuration()
-            .identity_pool_id(pool_id.as_str())
-            .set_cognito_streams(streams.map(to_sdk_streams))
-            .set_push_sync(push_sync.map(to_sdk_push_sync))
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk(OP, e))?;
+        self.send(
+            OP,
+            self.clients
+                .sync
+                .set_identity_pool_configuration()
+                .identity_pool_id(pool_id.as_str())
+                .set_cognito_streams(streams.map(to_sdk_streams))
+                .set_push_sync(push_sync.map(to_sdk_push_sync))
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
@@ -59,15 +60,16 @@ impl PoolCalls<'_> {
         events: &BTreeMap<String, String>,
     ) -> Result<(), CognitoError> {
         const OP: &str = "SetCognitoEvents";
-        self.journal.begin(OP);
-        self.clients
-            .sync
-            .set_cognito_events()
-            .identity_pool_id(pool_id.as_str())
-            .set_events(Some(super::unsorted(events)))
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk(OP, e))?;
+        self.send(
+            OP,
+            self.clients
+                .sync
+                .set_cognito_events()
+                .identity_pool_id(pool_id.as_str())
+                .set_events(Some(super::unsorted(events)))
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 }

@@ -28,17 +28,18 @@ impl PoolCalls<'_> {
         let mut ids = Vec::new();
         let mut token = None;
         loop {
-            self.journal.begin(OP);
             let page = self
-                .clients
-                .tagging
-                .get_resources()
-                .tag_filters(TagFilter::builder().key(key).values(value).build())
-                .resource_type_filters(IDENTITY_POOL_TYPE)
-                .set_pagination_token(token)
-                .send()
-                .await
-                .map_err(|e| CognitoError::from_sdk(OP, e))?;
+                .send(
+                    OP,
+                    self.clients
+                        .tagging
+                        .get_resources()
+                        .tag_filters(TagFilter::builder().key(key).values(value).build())
+                        .resource_type_filters(IDENTITY_POOL_TYPE)
+                        .set_pagination_token(token)
+                        .send(),
+                )
+                .await?;
             ids.extend(
                 page.resource_tag_mapping_list()
                     .iter()
