@@ -13,39 +13,30 @@
 //! rules are held to the Cognito API model (`model_tests`) and the properties'
 //! types to the native resource's schema (`native_tests`).
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value};
 
 mod access;
 mod adoption;
 mod arn;
 mod claim_chars;
+mod config;
 mod rules;
 mod sync;
+mod tags;
 
-use rules::{
-    Errors, TextRule, boolean, list, members, object_or_json, optional, text, unknown_property,
-    word_char,
-};
+pub use config::NameSource;
+use config::{DEVELOPER_PROVIDER_NAME, POOL_NAME, arns, cognito_providers, login_providers};
+use tags::tags;
+
+use rules::{Errors, TextRule, boolean, optional, text, unknown_property};
 
 pub use access::principal_tag_providers;
 pub use adoption::adopted_pool_id;
 pub use rules::PropertyError;
 pub(crate) use rules::shown;
 
-use crate::domain::{
-    Access, Adoption, CognitoProvider, PoolConfig, PoolSpec, RoleSettings, SyncSettings,
-};
-use crate::idempotency::REQUEST_TAG_KEY;
+use crate::domain::{Access, Adoption, PoolConfig, PoolSpec, RoleSettings, SyncSettings};
 use crate::plan::Managed;
-
-/// Cognito allows 50 tags on a pool (see the Cognito quotas page); one of them is
-/// the provider's request tag.
-const MAX_USER_TAGS: usize = 49;
-
-/// User pool providers per identity pool (the Cognito quotas page).
-const MAX_COGNITO_PROVIDERS: usize = 50;
 
 /// Properties that belong to CloudFormation, not to the pool: accepted, ignored.
 pub const CLOUDFORMATION_PROPERTIES: [&str; 2] = ["ServiceToken", "ServiceTimeout"];
@@ -72,37 +63,6 @@ pub const POOL_PROPERTIES: [&str; 18] = [
     "IdentityPoolId",
     "AdoptFromStack",
 ];
-
-/// What the generated pool name is derived from when `IdentityPoolName` is
-/// absent: the same stack and logical id always give the same name.
-#[derive(Debug, Clone, Copy)]
-pub struct NameSource<'a> {
-    pub stack_id: &'a str,
-    pub logical_resource_id: &'a str,
-}
-
-impl NameSource<'_> {
-    /// `<stack name>-<logical id>`, with any character the API refuses replaced
-    /// by `_` and cut to the API's 128 characters.
-    pub fn generated_name(&self) -> String {
-        let stack_name = self.stack_id.split('/').nth(1).unwrap_or_default();
-        let joined = if stack_name.is_empty() {
-            self.logical_resource_id.to_owned()
-        } else {
-            format!("{stack_name}-{}", self.logical_resource_id)
-        };
-        let name: String = joined
-            .chars()
-            .map(|c| if pool_name_char(c) { c } else { '_' })
-            .take(POOL_NAME.max)
-            .collect();
-        if name.is_empty() {
-            "IdentityPool".to_owned()
-        } else {
-            name
-        }
-    }
-}
 
 impl PoolSpec {
     /// Reads a request's `ResourceProperties`, reporting every broken rule at once
@@ -301,45 +261,6 @@ fn adopted(
     }
 }
 
-fn pool_name_char(c: char) -> bool {
-    word_char(c)
-        || matches!(
-            c,
-            ' ' | '\t' | '\n' | '\x0B' | '\x0C' | '\r' | '+' | '=' | ',' | '.' | '@' | '-'
-        )
-}
-
-const POOL_NAME: TextRule = TextRule {
-    min: 1,
-    max: 128,
-    allowed: pool_name_char,
-    pattern: r"[\w\s+=,.@-]+",
-};
-const DEVELOPER_PROVIDER_NAME: TextRule = TextRule {
-    min: 1,
-    max: 128,
-    allowed: |c| word_char(c) || matches!(c, '.' | '_' | '-'),
-    pattern: r"[\w._-]+",
-};
-const LOGIN_PROVIDER_NAME: TextRule = TextRule::length(1, 128);
-const LOGIN_PROVIDER_APP_ID: TextRule = TextRule {
-    min: 1,
-    max: 128,
-    allowed: |c| word_char(c) || matches!(c, '.' | ';' | '_' | '/' | '-'),
-    pattern: r"[\w.;_/-]+",
-};
-const COGNITO_PROVIDER_NAME: TextRule = TextRule {
-    min: 1,
-    max: 128,
-    allowed: |c| word_char(c) || matches!(c, '.' | '_' | ':' | '/' | '-'),
-    pattern: r"[\w._:/-]+",
-};
-const CLIENT_ID: TextRule = TextRule {
-    min: 1,
-    max: 128,
-    allowed: word_char,
-    pattern: r"[\w_]+",
-};
 /// A region name becomes a label of the endpoint's host name
 /// (`cognito-identity.<region>.amazonaws.com`), which DNS caps at 63 characters.
 const REGION: TextRule = TextRule {
@@ -348,140 +269,6 @@ const REGION: TextRule = TextRule {
     allowed: |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-',
     pattern: "[a-z0-9-]+",
 };
-const TAG_KEY: TextRule = TextRule::length(1, 128);
-const TAG_VALUE: TextRule = TextRule::length(0, 256);
-
-/// SupportedLoginProviders: an object, or (as the native schema allows) a JSON
-/// string of one.
-fn login_providers(field: &str, value: &Value) -> Result<BTreeMap<String, String>, PropertyError> {
-    let map = object_or_json(field, value)?;
-    if map.len() > 10 {
-        return Err(PropertyError::new(
-            field,
-            format!("may have at most 10 providers, got {}", map.len()),
-        ));
-    }
-    map.iter()
-        .map(|(provider, app_id)| {
-            let path = format!("{field}.{provider}");
-            text(
-                &path,
-                &Value::String(provider.clone()),
-                &LOGIN_PROVIDER_NAME,
-            )?;
-            Ok((
-                provider.clone(),
-                text(&path, app_id, &LOGIN_PROVIDER_APP_ID)?,
-            ))
-        })
-        .collect()
-}
-
-/// OpenIdConnectProviderARNs / SamlProviderARNs: the model bounds each ARN, not
-/// their number.
-fn arns(field: &str, value: &Value) -> Result<Vec<String>, PropertyError> {
-    list(field, value, None)?
-        .iter()
-        .enumerate()
-        .map(|(i, item)| arn::any_arn(&format!("{field}[{i}]"), item))
-        .collect()
-}
-
-fn cognito_providers(field: &str, value: &Value) -> Result<Vec<CognitoProvider>, PropertyError> {
-    list(field, value, Some(MAX_COGNITO_PROVIDERS))?
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let path = format!("{field}[{i}]");
-            let [provider_name, client_id, check] = members(
-                &path,
-                item,
-                ["ProviderName", "ClientId", "ServerSideTokenCheck"],
-                &["ProviderName", "ClientId"],
-            )?;
-            Ok(CognitoProvider {
-                provider_name: provider_name
-                    .map(|v| text(&format!("{path}.ProviderName"), v, &COGNITO_PROVIDER_NAME))
-                    .transpose()?
-                    .unwrap_or_default(),
-                client_id: client_id
-                    .map(|v| text(&format!("{path}.ClientId"), v, &CLIENT_ID))
-                    .transpose()?
-                    .unwrap_or_default(),
-                server_side_token_check: optional(check, |v| {
-                    boolean(&format!("{path}.ServerSideTokenCheck"), v)
-                })?,
-            })
-        })
-        .collect()
-}
-
-/// Tags as CloudFormation writes them (a list of `{Key, Value}`) or as the API
-/// does (a map).
-fn tags(field: &str, value: &Value) -> Result<BTreeMap<String, String>, PropertyError> {
-    let pairs: Vec<(String, Value, &Value)> = match value {
-        Value::Object(map) => map
-            .iter()
-            .map(|(key, value)| (format!("{field}.{key}"), Value::String(key.clone()), value))
-            .collect(),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let path = format!("{field}[{i}]");
-                let [key, value] = members(&path, item, ["Key", "Value"], &["Key", "Value"])?;
-                Ok((
-                    path,
-                    key.cloned().unwrap_or_default(),
-                    value.unwrap_or(&Value::Null),
-                ))
-            })
-            .collect::<Result<_, PropertyError>>()?,
-        other => {
-            return Err(PropertyError::new(
-                field,
-                format!(
-                    "must be a list of {{Key, Value}} or a map of key to value, got {}",
-                    shown(other)
-                ),
-            ));
-        }
-    };
-    if pairs.len() > MAX_USER_TAGS {
-        return Err(PropertyError::new(
-            field,
-            format!(
-                "may have at most {MAX_USER_TAGS} tags, got {} (Cognito allows 50 and the provider keeps one, {REQUEST_TAG_KEY}, to make Create idempotent)",
-                pairs.len()
-            ),
-        ));
-    }
-    let mut tags = BTreeMap::new();
-    for (path, key, value) in pairs {
-        let key = text(&path, &key, &TAG_KEY)?;
-        if key.to_ascii_lowercase().starts_with("aws:") {
-            return Err(PropertyError::new(
-                &path,
-                format!("tag key {key:?} may not start with aws:"),
-            ));
-        }
-        if key == REQUEST_TAG_KEY {
-            return Err(PropertyError::new(
-                &path,
-                format!("tag key {key:?} is reserved for the provider"),
-            ));
-        }
-        let value = text(&path, value, &TAG_VALUE)?;
-        if tags.insert(key.clone(), value).is_some() {
-            return Err(PropertyError::new(
-                &path,
-                format!("tag key {key:?} appears twice"),
-            ));
-        }
-    }
-    Ok(tags)
-}
-
 #[cfg(test)]
 mod tests;
 

@@ -95,6 +95,61 @@ struct Envelope {
     old_resource_properties: Value,
 }
 
+impl Envelope {
+    /// What is asked for; an Update or a Delete names the resource's id.
+    fn kind(&self) -> Result<RequestKind, EventError> {
+        let physical_resource_id = || {
+            self.physical_resource_id
+                .clone()
+                .filter(|id| !id.is_empty())
+                .ok_or_else(|| missing("PhysicalResourceId"))
+        };
+        match self.request_type.as_str() {
+            Some("Create") => Ok(RequestKind::Create),
+            Some("Update") => Ok(RequestKind::Update {
+                physical_resource_id: physical_resource_id()?,
+            }),
+            Some("Delete") => Ok(RequestKind::Delete {
+                physical_resource_id: physical_resource_id()?,
+            }),
+            _ => Err(EventError::Malformed(format!(
+                "RequestType must be Create, Update or Delete, got {}",
+                crate::properties::shown(&self.request_type)
+            ))),
+        }
+    }
+
+    /// Who the answer goes to. CloudFormation's requests carry every field; a
+    /// direct invocation (no ResponseURL) may leave them out: its RequestId is
+    /// then Lambda's, and its logical id [`DIRECT_LOGICAL_ID`].
+    fn requester(&mut self, invocation: Invocation<'_>) -> Result<Requester, EventError> {
+        match self.response_url.take() {
+            Some(url) if url.is_empty() => Err(missing("ResponseURL")),
+            Some(url) => Ok(Requester {
+                response_url: Some(url),
+                stack_id: self.stack_id.take().ok_or_else(|| missing("StackId"))?,
+                request_id: self.request_id.take().ok_or_else(|| missing("RequestId"))?,
+                logical_resource_id: self
+                    .logical_resource_id
+                    .take()
+                    .ok_or_else(|| missing("LogicalResourceId"))?,
+            }),
+            None => Ok(Requester {
+                response_url: None,
+                stack_id: self.stack_id.take().unwrap_or_default(),
+                request_id: self
+                    .request_id
+                    .take()
+                    .unwrap_or_else(|| invocation.request_id.to_owned()),
+                logical_resource_id: self
+                    .logical_resource_id
+                    .take()
+                    .unwrap_or_else(|| DIRECT_LOGICAL_ID.to_owned()),
+            }),
+        }
+    }
+}
+
 /// The logical id a direct request without one is given (it names the pool
 /// when `IdentityPoolName` is absent).
 const DIRECT_LOGICAL_ID: &str = "IdentityPool";
@@ -135,64 +190,11 @@ impl CustomResourceRequest {
         if event.get("RequestType").is_none_or(Value::is_null) {
             return Err(EventError::NoRequestType);
         }
-        let envelope: Envelope =
+        let mut envelope: Envelope =
             serde_json::from_value(event).map_err(|e| EventError::Malformed(e.to_string()))?;
-        let request_type = &envelope.request_type;
-        let physical_resource_id = || {
-            envelope
-                .physical_resource_id
-                .clone()
-                .filter(|id| !id.is_empty())
-                .ok_or_else(|| missing("PhysicalResourceId"))
-        };
-        let kind = match request_type.as_str() {
-            Some("Create") => RequestKind::Create,
-            Some("Update") => RequestKind::Update {
-                physical_resource_id: physical_resource_id()?,
-            },
-            Some("Delete") => RequestKind::Delete {
-                physical_resource_id: physical_resource_id()?,
-            },
-            _ => {
-                return Err(EventError::Malformed(format!(
-                    "RequestType must be Create, Update or Delete, got {}",
-                    crate::properties::shown(request_type)
-                )));
-            }
-        };
-        let requester = match envelope.response_url {
-            Some(url) if url.is_empty() => return Err(missing("ResponseURL")),
-            Some(url) => Requester {
-                response_url: Some(url),
-                stack_id: envelope.stack_id.ok_or_else(|| missing("StackId"))?,
-                request_id: envelope.request_id.ok_or_else(|| missing("RequestId"))?,
-                logical_resource_id: envelope
-                    .logical_resource_id
-                    .ok_or_else(|| missing("LogicalResourceId"))?,
-            },
-            None => Requester {
-                response_url: None,
-                stack_id: envelope.stack_id.unwrap_or_default(),
-                request_id: envelope
-                    .request_id
-                    .unwrap_or_else(|| invocation.request_id.to_owned()),
-                logical_resource_id: envelope
-                    .logical_resource_id
-                    .unwrap_or_else(|| DIRECT_LOGICAL_ID.to_owned()),
-            },
-        };
-        check_length("StackId", &requester.stack_id, 1024)?;
-        check_length("RequestId", &requester.request_id, 128)?;
-        check_length("LogicalResourceId", &requester.logical_resource_id, 255)?;
-        if let RequestKind::Update {
-            physical_resource_id,
-        }
-        | RequestKind::Delete {
-            physical_resource_id,
-        } = &kind
-        {
-            check_length("PhysicalResourceId", physical_resource_id, 1024)?;
-        }
+        let kind = envelope.kind()?;
+        let requester = envelope.requester(invocation)?;
+        check_lengths(&requester, &kind)?;
         let answered_by_invoker = answered_by_invoker(
             requester.response_url.as_deref(),
             envelope
@@ -324,6 +326,23 @@ fn lambda_function(arn: &str) -> Option<[&str; 4]> {
         ] => Some([*partition, *region, *account, *name]),
         _ => None,
     }
+}
+
+/// Every field an answer echoes, within CloudFormation's limits.
+fn check_lengths(requester: &Requester, kind: &RequestKind) -> Result<(), EventError> {
+    check_length("StackId", &requester.stack_id, 1024)?;
+    check_length("RequestId", &requester.request_id, 128)?;
+    check_length("LogicalResourceId", &requester.logical_resource_id, 255)?;
+    if let RequestKind::Update {
+        physical_resource_id,
+    }
+    | RequestKind::Delete {
+        physical_resource_id,
+    } = kind
+    {
+        check_length("PhysicalResourceId", physical_resource_id, 1024)?;
+    }
+    Ok(())
 }
 
 /// CloudFormation's own limits on the fields an answer echoes: within them the

@@ -208,64 +208,74 @@ pub(super) fn principal_tags(
 ) -> Result<Vec<Entry<PrincipalTagMap>>, PropertyError> {
     let mut entries = Vec::new();
     for (key, item) in object(field, value)? {
-        let path = format!("{field}.{key}");
-        if item.get("IdentityPoolId").is_some() {
-            return Err(PropertyError::new(
-                &format!("{path}.IdentityPoolId"),
-                "not needed here: the entry belongs to this pool (remove it when moving an AWS::Cognito::IdentityPoolPrincipalTag in)",
-            ));
-        }
-        let [provider, provider_name, use_defaults, tags] = members(
-            &path,
-            item,
-            [
-                "IdentityProvider",
-                "IdentityProviderName",
-                "UseDefaults",
-                "PrincipalTags",
-            ],
-            &[],
-        )?;
-        let named_by = match (provider, provider_name) {
-            (Some(_), Some(_)) => {
-                return Err(PropertyError::new(
-                    &path,
-                    "give IdentityProvider or IdentityProviderName, not both",
-                ));
-            }
-            (Some(v), None) => Some(("IdentityProvider", v)),
-            (None, Some(v)) => Some(("IdentityProviderName", v)),
-            (None, None) => None,
-        };
-        let provider = provider_of(&path, key, named_by)?;
-        let tags_path = format!("{path}.PrincipalTags");
-        let tags = optional(tags, |v| {
-            let map = object(&tags_path, v)?;
-            if map.len() > 50 {
-                return Err(PropertyError::new(
-                    &tags_path,
-                    format!("may have at most 50 tags, got {}", map.len()),
-                ));
-            }
-            map.iter()
-                .map(|(tag, claim)| {
-                    let tag_path = format!("{tags_path}.{tag}");
-                    text(&tag_path, &Value::String(tag.clone()), &PRINCIPAL_TAG_KEY)?;
-                    Ok((tag.clone(), text(&tag_path, claim, &PRINCIPAL_TAG_CLAIM)?))
-                })
-                .collect()
-        })?;
-        let use_defaults = optional(use_defaults, |v| boolean(&format!("{path}.UseDefaults"), v))?;
         push_unique(
             &mut entries,
-            Entry {
-                path,
-                provider,
-                value: PrincipalTagMap { use_defaults, tags },
-            },
+            principal_tag_entry(&format!("{field}.{key}"), key, item)?,
         )?;
     }
     Ok(entries)
+}
+
+/// One `PrincipalTags` entry, at `path`, under the key `key`.
+fn principal_tag_entry(
+    path: &str,
+    key: &str,
+    item: &Value,
+) -> Result<Entry<PrincipalTagMap>, PropertyError> {
+    if item.get("IdentityPoolId").is_some() {
+        return Err(PropertyError::new(
+            &format!("{path}.IdentityPoolId"),
+            "not needed here: the entry belongs to this pool (remove it when moving an AWS::Cognito::IdentityPoolPrincipalTag in)",
+        ));
+    }
+    let [provider, provider_name, use_defaults, tags] = members(
+        path,
+        item,
+        [
+            "IdentityProvider",
+            "IdentityProviderName",
+            "UseDefaults",
+            "PrincipalTags",
+        ],
+        &[],
+    )?;
+    let named_by = match (provider, provider_name) {
+        (Some(_), Some(_)) => {
+            return Err(PropertyError::new(
+                path,
+                "give IdentityProvider or IdentityProviderName, not both",
+            ));
+        }
+        (Some(v), None) => Some(("IdentityProvider", v)),
+        (None, Some(v)) => Some(("IdentityProviderName", v)),
+        (None, None) => None,
+    };
+    let provider = provider_of(path, key, named_by)?;
+    let tags = optional(tags, |v| tag_claims(&format!("{path}.PrincipalTags"), v))?;
+    let use_defaults = optional(use_defaults, |v| boolean(&format!("{path}.UseDefaults"), v))?;
+    Ok(Entry {
+        path: path.to_owned(),
+        provider,
+        value: PrincipalTagMap { use_defaults, tags },
+    })
+}
+
+/// An entry's `PrincipalTags`: principal tag → the claim it is taken from.
+fn tag_claims(field: &str, value: &Value) -> Result<BTreeMap<String, String>, PropertyError> {
+    let map = object(field, value)?;
+    if map.len() > 50 {
+        return Err(PropertyError::new(
+            field,
+            format!("may have at most 50 tags, got {}", map.len()),
+        ));
+    }
+    map.iter()
+        .map(|(tag, claim)| {
+            let tag_path = format!("{field}.{tag}");
+            text(&tag_path, &Value::String(tag.clone()), &PRINCIPAL_TAG_KEY)?;
+            Ok((tag.clone(), text(&tag_path, claim, &PRINCIPAL_TAG_CLAIM)?))
+        })
+        .collect()
 }
 
 /// The providers that the `PrincipalTags` of some properties (an Update's old

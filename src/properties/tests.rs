@@ -1,4 +1,8 @@
 use super::*;
+use crate::domain::CognitoProvider;
+use crate::idempotency::REQUEST_TAG_KEY;
+use crate::properties::tags::MAX_USER_TAGS;
+use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use serde_json::json;
