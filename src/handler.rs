@@ -124,38 +124,12 @@ impl Handler {
             }
             _ => Ok(0),
         };
-        let duration_ms = started.elapsed().as_millis() as u64;
-        let calls = journal.calls();
-        match delivered {
-            Ok(attempts) => {
-                tracing::info!(
-                    status = answer.status(),
-                    physical_resource_id = %answer.physical_resource_id,
-                    reason = answer.outcome.as_ref().err(),
-                    duration_ms,
-                    api_calls = calls.len(),
-                    calls = ?calls,
-                    put_attempts = attempts,
-                    answered_by_invoker = request.answered_by_invoker,
-                    "request answered"
-                );
-                let body = serde_json::from_slice(&body).unwrap_or_default();
-                match request.answered_by_invoker {
-                    true => for_the_invoker(body),
-                    false => Ok(body),
-                }
-            }
-            Err(error) => {
-                tracing::error!(
-                    status = answer.status(),
-                    physical_resource_id = %answer.physical_resource_id,
-                    duration_ms,
-                    calls = ?calls,
-                    %error,
-                    "ANSWER NOT DELIVERED: CloudFormation will wait for this resource until its ServiceTimeout"
-                );
-                Err(error.into())
-            }
+        log_outcome(&request, &answer, &journal, started, &delivered);
+        delivered?;
+        let body = serde_json::from_slice(&body).unwrap_or_default();
+        match request.answered_by_invoker {
+            true => for_the_invoker(body),
+            false => Ok(body),
         }
     }
 
@@ -224,7 +198,41 @@ fn for_the_invoker(body: Value) -> Result<Value, InvocationError> {
     }
 }
 
-/// How long the work may take before the answer must go out: a third of the
+/// The summary line of a request: how it was answered, how long it took,
+/// which calls it made, and whether the answer reached CloudFormation.
+fn log_outcome(
+    request: &CustomResourceRequest,
+    answer: &Answer,
+    journal: &Journal,
+    started: Instant,
+    delivered: &Result<u32, DeliveryError>,
+) {
+    let duration_ms = started.elapsed().as_millis() as u64;
+    let calls = journal.calls();
+    match delivered {
+        Ok(attempts) => tracing::info!(
+            status = answer.status(),
+            physical_resource_id = %answer.physical_resource_id,
+            reason = answer.outcome.as_ref().err(),
+            duration_ms,
+            api_calls = calls.len(),
+            calls = ?calls,
+            put_attempts = attempts,
+            answered_by_invoker = request.answered_by_invoker,
+            "request answered"
+        ),
+        Err(error) => tracing::error!(
+            status = answer.status(),
+            physical_resource_id = %answer.physical_resource_id,
+            duration_ms,
+            calls = ?calls,
+            %error,
+            "ANSWER NOT DELIVERED: CloudFormation will wait for this resource until its ServiceTimeout"
+        ),
+    }
+}
+
+/// The time held back from the work for delivering the answer: a third of the
 /// time left, at most five seconds, is kept for the PUT and its retries.
 fn delivery_reserve(remaining: Duration) -> Duration {
     (remaining / 3).min(MAX_DELIVERY_RESERVE)
