@@ -2,9 +2,10 @@
 //!
 //! The runtime hands the handler a bare `serde_json::Value` on purpose: a typed
 //! `LambdaEvent<…>` that fails to deserialize never reaches the handler, and then
-//! nobody answers CloudFormation (REFERENCE §3). Here the envelope is read first;
-//! the pool properties are read later, by the provider, so that even a request
-//! with malformed properties gets a FAILED answer at its ResponseURL.
+//! nobody answers CloudFormation (docs/design.md#parse-the-envelope-first). Here
+//! the envelope is read first; the pool properties are read later, by the
+//! provider, so that even a request with malformed properties gets a FAILED
+//! answer at its ResponseURL.
 //!
 //! Three shapes arrive: a request from CloudFormation (with a ResponseURL), the
 //! same request wrapped in SNS records (an SNS-backed custom resource), and a
@@ -18,7 +19,8 @@ use crate::domain::PoolId;
 use crate::idempotency;
 use crate::properties::NameSource;
 
-/// Who the answer goes to and what it must echo back verbatim (REFERENCE §1.2).
+/// Who the answer goes to and what it must echo back verbatim
+/// (docs/design.md#the-response).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Requester {
     /// Where to PUT the answer; `None` for a direct invocation, whose answer is

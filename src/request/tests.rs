@@ -40,7 +40,7 @@ fn properties(name: &str) -> Value {
     })
 }
 
-/// A request as CloudFormation sends it (REFERENCE §1.1).
+/// A request as CloudFormation sends it (docs/design.md#the-request).
 fn event(request_type: &str) -> Value {
     let mut event = json!({
         "RequestType": request_type,
