@@ -657,3 +657,126 @@ proptest! {
         }
     }
 }
+
+// ---- what is read first, and the Cognito Sync writes: decided without a call ----
+
+const TRIGGER: &str = "arn:aws:lambda:us-east-1:123456789012:function:trigger";
+
+fn sync_settings() -> SyncSettings {
+    SyncSettings {
+        streams: Some(CognitoStreams {
+            stream_name: Some("events".to_owned()),
+            role_arn: Some("arn:aws:iam::123456789012:role/stream".to_owned()),
+            streaming_status: Some(StreamingStatus::Enabled),
+        }),
+        push_sync: Some(PushSync {
+            application_arns: vec!["arn:aws:sns:us-east-1:123456789012:app/GCM/app".to_owned()],
+            role_arn: None,
+        }),
+        events: tags(&[("SyncTrigger", TRIGGER)]),
+    }
+}
+
+#[test]
+fn sync_settings_the_template_drops_are_turned_off() {
+    assert_eq!(
+        sync_writes(&SyncSettings::default(), &sync_settings()),
+        [
+            Write::SetSyncConfiguration {
+                streams: Some(CognitoStreams {
+                    streaming_status: Some(StreamingStatus::Disabled),
+                    ..CognitoStreams::default()
+                }),
+                push_sync: Some(PushSync::default()),
+            },
+            Write::SetCognitoEvents(tags(&[("SyncTrigger", "")])),
+        ]
+    );
+}
+
+#[test]
+fn sync_settings_are_written_only_where_they_differ_from_the_old_template() {
+    assert_eq!(sync_writes(&sync_settings(), &sync_settings()), []);
+    let streams_only = SyncSettings {
+        streams: sync_settings().streams,
+        ..SyncSettings::default()
+    };
+    assert_eq!(
+        sync_writes(&streams_only, &SyncSettings::default()),
+        [Write::SetSyncConfiguration {
+            streams: sync_settings().streams,
+            push_sync: None,
+        }],
+        "a part the template never set is left alone"
+    );
+}
+
+fn managed_access() -> PoolSpec {
+    let provider = user_pool_client("client1");
+    let mut desired = spec(
+        PoolConfig {
+            cognito_identity_providers: vec![provider.clone()],
+            ..config()
+        },
+        &[],
+    );
+    desired.access.roles.roles = tags(&[("authenticated", "arn:aws:iam::1:role/a")]);
+    desired
+        .access
+        .principal_tags
+        .insert(provider.provider_name, PrincipalTagMap::defaults());
+    desired
+}
+
+#[test]
+fn a_pool_made_by_this_request_is_not_read_and_has_nothing_yet() {
+    let desired = managed_access();
+    let made = Managed {
+        created_now: true,
+        ..Managed::default()
+    };
+
+    assert_eq!(
+        reads(&desired, &pool(desired.config.clone(), &[]), &made),
+        Reads::default()
+    );
+    let known = known_now(&desired, &made, AccessNow::default());
+    assert_eq!(known.roles, Some(RoleSettings::default()));
+    assert_eq!(
+        known.principal_tags.into_values().collect::<Vec<_>>(),
+        [None]
+    );
+}
+
+#[test]
+fn only_what_the_template_manages_now_or_managed_before_is_read() {
+    let desired = managed_access();
+    let provider = desired.access.principal_tags.keys().next().unwrap().clone();
+    let before = Managed {
+        principal_tag_providers: BTreeSet::from(["graph.facebook.com".to_owned()]),
+        ..Managed::default()
+    };
+
+    let asked = reads(&desired, &pool(desired.config.clone(), &[]), &before);
+
+    assert!(asked.roles);
+    assert_eq!(
+        asked.principal_tags,
+        BTreeSet::from([provider.clone()]),
+        "a provider the pool does not configure has nothing to read"
+    );
+    assert_eq!(
+        reads(
+            &spec(config(), &[]),
+            &pool(config(), &[]),
+            &Managed::default()
+        ),
+        Reads::default()
+    );
+    let known = known_now(&desired, &before, AccessNow::default());
+    assert_eq!(
+        known.principal_tags,
+        BTreeMap::from([(provider, None), ("graph.facebook.com".to_owned(), None)]),
+        "what was not read is known to be nothing"
+    );
+}
