@@ -343,3 +343,21 @@ pub fn response_sender() -> ResponseSender {
     let tls = TrustRoots::from_certs(Vec::new()).rustls_config().unwrap();
     ResponseSender::new(tls).unwrap()
 }
+
+/// Reads `extra` with the one required property added, as a template names it.
+pub fn parse_with_required(
+    extra: Value,
+) -> Result<crate::domain::PoolSpec, Vec<crate::properties::PropertyError>> {
+    let mut properties = json!({"AllowUnauthenticatedIdentities": "false"});
+    properties
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    crate::domain::PoolSpec::from_properties(
+        &properties,
+        crate::properties::NameSource {
+            stack_id: "arn:aws:cloudformation:us-east-1:123456789012:stack/s/guid",
+            logical_resource_id: "Pool",
+        },
+    )
+}

@@ -186,37 +186,25 @@ mod tests {
             ))
             .build_https();
         let credentials = Credentials::new("local", "local", None, None, "test");
+        // The same configuration for each service's client.
+        macro_rules! client_at {
+            ($sdk:ident) => {
+                $sdk::Client::from_conf(
+                    $sdk::Config::builder()
+                        .behavior_version(BehaviorVersion::latest())
+                        .region(Region::new("us-east-1"))
+                        .endpoint_url(url)
+                        .http_client(http.clone())
+                        .credentials_provider(credentials.clone())
+                        .retry_config(RetryConfig::disabled())
+                        .build(),
+                )
+            };
+        }
         RegionalClients::new(RegionClients {
-            identity: aws_sdk_cognitoidentity::Client::from_conf(
-                aws_sdk_cognitoidentity::Config::builder()
-                    .behavior_version(BehaviorVersion::latest())
-                    .region(Region::new("us-east-1"))
-                    .endpoint_url(url)
-                    .http_client(http.clone())
-                    .credentials_provider(credentials.clone())
-                    .retry_config(RetryConfig::disabled())
-                    .build(),
-            ),
-            sync: aws_sdk_cognitosync::Client::from_conf(
-                aws_sdk_cognitosync::Config::builder()
-                    .behavior_version(BehaviorVersion::latest())
-                    .region(Region::new("us-east-1"))
-                    .endpoint_url(url)
-                    .http_client(http.clone())
-                    .credentials_provider(credentials.clone())
-                    .retry_config(RetryConfig::disabled())
-                    .build(),
-            ),
-            tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
-                aws_sdk_resourcegroupstagging::Config::builder()
-                    .behavior_version(BehaviorVersion::latest())
-                    .region(Region::new("us-east-1"))
-                    .endpoint_url(url)
-                    .http_client(http)
-                    .credentials_provider(credentials)
-                    .retry_config(RetryConfig::disabled())
-                    .build(),
-            ),
+            identity: client_at!(aws_sdk_cognitoidentity),
+            sync: client_at!(aws_sdk_cognitosync),
+            tagging: client_at!(aws_sdk_resourcegroupstagging),
         })
     }
 

@@ -1,25 +1,10 @@
 use serde_json::json;
 
 use super::*;
-use crate::domain::{Adoption, PoolId, PoolSpec};
-use crate::properties::NameSource;
+use crate::domain::{Adoption, PoolId};
+use crate::test_support::parse_with_required as parse;
 
 const POOL: &str = "eu-west-1:11111111-2222-3333-4444-555555555555";
-
-fn parse(extra: Value) -> Result<PoolSpec, Vec<PropertyError>> {
-    let mut properties = json!({"AllowUnauthenticatedIdentities": "false"});
-    properties
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    PoolSpec::from_properties(
-        &properties,
-        NameSource {
-            stack_id: "arn:aws:cloudformation:us-east-1:123456789012:stack/s/guid",
-            logical_resource_id: "Pool",
-        },
-    )
-}
 
 fn errors(extra: Value) -> Vec<(String, String)> {
     parse(extra)
