@@ -1,10 +1,13 @@
 //! A CloudFormation custom-resource provider for Amazon Cognito identity pools.
 //!
-//! The modules in the order a request flows through them (docs/design.md has
-//! the same list, one line each): [`handler`] → [`request`] → [`properties`]
-//! (into the [`domain`] types) → [`provider`] (with [`ownership`] and
-//! [`idempotency`]) → [`plan`] → [`cognito`] (each call written in the
-//! [`journal`]) → [`response`].
+//! The modules in the order a request flows through them (the README's Layout
+//! says the same, one line each): [`handler`] takes the invocation, [`request`]
+//! reads the envelope, [`properties`] reads `ResourceProperties` into the
+//! [`domain`] types, [`provider`] carries the request out, asking [`ownership`],
+//! [`idempotency`] and [`plan`] to decide and [`cognito`] to call AWS (each call
+//! written in the [`journal`]), and [`response`] delivers the answer. [`error`]
+//! words the Reasons, [`backoff`] paces the provider's own retries, [`logging`]
+//! and [`trust`] are set up once by `main`.
 
 pub mod backoff;
 pub mod cognito;
