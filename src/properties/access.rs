@@ -11,7 +11,8 @@ use serde_json::Value;
 use super::arn::role_arn;
 use super::claim_chars::claim_char;
 use super::rules::{
-    PropertyError, TextRule, boolean, choice, list, members, object, optional, text,
+    Bounded, PropertyError, TextRule, boolean, choice, list, members, object, optional, string_map,
+    text,
 };
 use crate::domain::{MappingRule, PoolConfig, PrincipalTagMap, RoleMapping, RoleMappingType};
 
@@ -262,20 +263,17 @@ fn principal_tag_entry(
 
 /// An entry's `PrincipalTags`: principal tag → the claim it is taken from.
 fn tag_claims(field: &str, value: &Value) -> Result<BTreeMap<String, String>, PropertyError> {
-    let map = object(field, value)?;
-    if map.len() > 50 {
-        return Err(PropertyError::new(
-            field,
-            format!("may have at most 50 tags, got {}", map.len()),
-        ));
-    }
-    map.iter()
-        .map(|(tag, claim)| {
-            let tag_path = format!("{field}.{tag}");
-            text(&tag_path, &Value::String(tag.clone()), &PRINCIPAL_TAG_KEY)?;
-            Ok((tag.clone(), text(&tag_path, claim, &PRINCIPAL_TAG_CLAIM)?))
-        })
-        .collect()
+    let entries = Bounded {
+        max: 50,
+        noun: "tags",
+    };
+    string_map(
+        field,
+        object(field, value)?,
+        entries,
+        &PRINCIPAL_TAG_KEY,
+        &PRINCIPAL_TAG_CLAIM,
+    )
 }
 
 /// The providers that the `PrincipalTags` of some properties (an Update's old

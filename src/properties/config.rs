@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use super::arn;
 use super::rules::{
-    PropertyError, TextRule, boolean, list, members, object_or_json, optional, text, word_char,
+    Bounded, PropertyError, TextRule, boolean, list, members, object_or_json, optional, string_map,
+    text, word_char,
 };
 use crate::domain::CognitoProvider;
 
@@ -91,26 +92,17 @@ pub(super) fn login_providers(
     value: &Value,
 ) -> Result<BTreeMap<String, String>, PropertyError> {
     let map = object_or_json(field, value)?;
-    if map.len() > 10 {
-        return Err(PropertyError::new(
-            field,
-            format!("may have at most 10 providers, got {}", map.len()),
-        ));
-    }
-    map.iter()
-        .map(|(provider, app_id)| {
-            let path = format!("{field}.{provider}");
-            text(
-                &path,
-                &Value::String(provider.clone()),
-                &LOGIN_PROVIDER_NAME,
-            )?;
-            Ok((
-                provider.clone(),
-                text(&path, app_id, &LOGIN_PROVIDER_APP_ID)?,
-            ))
-        })
-        .collect()
+    let entries = Bounded {
+        max: 10,
+        noun: "providers",
+    };
+    string_map(
+        field,
+        &map,
+        entries,
+        &LOGIN_PROVIDER_NAME,
+        &LOGIN_PROVIDER_APP_ID,
+    )
 }
 
 /// OpenIdConnectProviderARNs / SamlProviderARNs: the model bounds each ARN, not
