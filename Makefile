@@ -114,7 +114,7 @@ BENCH_STAMP := $(VENV)/.bench-$(shell sha1sum bench/requirements.txt | cut -c1-1
 $(BENCH_STAMP): $(STAMP) bench/requirements.txt
 	$(PYTHON) -m pip install --quiet -r bench/requirements.txt
 	rm -f $(VENV)/.bench-* && touch $@
-bench: venv $(BENCH_STAMP) ## Cold start, latency, CPU, memory, size, API calls vs crhelper; writes BENCHMARKS.md
+bench: venv $(BENCH_STAMP) ## Cold start, latency, CPU, memory, size, API calls, scale (account size, a burst) vs crhelper; writes BENCHMARKS.md and bench/charts
 	CARGO_TARGET_DIR=target/bench cargo build --release --locked --bin identity-pool-provider
 	$(PYTHON) bench/run_bench.py --binary target/bench/release/identity-pool-provider --size $(BENCH_ARGS)
 

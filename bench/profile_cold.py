@@ -43,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         ca = ensure_local_ca(scratch)
         endpoint = Endpoint(server)
         receiver = Receiver(ca if args.scheme == "https" else None).start()
-        env: dict = {"SSL_CERT_FILE": ca.ca_file, "AWS_ENDPOINT_URL_COGNITO_IDENTITY": endpoint.url}
+        env: dict = {"SSL_CERT_FILE": ca.ca_file, "AWS_ENDPOINT_URL_COGNITO_IDENTITY": endpoint.url,
+                     "AWS_ENDPOINT_URL_COGNITO_SYNC": endpoint.url,
+                     "AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API": endpoint.url}
         if args.binary:
             target = Path(args.binary).resolve()
         else:

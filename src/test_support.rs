@@ -23,7 +23,7 @@ use crate::journal::Journal;
 use crate::provider::Provider;
 use crate::request::{CustomResourceRequest, Invocation};
 use crate::response::{Answer, ResponseSender};
-use crate::trust::TrustRoots;
+use crate::trust::{Roots, TrustRoots};
 
 pub const STACK_ID: &str =
     "arn:aws:cloudformation:us-east-1:123456789012:stack/demo/8e2f1b40-5a4d-11ef-9c1e-0a1b2c3d4e5f";
@@ -340,7 +340,9 @@ impl Provider {
 
 /// The sender of answers, trusting no roots: the tests' receivers speak plain http.
 pub fn response_sender() -> ResponseSender {
-    let tls = TrustRoots::from_certs(Vec::new()).rustls_config().unwrap();
+    let tls = Roots::of(TrustRoots::from_certs(Vec::new()))
+        .rustls_config()
+        .unwrap();
     ResponseSender::new(tls).unwrap()
 }
 

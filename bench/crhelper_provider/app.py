@@ -11,12 +11,15 @@ like. It does what the Rust provider does for the steps the benchmark drives:
 * Update that changes nothing: no write call;
 * Delete: DeleteIdentityPool, an already-deleted pool counting as success.
 
-Answers carry the same ``Data`` (IdentityPoolId, Name, Arn), and the calls are
-the same as the Rust provider's, so the figures compare implementations, not
-designs: Create first looks for a pool this request already made
-(ListIdentityPools in pages of 60, DescribeIdentityPool of same-named pools,
-the same request tag), and Update compares the template with the live pool
-(DescribeIdentityPool) rather than with ``OldResourceProperties``.
+Answers carry the same ``Data`` (IdentityPoolId, Name, Arn), and Update
+compares the template with the live pool (DescribeIdentityPool) rather than
+with ``OldResourceProperties``, as the Rust provider does. Create is what a
+crhelper script does today: CreateIdentityPool straight away, with no look-up
+for a pool an earlier delivery of the same request made (so a redelivered
+event makes a second pool), and boto3's default retries (botocore 1.44:
+standard mode, 3 attempts, throttling included): a Create still throttled on
+its third attempt answers FAILED.
+The request tag is still set, so that both leave the same pools behind.
 
 Like a real Lambda, every client is created at init (module import), before
 the first poll of the Runtime API: crhelper's own lambda/events/logs clients
@@ -99,24 +102,10 @@ def _request_tag(event: dict) -> str:
     return f"{event['StackId'].rsplit('/', 1)[-1]}/{event['RequestId']}"
 
 
-def _created_by(name: str, tag: str) -> str | None:
-    """The pool this request already created, if any: the idempotency look-up."""
-    for page in cognito.get_paginator("list_identity_pools").paginate(MaxResults=60):
-        for pool in page["IdentityPools"]:
-            if pool["IdentityPoolName"] != name:
-                continue
-            described = cognito.describe_identity_pool(IdentityPoolId=pool["IdentityPoolId"])
-            if described.get("IdentityPoolTags", {}).get(REQUEST_TAG) == tag:
-                return pool["IdentityPoolId"]
-    return None
-
-
 def _create_pool(event: dict) -> str:
-    props, tag = event["ResourceProperties"], _request_tag(event)
-    pool_id = _created_by(props["IdentityPoolName"], tag)
-    if pool_id is None:
-        tags = {**_tags(props), REQUEST_TAG: tag}
-        pool_id = cognito.create_identity_pool(**_config(props), IdentityPoolTags=tags)["IdentityPoolId"]
+    props = event["ResourceProperties"]
+    tags = {**_tags(props), REQUEST_TAG: _request_tag(event)}
+    pool_id = cognito.create_identity_pool(**_config(props), IdentityPoolTags=tags)["IdentityPoolId"]
     _answer_data(event, pool_id)
     return pool_id
 

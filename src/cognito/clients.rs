@@ -45,7 +45,16 @@ impl RegionClients {
                     .retry_classifier(NoRetryOnQuota)
                     .build(),
             ),
-            tagging: self.tagging,
+            tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
+                self.tagging
+                    .config()
+                    .to_builder()
+                    .interceptor(NameTheEndpoint {
+                        service: "the Resource Groups Tagging API",
+                    })
+                    .retry_classifier(NoRetryOnQuota)
+                    .build(),
+            ),
         }
     }
 
