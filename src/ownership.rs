@@ -1,7 +1,8 @@
 //! Which stack a pool belongs to, and what a request may therefore do to it.
 //!
 //! A pool belongs to the stack named by its request tag
-//! (`identity-pool-provider:create-request` = `<stack guid>/<request id>`): the
+//! (`identity-pool-provider:create-request` = `<stack guid>/<request id>`, or
+//! the request id alone for a direct invocation without StackId): the
 //! provider puts it on every pool it creates, in the CreateIdentityPool call
 //! itself, and on every pool it adopts. Update and Delete act only on pools of
 //! the request's own stack; adoption takes a pool of another stack only when the
@@ -55,8 +56,8 @@ pub fn owner(tags: &BTreeMap<String, String>) -> Owner<'_> {
                 Some(rest) => (rest, true),
                 None => (value.as_str(), false),
             };
-            // A direct invocation without StackId names its request alone
-            // (no `/`): it belongs to no stack, as that request's stack key is "".
+            // A value without a stack part is a direct invocation's, whose
+            // stack is the empty one.
             let stack = value.split_once('/').map_or("", |(stack, _)| stack);
             Owner::Stack { stack, provisional }
         }

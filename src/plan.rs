@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::domain::{
     CognitoStreams, Pool, PoolConfig, PoolSpec, PrincipalTagMap, PushSync, RoleSettings,
-    StreamingStatus, SyncSettings,
+    SyncSettings,
 };
 use crate::idempotency::REQUEST_TAG_KEY;
 
@@ -327,10 +327,10 @@ pub fn sync_writes(desired: &SyncSettings, previous: &SyncSettings) -> Vec<Write
     let mut writes = Vec::new();
     if desired.streams != previous.streams || desired.push_sync != previous.push_sync {
         let streams = desired.streams.clone().or_else(|| {
-            previous.streams.as_ref().map(|_| CognitoStreams {
-                streaming_status: Some(StreamingStatus::Disabled),
-                ..CognitoStreams::default()
-            })
+            previous
+                .streams
+                .as_ref()
+                .map(|_| CognitoStreams::disabled())
         });
         let push_sync = desired
             .push_sync

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use crate::cognito::{PoolCalls, RegionalClients};
-use crate::domain::{PoolId, PoolSpec};
+use crate::domain::{Pool, PoolId, PoolSpec};
 use crate::error::ProviderError;
 use crate::idempotency::{self, LookUp};
 use crate::journal::Journal;
@@ -24,7 +24,7 @@ use crate::response::Answer;
 mod adopt;
 mod apply;
 
-use apply::{attributes, bring_to_template, new_pool, pool_arn, remove_created};
+use apply::{attributes, bring_to_template, new_pool, remove_created};
 
 /// The custom resource's logic, shared by every request of the process.
 #[derive(Debug)]
@@ -137,25 +137,49 @@ impl Provider {
                 id: pool_id.to_string(),
                 region: pool_id.region().to_owned(),
             })?;
-        ownership::may_change(
+        let owned = ownership::may_change(
             pool_id.as_str(),
             &current.tags,
             request.stack_key(),
             Action::Update,
-        )?;
-        let changes = match plan::plan_update(&spec, &current, self.clients.home_region()) {
+        );
+        if let Err(refusal) = owned {
+            // The template names this very pool: it is adopted explicitly.
+            return match &spec.adoption {
+                Some(adoption) => self.adopt(request, &spec, adoption, journal).await,
+                None => Err(refusal.into()),
+            };
+        }
+        let previously = properties::previously_managed(&request.old_properties);
+        self.update_described(request, &spec, &calls, &current, &previously, journal)
+            .await
+    }
+
+    /// The Update's decision and calls for a pool just described, and the
+    /// answer: an Update and an adoption share them, so both follow the same rules.
+    async fn update_described(
+        &self,
+        request: &CustomResourceRequest,
+        spec: &PoolSpec,
+        calls: &PoolCalls<'_>,
+        current: &Pool,
+        previously: &Managed,
+        journal: &Journal,
+    ) -> Result<Answer, ProviderError> {
+        let changes = match plan::plan_update(spec, current, self.clients.home_region()) {
             UpdatePlan::Replace if spec.adoption.is_some() => {
-                return Err(ProviderError::AdoptedPoolNotReplaced(pool_id.to_string()));
+                return Err(ProviderError::AdoptedPoolNotReplaced(
+                    current.id.to_string(),
+                ));
             }
-            UpdatePlan::Replace => return self.replace(request, &spec, journal).await,
+            UpdatePlan::Replace => return self.replace(request, spec, journal).await,
             UpdatePlan::NoChange => (None, TagChanges::default()),
             UpdatePlan::InPlace { config, tags } => (config, tags),
         };
-        let previously = properties::previously_managed(&request.old_properties);
-        bring_to_template(&calls, request, &current, &spec, changes, &previously).await?;
+        bring_to_template(calls, request, current, spec, changes, previously).await?;
         Ok(Answer::success(
-            pool_id.as_str(),
-            attributes(request, &pool_id, &spec),
+            current.id.as_str(),
+            attributes(request, &current.id, spec),
         ))
     }
 

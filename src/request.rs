@@ -245,7 +245,8 @@ impl CustomResourceRequest {
     }
 
     /// The request's stack as the request tag names it, which is how a pool's
-    /// owner is told (see [`crate::ownership`]).
+    /// owner is told (see [`crate::ownership`]); empty for a direct invocation
+    /// without StackId.
     pub fn stack_key(&self) -> &str {
         crate::ownership::stack_key(&self.requester.stack_id)
     }

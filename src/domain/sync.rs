@@ -31,6 +31,17 @@ pub struct CognitoStreams {
     pub streaming_status: Option<StreamingStatus>,
 }
 
+impl CognitoStreams {
+    /// Streaming turned off: what a part the template no longer sets becomes
+    /// (the API cannot unset it).
+    pub fn disabled() -> Self {
+        CognitoStreams {
+            streaming_status: Some(StreamingStatus::Disabled),
+            ..CognitoStreams::default()
+        }
+    }
+}
+
 /// Silent push notifications through SNS platform applications.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushSync {

@@ -53,6 +53,21 @@ fn the_owner_is_the_stack_before_the_first_slash_of_the_request_tag() {
 }
 
 #[test]
+fn a_pool_made_by_a_direct_invocation_without_stack_id_belongs_to_the_empty_stack() {
+    let direct = tagged("my-run-1");
+    assert_eq!(
+        owner(&direct),
+        Owner::Stack {
+            stack: "",
+            provisional: false
+        }
+    );
+    assert_eq!(may_change(POOL, &direct, "", Action::Update), Ok(()));
+    assert!(may_change(POOL, &direct, STACK, Action::Delete).is_err());
+    assert!(may_change(POOL, &tagged(&format!("{STACK}/r")), "", Action::Delete).is_err());
+}
+
+#[test]
 fn update_and_delete_act_only_on_pools_of_the_requests_stack() {
     let ours = tagged(&format!("{STACK}/req-1"));
     assert_eq!(may_change(POOL, &ours, STACK, Action::Update), Ok(()));

@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 
 /// The function's own region, where the test pools live.
 const HOME: &str = "us-east-1";
-use crate::domain::Access;
+use crate::domain::{Access, StreamingStatus};
 
 use proptest::prelude::*;
 

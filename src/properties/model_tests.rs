@@ -20,8 +20,7 @@ const ROLE: &str = "arn:aws:iam::123456789012:role/identity-admin";
 const ROLE_PREFIX: &str = "arn:aws:iam::123456789012:role/";
 
 /// Members the provider fills itself: no template value reaches them.
-const PROVIDER_FILLED: [&str; 7] = [
-    "cognito-identity:UpdateIdentityPool.IdentityPoolId",
+const PROVIDER_FILLED: [&str; 6] = [
     "cognito-identity:SetIdentityPoolRoles.IdentityPoolId",
     "cognito-identity:SetPrincipalTagAttributeMap.IdentityPoolId",
     "cognito-identity:TagResource.ResourceArn",
@@ -141,6 +140,10 @@ fn probe(member: &str) -> Option<Probe> {
     };
     Some(match (member, pool) {
         (_, "IdentityPoolName") => at("IdentityPoolName", "pool", Some('p')),
+        // The pool an adopting template names (the provider fills it otherwise).
+        ("cognito-identity:UpdateIdentityPool.IdentityPoolId", _) => {
+            at("IdentityPoolId", "us-east-1:0c5e2a4b", Some('0'))
+        }
         (_, "SupportedLoginProviders") => count(|n| {
             (
                 properties(

@@ -19,7 +19,7 @@ fn names() -> NameSource<'static> {
     }
 }
 
-fn parse(properties: Value) -> Result<PoolSpec, Vec<PropertyError>> {
+pub(super) fn parse(properties: Value) -> Result<PoolSpec, Vec<PropertyError>> {
     PoolSpec::from_properties(&properties, names())
 }
 
@@ -36,7 +36,7 @@ fn rejected(properties: Value) -> Vec<PropertyError> {
 }
 
 /// The minimal valid properties (as CloudFormation sends them) with `extra` merged in.
-fn with(extra: Value) -> Value {
+pub(super) fn with(extra: Value) -> Value {
     let mut properties = json!({
         "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:identity-pool-provider",
         "AllowUnauthenticatedIdentities": "false",

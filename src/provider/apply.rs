@@ -53,8 +53,7 @@ pub(super) async fn bring_to_template(
     changes: (Option<PoolConfig>, TagChanges),
     previously: &Managed,
 ) -> Result<(), ProviderError> {
-    let read = read(calls, &current.id, &plan::reads(spec, current, previously)).await?;
-    let access = plan::known_now(spec, previously, read);
+    let access = read_access(calls, current, spec, previously).await?;
     let (config, tags) = changes;
     let mut writes = plan::ordered_writes(spec, current, config, tags, &access);
     writes.extend(plan::sync_writes(&spec.sync, &previously.sync));
@@ -66,6 +65,18 @@ pub(super) async fn bring_to_template(
         send(calls, &current.id, &arn, write).await?;
     }
     Ok(())
+}
+
+/// The pool's roles and principal tags as far as the template manages them
+/// (now or before): what the plan asks to read, read, and the rest known.
+pub(super) async fn read_access(
+    calls: &PoolCalls<'_>,
+    current: &Pool,
+    spec: &PoolSpec,
+    previously: &Managed,
+) -> Result<AccessNow, CognitoError> {
+    let read = read(calls, &current.id, &plan::reads(spec, current, previously)).await?;
+    Ok(plan::known_now(spec, previously, read))
 }
 
 /// Reads what the plan asked for.

@@ -1611,9 +1611,9 @@ async fn a_provider_added_with_a_role_mapping_is_configured_before_it_is_mapped(
 // ---- Cognito Sync ----
 
 const TRIGGER: &str = "arn:aws:lambda:us-east-1:123456789012:function:sync-trigger";
-const STREAM_ROLE: &str = "arn:aws:iam::123456789012:role/identity-pool/streams";
+pub(super) const STREAM_ROLE: &str = "arn:aws:iam::123456789012:role/identity-pool/streams";
 
-fn with_sync() -> Value {
+pub(super) fn with_sync() -> Value {
     let mut properties = properties();
     properties["CognitoStreams"] =
         json!({"StreamName": "events", "RoleArn": STREAM_ROLE, "StreamingStatus": "ENABLED"});

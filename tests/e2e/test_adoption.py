@@ -12,6 +12,9 @@ from __future__ import annotations
 import copy
 import uuid
 
+import boto3
+from botocore.config import Config
+
 USER_POOL = "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI"
 ROLE = "arn:aws:iam::123456789012:role/identity-pool/{}"
 OTHER_STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/other-app/7a1d2e30-0000-4000-8000-00000000a11e"
@@ -41,6 +44,13 @@ def made_outside(cognito, name: str = "legacy_pool", tags: dict | None = None) -
     client.set_principal_tag_attribute_map(IdentityPoolId=pool_id, IdentityProviderName=USER_POOL,
                                            UseDefaults=False, PrincipalTags={"team": "custom:team"})
     return pool_id
+
+
+def sync_client(cognito):
+    """A Cognito Sync client of the local endpoint (no retries)."""
+    return boto3.client("cognito-sync", endpoint_url=cognito.url, region_name="us-east-1",
+                        aws_access_key_id="local", aws_secret_access_key="local",
+                        config=Config(retries={"total_max_attempts": 1}))
 
 
 def template(pool_id: str | None, **changes) -> dict:
@@ -174,6 +184,32 @@ def test_a_failed_adoption_puts_the_pool_back_exactly_and_answers_the_placeholde
     function.request(cfn.delete_for(event, answer["PhysicalResourceId"]))
     assert cognito.calls() == [], "the rollback Delete of the placeholder makes no call"
     assert cognito.pools_by_id()[pool_id] == before
+
+
+def test_a_failed_adoption_puts_cognito_sync_back_too(function, cognito, cfn):
+    """The pool streams to a Kinesis stream and has a sync trigger; the template
+    sets others, and its last write (SetCognitoEvents) fails: the settings read
+    before the claim are written back, and the pool is exactly as it was."""
+    pool_id = made_outside(cognito)
+    sync = sync_client(cognito)
+    sync.set_identity_pool_configuration(IdentityPoolId=pool_id, CognitoStreams={
+        "StreamName": "legacy-stream", "RoleArn": ROLE.format("streams"), "StreamingStatus": "ENABLED"})
+    sync.set_cognito_events(IdentityPoolId=pool_id,
+                            Events={"SyncTrigger": "arn:aws:lambda:us-east-1:123456789012:function:legacy"})
+    before = cognito.pools_by_id()[pool_id]
+    cognito.inject({"operation": "SetCognitoEvents", "mode": "error500", "count": 5})
+    properties = template(pool_id, CognitoStreams={"StreamName": "events", "RoleArn": ROLE.format("streams"),
+                                                   "StreamingStatus": "ENABLED"},
+                          CognitoEvents={"SyncTrigger": "arn:aws:lambda:us-east-1:123456789012:function:new"})
+    cognito.clear_calls()
+
+    answer = function.request(function.event("create", ResourceProperties=properties), status="FAILED",
+                              timeout_s=40)
+
+    assert "everything it changed was put back" in answer["Reason"], answer["Reason"]
+    assert cognito.pools_by_id()[pool_id] == before
+    calls = cognito.calls()
+    assert calls.index("GetIdentityPoolConfiguration") < calls.index("TagResource"), "read before the claim"
 
 
 def test_a_pool_of_another_stack_is_refused_until_adopt_from_stack_names_it(function, cognito, cfn):

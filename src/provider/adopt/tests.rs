@@ -12,18 +12,28 @@ use aws_sdk_cognitoidentity::operation::untag_resource::{UntagResourceInput, Unt
 use aws_sdk_cognitoidentity::operation::update_identity_pool::{
     UpdateIdentityPoolInput, UpdateIdentityPoolOutput,
 };
-use aws_smithy_mocks::{Rule, mock};
+use aws_sdk_cognitosync::operation::get_cognito_events::GetCognitoEventsOutput;
+use aws_sdk_cognitosync::operation::get_identity_pool_configuration::GetIdentityPoolConfigurationOutput;
+use aws_sdk_cognitosync::operation::set_cognito_events::SetCognitoEventsOutput;
+use aws_sdk_cognitosync::operation::set_identity_pool_configuration::SetIdentityPoolConfigurationOutput;
+use aws_sdk_cognitosync::types::StreamingStatus;
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use serde_json::{Value, json};
 
+use super::sync_put_back;
+use crate::cognito::RegionalClients;
+use crate::domain::{ApiEnum, CognitoStreams, SyncSettings};
 use crate::idempotency::REQUEST_TAG_KEY;
 use crate::ownership::provisional;
+use crate::provider::Provider;
 use crate::provider::tests::{
-    no_roles, roles_as_with_roles, set_roles_recording, unchanged, with_roles,
+    STREAM_ROLE, no_roles, roles_as_with_roles, set_roles_recording, unchanged, with_roles,
+    with_sync,
 };
 use crate::response::Answer;
 use crate::test_support::{
-    NEW_POOL_ID, POOL_ARN, POOL_ID, REQUEST_TAG, describe_not_found, describe_returns, described,
-    properties, recorded, recording, request, run, update_request,
+    NEW_POOL_ID, POOL_ARN, POOL_ID, REQUEST_TAG, Wire, clients, describe_not_found,
+    describe_returns, described, properties, recorded, recording, request, run, update_request,
 };
 
 const OTHER_STACK: &str = "0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d";
@@ -38,17 +48,6 @@ fn legacy(tags: &[(&str, &str)]) -> DescribeIdentityPoolOutput {
     let mut pool = described(POOL_ID, tags);
     pool.identity_pool_name = "legacy_pool".to_owned();
     pool
-}
-
-/// DescribeIdentityPool answering `first`, then (the Update path, after the
-/// claim) `then` for every later call.
-fn describes(first: DescribeIdentityPoolOutput, then: DescribeIdentityPoolOutput) -> Rule {
-    mock!(Client::describe_identity_pool)
-        .sequence()
-        .output(move || first.clone())
-        .output(move || then.clone())
-        .repeatedly()
-        .build()
 }
 
 fn tags_recording(seen: &Arc<Mutex<Vec<TagResourceInput>>>) -> Rule {
@@ -69,6 +68,26 @@ fn updates_recording(seen: &Arc<Mutex<Vec<UpdateIdentityPoolInput>>>) -> Rule {
         .build()
         .unwrap();
     mock!(Client::update_identity_pool).then_compute_output(recording(seen, output))
+}
+
+/// UpdateIdentityPool refused (not a transient error), as the start of a
+/// sequence of answers (the builder's type is not nameable outside the crate).
+macro_rules! update_refused {
+    () => {
+        mock!(Client::update_identity_pool).sequence().http_status(
+            400,
+            Some(r#"{"__type":"InvalidParameterException","message":"no"}"#.to_owned()),
+        )
+    };
+}
+
+/// Whether any UntagResource call removed the ownership tag.
+fn removed_the_ownership_tag(untags: &Arc<Mutex<Vec<UntagResourceInput>>>) -> bool {
+    untags
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|input| input.tag_keys().contains(&REQUEST_TAG_KEY.to_owned()))
 }
 
 /// The value each TagResource call gave the ownership tag, in order.
@@ -93,11 +112,7 @@ fn data(pool_id: &str) -> BTreeMap<String, String> {
 
 #[tokio::test]
 async fn create_with_identity_pool_id_claims_updates_and_owns_the_pool_without_creating_one() {
-    let claimed = provisional(REQUEST_TAG);
-    let describe = describes(
-        legacy(&[("owner", "ops")]),
-        legacy(&[("owner", "ops"), (REQUEST_TAG_KEY, &claimed)]),
-    );
+    let describe = describe_returns(legacy(&[("owner", "ops")]));
     let (tags, untags, updates) = (recorded(), recorded(), recorded());
     let create = mock!(Client::create_identity_pool).then_output(|| unreachable!("no new pool"));
     let rules = [
@@ -120,14 +135,16 @@ async fn create_with_identity_pool_id_claims_updates_and_owns_the_pool_without_c
         [
             "DescribeIdentityPool",
             "TagResource",
-            "DescribeIdentityPool",
             "UntagResource",
             "TagResource",
             "UpdateIdentityPool",
             "TagResource"
         ]
     );
-    assert_eq!(ownership_values(&tags), [claimed, REQUEST_TAG.to_owned()]);
+    assert_eq!(
+        ownership_values(&tags),
+        [provisional(REQUEST_TAG), REQUEST_TAG.to_owned()]
+    );
     assert_eq!(
         updates.lock().unwrap()[0].identity_pool_name(),
         Some("demo_pool")
@@ -152,10 +169,7 @@ async fn adopting_a_pool_this_stack_already_owns_makes_no_write_call() {
     .await;
 
     assert_eq!(answer, Answer::success(POOL_ID, data(POOL_ID)));
-    assert_eq!(
-        journal.calls(),
-        ["DescribeIdentityPool", "DescribeIdentityPool"]
-    );
+    assert_eq!(journal.calls(), ["DescribeIdentityPool"]);
 }
 
 #[tokio::test]
@@ -177,35 +191,6 @@ async fn adopting_a_pool_of_another_stack_is_refused_with_the_placeholder_before
         "{reason}"
     );
     assert_eq!(journal.calls(), ["DescribeIdentityPool"]);
-}
-
-#[tokio::test]
-async fn adopt_from_stack_naming_the_owner_takes_the_pool_over() {
-    let theirs = format!("{OTHER_STACK}/their-request");
-    let describe = describes(
-        described(POOL_ID, &[("team", "identity"), (REQUEST_TAG_KEY, &theirs)]),
-        described(
-            POOL_ID,
-            &[
-                ("team", "identity"),
-                (REQUEST_TAG_KEY, &provisional(REQUEST_TAG)),
-            ],
-        ),
-    );
-    let tags = recorded();
-    let tag = tags_recording(&tags);
-    let mut properties = adopting(properties(), POOL_ID);
-    properties["AdoptFromStack"] = json!(format!(
-        "arn:aws:cloudformation:us-east-1:123456789012:stack/old/{OTHER_STACK}"
-    ));
-
-    let (answer, _) = run(&[&describe, &tag], &request("Create", None, properties)).await;
-
-    assert_eq!(answer, Answer::success(POOL_ID, data(POOL_ID)));
-    assert_eq!(
-        ownership_values(&tags),
-        [provisional(REQUEST_TAG), REQUEST_TAG.to_owned()]
-    );
 }
 
 #[tokio::test]
@@ -240,31 +225,47 @@ async fn adopting_a_pool_whose_developer_provider_would_change_is_refused_before
 }
 
 #[tokio::test]
-async fn a_failed_adoption_puts_everything_back_and_answers_the_placeholder() {
-    let claimed = provisional(REQUEST_TAG);
-    let describe = describes(
-        legacy(&[("owner", "ops")]),
-        legacy(&[("owner", "ops"), (REQUEST_TAG_KEY, &claimed)]),
-    );
-    let get_roles = mock!(Client::get_identity_pool_roles).then_output(no_roles);
-    let roles = recorded();
-    let set_roles_fails_once = mock!(Client::set_identity_pool_roles)
+async fn a_failed_adoption_reads_the_pool_again_and_puts_back_what_differs() {
+    // The pool before, then (when the put-back reads it again) as the adoption
+    // left it: the template's configuration and tags, claimed, roles set.
+    let describe = mock!(Client::describe_identity_pool)
         .sequence()
+        .output(|| legacy(&[("owner", "ops")]))
+        .output(|| {
+            described(
+                POOL_ID,
+                &[
+                    ("team", "identity"),
+                    (REQUEST_TAG_KEY, &provisional(REQUEST_TAG)),
+                ],
+            )
+        })
+        .build();
+    let get_roles = mock!(Client::get_identity_pool_roles)
+        .sequence()
+        .output(no_roles)
+        .times(2)
+        .output(roles_as_with_roles)
+        .build();
+    let roles = recorded();
+    let set_roles = set_roles_recording(&roles);
+    // The last call of the adoption, the final claim, is refused.
+    let tag = mock!(Client::tag_resource)
+        .sequence()
+        .output(|| TagResourceOutput::builder().build())
+        .times(2)
         .http_status(
             400,
-            Some(
-                r#"{"__type":"InvalidParameterException","message":"Invalid role ARN"}"#.to_owned(),
-            ),
+            Some(r#"{"__type":"InvalidParameterException","message":"refused"}"#.to_owned()),
         )
+        .output(|| TagResourceOutput::builder().build())
         .build();
-    let set_roles = set_roles_recording(&roles);
-    let (tags, untags, updates) = (recorded(), recorded(), recorded());
+    let (untags, updates) = (recorded(), recorded());
     let rules = [
         describe,
         get_roles,
-        set_roles_fails_once,
         set_roles,
-        tags_recording(&tags),
+        tag,
         untags_recording(&untags),
         updates_recording(&updates),
     ];
@@ -281,9 +282,7 @@ async fn a_failed_adoption_puts_everything_back_and_answers_the_placeholder() {
         "{reason}"
     );
     assert!(
-        reason.ends_with(
-            "What failed: SetIdentityPoolRoles failed: InvalidParameterException: Invalid role ARN"
-        ),
+        reason.ends_with("What failed: TagResource failed: InvalidParameterException: refused"),
         "{reason}"
     );
     assert_eq!(
@@ -292,22 +291,29 @@ async fn a_failed_adoption_puts_everything_back_and_answers_the_placeholder() {
             "DescribeIdentityPool",
             "GetIdentityPoolRoles",
             "TagResource",
+            "GetIdentityPoolRoles",
+            "UntagResource",
+            "TagResource",
+            "UpdateIdentityPool",
+            "SetIdentityPoolRoles",
+            "TagResource",
+            // The put-back: the pool read again, then only what differs, in
+            // the Update's order, and the claim last.
             "DescribeIdentityPool",
             "GetIdentityPoolRoles",
             "UntagResource",
             "TagResource",
             "UpdateIdentityPool",
             "SetIdentityPoolRoles",
-            // The restore: roles, configuration, user tags, then the claim.
-            "SetIdentityPoolRoles",
-            "UpdateIdentityPool",
-            "UntagResource",
-            "TagResource",
             "UntagResource",
         ]
     );
-    let restored_roles = &roles.lock().unwrap()[0];
-    assert_eq!(restored_roles.roles().map(|r| r.len()), Some(0));
+    let roles = roles.lock().unwrap();
+    assert_eq!(
+        roles[1].roles().map(|r| r.len()),
+        Some(0),
+        "no roles, as before"
+    );
     assert_eq!(
         updates.lock().unwrap()[1].identity_pool_name(),
         Some("legacy_pool")
@@ -315,41 +321,100 @@ async fn a_failed_adoption_puts_everything_back_and_answers_the_placeholder() {
     let untags = untags.lock().unwrap();
     assert_eq!(untags[1].tag_keys(), ["team"]);
     assert_eq!(untags[2].tag_keys(), [REQUEST_TAG_KEY]);
-    let tags = tags.lock().unwrap();
-    assert_eq!(
-        tags[2]
-            .tags()
-            .and_then(|t| t.get("owner"))
-            .map(String::as_str),
-        Some("ops")
+}
+
+#[tokio::test]
+async fn a_failed_put_back_keeps_the_provisional_claim_and_says_so() {
+    let describe = mock!(Client::describe_identity_pool)
+        .sequence()
+        .output(|| legacy(&[]))
+        .output(|| described(POOL_ID, &[(REQUEST_TAG_KEY, &provisional(REQUEST_TAG))]))
+        .build();
+    let update = update_refused!().repeatedly().build();
+    let (tags, untags) = (recorded(), recorded());
+    let rules = [
+        describe,
+        update,
+        tags_recording(&tags),
+        untags_recording(&untags),
+    ];
+
+    let (answer, _) = run(
+        &rules.iter().collect::<Vec<_>>(),
+        &request("Create", None, adopting(properties(), POOL_ID)),
+    )
+    .await;
+
+    let reason = answer.outcome.expect_err("FAILED");
+    assert!(
+        reason.contains("putting the pool back failed too (UpdateIdentityPool failed"),
+        "{reason}"
     );
+    assert!(reason.contains("provisional claim adopting:"), "{reason}");
+    assert!(!removed_the_ownership_tag(&untags), "the claim stays");
 }
 
 #[tokio::test]
 async fn a_failed_take_over_from_another_stack_gives_the_pool_back_to_it() {
     let theirs = format!("{OTHER_STACK}/their-request");
-    let describe = describes(
-        described(POOL_ID, &[("team", "identity"), (REQUEST_TAG_KEY, &theirs)]),
-        raced_by_another_stack(),
-    );
-    let tags = recorded();
-    let tag = tags_recording(&tags);
+    let describe = describe_returns(legacy(&[(REQUEST_TAG_KEY, &theirs)]));
+    let update = update_refused!().build();
+    let (tags, untags) = (recorded(), recorded());
+    let rules = [
+        describe,
+        update,
+        tags_recording(&tags),
+        untags_recording(&untags),
+    ];
     let mut properties = adopting(properties(), POOL_ID);
     properties["AdoptFromStack"] = json!(OTHER_STACK);
 
-    let (answer, _) = run(&[&describe, &tag], &request("Create", None, properties)).await;
+    let (answer, _) = run(
+        &rules.iter().collect::<Vec<_>>(),
+        &request("Create", None, properties),
+    )
+    .await;
 
     assert!(answer.outcome.is_err());
     assert_eq!(ownership_values(&tags), [provisional(REQUEST_TAG), theirs]);
+    assert!(
+        !removed_the_ownership_tag(&untags),
+        "the other stack's tag is set back, never removed"
+    );
 }
 
-/// A pool whose tag another stack's adoption has just overwritten: the Update
-/// path refuses it, which fails the adoption after the claim.
-fn raced_by_another_stack() -> DescribeIdentityPoolOutput {
-    described(
+#[tokio::test]
+async fn adopt_from_stack_naming_the_owner_takes_the_pool_over_on_create_and_on_update() {
+    let theirs = format!("{OTHER_STACK}/their-request");
+    let by_arn = format!("arn:aws:cloudformation:us-east-1:123456789012:stack/old/{OTHER_STACK}");
+    let taking_over = |from: &str| {
+        let mut properties = adopting(properties(), POOL_ID);
+        properties["AdoptFromStack"] = json!(from);
+        properties
+    };
+    let create = request("Create", None, taking_over(&by_arn));
+    // An Update of a resource whose pool another stack took: taken back in place.
+    let update = update_request(
         POOL_ID,
-        &[(REQUEST_TAG_KEY, &format!("{OTHER_STACK}/a-racing-request"))],
-    )
+        taking_over(OTHER_STACK),
+        adopting(properties(), POOL_ID),
+    );
+    for request in [create, update] {
+        let describe = describe_returns(described(
+            POOL_ID,
+            &[("team", "identity"), (REQUEST_TAG_KEY, &theirs)],
+        ));
+        let tags = recorded();
+        let tag = tags_recording(&tags);
+
+        let (answer, _) = run(&[&describe, &tag], &request).await;
+
+        assert_eq!(answer, Answer::success(POOL_ID, data(POOL_ID)));
+        assert_eq!(
+            ownership_values(&tags),
+            [provisional(REQUEST_TAG), REQUEST_TAG.to_owned()]
+        );
+    }
 }
 
 #[tokio::test]
@@ -374,10 +439,7 @@ async fn changing_identity_pool_id_adopts_the_other_pool_and_answers_its_id() {
     .await;
 
     assert_eq!(answer, Answer::success(NEW_POOL_ID, data(NEW_POOL_ID)));
-    assert_eq!(
-        journal.calls(),
-        ["DescribeIdentityPool", "DescribeIdentityPool"]
-    );
+    assert_eq!(journal.calls(), ["DescribeIdentityPool"]);
 }
 
 #[tokio::test]
@@ -502,8 +564,146 @@ async fn adoption_sets_the_templates_roles_after_reading_them_once_to_put_them_b
         [
             "DescribeIdentityPool",
             "GetIdentityPoolRoles",
-            "DescribeIdentityPool",
             "GetIdentityPoolRoles"
         ]
+    );
+}
+
+// ---- Cognito Sync ----
+
+const OLD_TRIGGER: &str = "arn:aws:lambda:us-east-1:123456789012:function:old-trigger";
+
+fn settings(streams: Option<CognitoStreams>, events: &[(&str, &str)]) -> SyncSettings {
+    SyncSettings {
+        streams,
+        push_sync: None,
+        events: events
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    }
+}
+
+fn streams(name: &str, status: &str) -> CognitoStreams {
+    CognitoStreams {
+        stream_name: Some(name.to_owned()),
+        role_arn: Some(STREAM_ROLE.to_owned()),
+        streaming_status: ApiEnum::from_name(status),
+    }
+}
+
+#[test]
+fn sync_is_put_back_part_by_part_and_only_where_the_template_changed_it() {
+    let before = settings(
+        Some(streams("old", "ENABLED")),
+        &[("SyncTrigger", OLD_TRIGGER)],
+    );
+    let desired = settings(
+        Some(streams("events", "ENABLED")),
+        &[("SyncTrigger", "new")],
+    );
+    assert_eq!(sync_put_back(&before, &desired), before);
+
+    let untouched = settings(None, &[]);
+    assert_eq!(sync_put_back(&before, &untouched), SyncSettings::default());
+    assert_eq!(sync_put_back(&before, &before), SyncSettings::default());
+}
+
+#[test]
+fn sync_parts_the_pool_never_had_are_turned_off_and_new_events_removed() {
+    let before = SyncSettings::default();
+    let desired = settings(
+        Some(streams("events", "ENABLED")),
+        &[("SyncTrigger", "new")],
+    );
+    assert_eq!(
+        sync_put_back(&before, &desired),
+        settings(Some(CognitoStreams::disabled()), &[("SyncTrigger", "")])
+    );
+}
+
+#[tokio::test]
+async fn a_failed_adoption_reads_the_sync_settings_first_and_puts_them_back() {
+    let describe = describe_returns(legacy(&[]));
+    let update = update_refused!()
+        .output(|| {
+            UpdateIdentityPoolOutput::builder()
+                .identity_pool_id(POOL_ID)
+                .identity_pool_name("legacy_pool")
+                .allow_unauthenticated_identities(false)
+                .build()
+                .unwrap()
+        })
+        .build();
+    let (tag, untag) = (tags_recording(&recorded()), untags_recording(&recorded()));
+    let get_configuration = mock!(aws_sdk_cognitosync::Client::get_identity_pool_configuration)
+        .then_output(|| {
+            GetIdentityPoolConfigurationOutput::builder()
+                .cognito_streams(
+                    aws_sdk_cognitosync::types::CognitoStreams::builder()
+                        .stream_name("old")
+                        .role_arn(STREAM_ROLE)
+                        .streaming_status(StreamingStatus::Enabled)
+                        .build(),
+                )
+                .build()
+        });
+    let get_events = mock!(aws_sdk_cognitosync::Client::get_cognito_events)
+        .then_output(|| GetCognitoEventsOutput::builder().build());
+    let (configurations, events) = (recorded(), recorded());
+    let set_configuration = mock!(aws_sdk_cognitosync::Client::set_identity_pool_configuration)
+        .then_compute_output(recording(
+            &configurations,
+            SetIdentityPoolConfigurationOutput::builder().build(),
+        ));
+    let set_events = mock!(aws_sdk_cognitosync::Client::set_cognito_events).then_compute_output(
+        recording(&events, SetCognitoEventsOutput::builder().build()),
+    );
+    let mut clients = clients(&[&describe, &update, &tag, &untag], &Wire::default());
+    clients.sync = mock_client!(
+        aws_sdk_cognitosync,
+        RuleMode::MatchAny,
+        &[
+            &get_configuration,
+            &get_events,
+            &set_configuration,
+            &set_events
+        ]
+    );
+
+    let (answer, journal) = Provider::new(RegionalClients::new(clients))
+        .run(&request("Create", None, adopting(with_sync(), POOL_ID)))
+        .await;
+
+    let reason = answer.outcome.expect_err("FAILED");
+    assert!(
+        reason.contains("everything it changed was put back"),
+        "{reason}"
+    );
+    let calls = journal.calls();
+    assert_eq!(
+        calls[..4],
+        [
+            "DescribeIdentityPool",
+            "GetIdentityPoolConfiguration",
+            "GetCognitoEvents",
+            "TagResource"
+        ]
+    );
+    let put_back = &configurations.lock().unwrap()[0];
+    let streams = put_back.cognito_streams().expect("streams put back");
+    assert_eq!(streams.stream_name(), Some("old"));
+    assert_eq!(streams.streaming_status(), Some(&StreamingStatus::Enabled));
+    assert!(
+        put_back.push_sync().is_none(),
+        "push sync was not the template's"
+    );
+    let removed = &events.lock().unwrap()[0];
+    assert_eq!(
+        removed
+            .events()
+            .and_then(|e| e.get("SyncTrigger"))
+            .map(String::as_str),
+        Some("")
     );
 }
