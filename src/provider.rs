@@ -133,10 +133,7 @@ impl Provider {
         let current = calls
             .describe(&pool_id)
             .await?
-            .ok_or_else(|| ProviderError::PoolGone {
-                id: pool_id.to_string(),
-                region: pool_id.region().to_owned(),
-            })?;
+            .ok_or_else(|| ProviderError::pool_gone(&pool_id))?;
         let owned = ownership::may_change(
             pool_id.as_str(),
             &current.tags,

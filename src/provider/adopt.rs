@@ -181,10 +181,7 @@ impl Before {
         let now = calls
             .describe(id)
             .await?
-            .ok_or_else(|| ProviderError::PoolGone {
-                id: id.to_string(),
-                region: id.region().to_owned(),
-            })?;
+            .ok_or_else(|| ProviderError::pool_gone(id))?;
         let (back, managed) = self.as_template(spec);
         let config = (now.config != back.config).then(|| back.config.clone());
         let tags = tag_changes(&back.tags, &now.tags);
