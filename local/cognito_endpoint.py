@@ -664,12 +664,10 @@ class Api:
 # Fault injection.
 # --------------------------------------------------------------------------
 
-FAULT_MODES = ("throttle", "error500", "refuse", "hang", "fail-after")
+FAULT_MODES = ("throttle", "error500", "hang", "fail-after")
 THROTTLED = ApiError("TooManyRequestsException", "Rate exceeded (injected fault).")
 RATE_EXCEEDED = ApiError("TooManyRequestsException", "Rate exceeded")
 INTERNAL = ApiError("InternalErrorException", "Internal server error (injected fault).", 500)
-# A refusal no client retries: the call is final, as a bad parameter is.
-REFUSED = ApiError("InvalidParameterException", "Refused (injected fault).")
 
 
 @dataclass
@@ -827,9 +825,8 @@ class Handler(BaseHTTPRequestHandler):
         self.server.stopping.wait(backend.settings.latency_ms / 1000)
         if isinstance(admitted, ApiError):
             return self._send_error(call.api, admitted)
-        if admitted and admitted.mode in ("throttle", "error500", "refuse"):
-            injected = {"throttle": THROTTLED, "error500": INTERNAL, "refuse": REFUSED}[admitted.mode]
-            return self._send_error(call.api, injected)
+        if admitted and admitted.mode in ("throttle", "error500"):
+            return self._send_error(call.api, THROTTLED if admitted.mode == "throttle" else INTERNAL)
         if admitted and admitted.mode == "hang":
             self.server.stopping.wait(admitted.seconds)
         result = self._run(call)

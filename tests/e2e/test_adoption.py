@@ -159,12 +159,12 @@ def test_changing_identity_pool_id_adopts_the_other_pool_and_the_clean_up_keeps_
 
 
 def test_a_failed_adoption_puts_the_pool_back_exactly_and_answers_the_placeholder(function, cognito, cfn):
-    """The last write of the adoption is refused (a failure no client retries);
+    """The last write of the adoption fails (five 500s: every attempt the SDK makes);
     every change is undone, the claim included, and the rollback Delete of the
     placeholder touches nothing."""
     pool_id = made_outside(cognito)
     before = cognito.pools_by_id()[pool_id]
-    cognito.inject({"operation": "SetPrincipalTagAttributeMap", "mode": "refuse"})
+    cognito.inject({"operation": "SetPrincipalTagAttributeMap", "mode": "error500", "count": 5})
     cognito.clear_calls()
     event = function.event("create", ResourceProperties=template(pool_id))
 

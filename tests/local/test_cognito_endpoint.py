@@ -509,13 +509,6 @@ def test_error500(server, client):
     create_pool(client)
 
 
-def test_refuse_answers_a_final_invalid_parameter(server, client):
-    admin(server, "/_admin/faults", [{"operation": "CreateIdentityPool", "mode": "refuse"}])
-    assert error_of(create_pool, client)[0] == "InvalidParameterException"
-    assert admin(server, "/_admin/pools")["pools"] == []
-    create_pool(client)
-
-
 def test_fail_after_leaves_the_pool_created(server, client):
     admin(server, "/_admin/faults", [{"operation": "CreateIdentityPool", "mode": "fail-after"}])
     assert error_of(create_pool, client, "lost")[0] == "InternalErrorException"
