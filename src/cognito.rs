@@ -235,33 +235,17 @@ impl PoolCalls<'_> {
         pool_arn: &str,
         tags: &BTreeMap<String, String>,
     ) -> Result<(), CognitoError> {
-        const OP: &str = "TagResource";
-        self.send(
-            OP,
-            self.clients
-                .identity
-                .tag_resource()
-                .resource_arn(pool_arn)
-                .set_tags(Some(unsorted(tags)))
-                .send(),
-        )
-        .await?;
-        Ok(())
+        let call = self.clients.identity.tag_resource();
+        let call = call.resource_arn(pool_arn).set_tags(Some(unsorted(tags)));
+        self.send("TagResource", call.send()).await.map(drop)
     }
 
     /// UntagResource: removes these tag keys.
     pub async fn untag(&self, pool_arn: &str, keys: &[String]) -> Result<(), CognitoError> {
-        const OP: &str = "UntagResource";
-        self.send(
-            OP,
-            self.clients
-                .identity
-                .untag_resource()
-                .resource_arn(pool_arn)
-                .set_tag_keys(Some(keys.to_vec()))
-                .send(),
-        )
-        .await?;
-        Ok(())
+        let call = self.clients.identity.untag_resource();
+        let call = call
+            .resource_arn(pool_arn)
+            .set_tag_keys(Some(keys.to_vec()));
+        self.send("UntagResource", call.send()).await.map(drop)
     }
 }

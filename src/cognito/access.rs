@@ -176,19 +176,14 @@ impl PoolCalls<'_> {
         provider: &str,
         map: &PrincipalTagMap,
     ) -> Result<(), CognitoError> {
-        const OP: &str = "SetPrincipalTagAttributeMap";
-        self.send(
-            OP,
-            self.clients
-                .identity
-                .set_principal_tag_attribute_map()
-                .identity_pool_id(pool_id.as_str())
-                .identity_provider_name(provider)
-                .use_defaults(map.use_defaults)
-                .set_principal_tags(Some(unsorted(&map.tags)))
-                .send(),
-        )
-        .await?;
-        Ok(())
+        let call = self.clients.identity.set_principal_tag_attribute_map();
+        let call = call
+            .identity_pool_id(pool_id.as_str())
+            .identity_provider_name(provider)
+            .use_defaults(map.use_defaults)
+            .set_principal_tags(Some(unsorted(&map.tags)));
+        self.send("SetPrincipalTagAttributeMap", call.send())
+            .await
+            .map(drop)
     }
 }

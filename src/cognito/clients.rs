@@ -20,41 +20,35 @@ pub struct RegionClients {
     pub tagging: aws_sdk_resourcegroupstagging::Client,
 }
 
+/// A client of the SDK crate `$sdk` configured as `$client`, with `$change`
+/// applied to its configuration builder.
+macro_rules! rebuilt {
+    ($sdk:ident, $client:expr, |$builder:ident| $change:expr) => {{
+        let $builder = $client.config().to_builder();
+        $sdk::Client::from_conf($change.build())
+    }};
+}
+
 impl RegionClients {
     /// These clients, with failures worded for a person and quotas never
     /// retried (see [`network`]); every region's clients copy this.
     fn refined(self) -> Self {
         RegionClients {
-            identity: Client::from_conf(
-                self.identity
-                    .config()
-                    .to_builder()
-                    .interceptor(NameTheEndpoint {
-                        service: "Cognito Identity",
-                    })
-                    .retry_classifier(NoRetryOnQuota)
-                    .build(),
-            ),
-            sync: aws_sdk_cognitosync::Client::from_conf(
-                self.sync
-                    .config()
-                    .to_builder()
-                    .interceptor(NameTheEndpoint {
-                        service: "Cognito Sync",
-                    })
-                    .retry_classifier(NoRetryOnQuota)
-                    .build(),
-            ),
-            tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
-                self.tagging
-                    .config()
-                    .to_builder()
-                    .interceptor(NameTheEndpoint {
-                        service: "the Resource Groups Tagging API",
-                    })
-                    .retry_classifier(NoRetryOnQuota)
-                    .build(),
-            ),
+            identity: rebuilt!(aws_sdk_cognitoidentity, self.identity, |config| config
+                .interceptor(NameTheEndpoint {
+                    service: "Cognito Identity"
+                })
+                .retry_classifier(NoRetryOnQuota)),
+            sync: rebuilt!(aws_sdk_cognitosync, self.sync, |config| config
+                .interceptor(NameTheEndpoint {
+                    service: "Cognito Sync"
+                })
+                .retry_classifier(NoRetryOnQuota)),
+            tagging: rebuilt!(aws_sdk_resourcegroupstagging, self.tagging, |config| config
+                .interceptor(NameTheEndpoint {
+                    service: "the Resource Groups Tagging API"
+                })
+                .retry_classifier(NoRetryOnQuota)),
         }
     }
 
@@ -62,23 +56,12 @@ impl RegionClients {
     fn in_region(&self, region: &str) -> Self {
         let region = Region::new(region.to_owned());
         RegionClients {
-            identity: Client::from_conf(
-                self.identity
-                    .config()
-                    .to_builder()
-                    .region(region.clone())
-                    .build(),
-            ),
-            sync: aws_sdk_cognitosync::Client::from_conf(
-                self.sync
-                    .config()
-                    .to_builder()
-                    .region(region.clone())
-                    .build(),
-            ),
-            tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
-                self.tagging.config().to_builder().region(region).build(),
-            ),
+            identity: rebuilt!(aws_sdk_cognitoidentity, self.identity, |config| config
+                .region(region.clone())),
+            sync: rebuilt!(aws_sdk_cognitosync, self.sync, |config| config
+                .region(region.clone())),
+            tagging: rebuilt!(aws_sdk_resourcegroupstagging, self.tagging, |config| config
+                .region(region)),
         }
     }
 }

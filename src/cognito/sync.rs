@@ -56,19 +56,14 @@ impl PoolCalls<'_> {
         streams: Option<&CognitoStreams>,
         push_sync: Option<&PushSync>,
     ) -> Result<(), CognitoError> {
-        const OP: &str = "SetIdentityPoolConfiguration";
-        self.send(
-            OP,
-            self.clients
-                .sync
-                .set_identity_pool_configuration()
-                .identity_pool_id(pool_id.as_str())
-                .set_cognito_streams(streams.map(to_sdk_streams))
-                .set_push_sync(push_sync.map(to_sdk_push_sync))
-                .send(),
-        )
-        .await?;
-        Ok(())
+        let call = self.clients.sync.set_identity_pool_configuration();
+        let call = call
+            .identity_pool_id(pool_id.as_str())
+            .set_cognito_streams(streams.map(to_sdk_streams))
+            .set_push_sync(push_sync.map(to_sdk_push_sync));
+        self.send("SetIdentityPoolConfiguration", call.send())
+            .await
+            .map(drop)
     }
 
     /// GetIdentityPoolConfiguration and GetCognitoEvents: the settings the pool
@@ -95,17 +90,10 @@ impl PoolCalls<'_> {
         pool_id: &PoolId,
         events: &BTreeMap<String, String>,
     ) -> Result<(), CognitoError> {
-        const OP: &str = "SetCognitoEvents";
-        self.send(
-            OP,
-            self.clients
-                .sync
-                .set_cognito_events()
-                .identity_pool_id(pool_id.as_str())
-                .set_events(Some(super::unsorted(events)))
-                .send(),
-        )
-        .await?;
-        Ok(())
+        let call = self.clients.sync.set_cognito_events();
+        let call = call
+            .identity_pool_id(pool_id.as_str())
+            .set_events(Some(super::unsorted(events)));
+        self.send("SetCognitoEvents", call.send()).await.map(drop)
     }
 }
