@@ -32,6 +32,20 @@ pub const POOL_ID: &str = "us-east-1:11111111-2222-3333-4444-555555555555";
 pub const NEW_POOL_ID: &str = "us-east-1:99999999-8888-7777-6666-555555555555";
 pub const POOL_ARN: &str = "arn:aws:cognito-identity:us-east-1:123456789012:identitypool/us-east-1:11111111-2222-3333-4444-555555555555";
 
+/// The roles a template hands out.
+pub const AUTH_ROLE: &str = "arn:aws:iam::123456789012:role/identity-authenticated";
+pub const UNAUTH_ROLE: &str = "arn:aws:iam::123456789012:role/identity-unauthenticated";
+pub const ADMIN_ROLE: &str = "arn:aws:iam::123456789012:role/identity-admin";
+/// A pool id and a stack as the envelope, plan and answer tests name them.
+pub const OTHER_POOL_ID: &str = "us-east-1:0c5e2a4b-1234-4cde-8f00-123456789abc";
+pub const MY_STACK_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d";
+/// A Lambda function a template names as its Cognito Sync trigger.
+pub const SYNC_TRIGGER: &str = "arn:aws:lambda:us-east-1:123456789012:function:sync-trigger";
+/// A user pool as the provider and plan tests configure it.
+pub const USER_POOL: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc";
+/// A user pool as the property tests write it in a template.
+pub const TEMPLATE_USER_POOL: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI";
+
 /// A request as CloudFormation sends it: every scalar a string.
 pub fn request(
     request_type: &str,

@@ -7,7 +7,7 @@ use crate::domain::{Access, StreamingStatus};
 
 use proptest::prelude::*;
 
-const POOL_ID: &str = "us-east-1:0c5e2a4b-1234-4cde-8f00-123456789abc";
+use crate::test_support::OTHER_POOL_ID as POOL_ID;
 const REQUEST_TAG: &str =
     "0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d/d8e6a2b0-5f3c-4e1a-9b7d-2c4f6a8e0b1d";
 
@@ -407,7 +407,7 @@ fn run_update(model: &Model, desired: &PoolSpec) -> Result<(Vec<Write>, Model), 
     Ok((writes, after))
 }
 
-const USER_POOL: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc";
+use crate::test_support::USER_POOL;
 
 fn user_pool_client(client: &str) -> CognitoProvider {
     CognitoProvider {

@@ -710,11 +710,11 @@ async fn a_cut_off_create_answers_the_pool_it_made_so_the_rollback_deletes_it() 
 
 // ---- Roles, role mappings and principal tags ----
 
-const USER_POOL: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc";
+use crate::test_support::USER_POOL;
 const USER_POOL_CLIENT: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc:client1";
-const AUTH_ROLE: &str = "arn:aws:iam::123456789012:role/identity-authenticated";
-const UNAUTH_ROLE: &str = "arn:aws:iam::123456789012:role/identity-unauthenticated";
-const ADMIN_ROLE: &str = "arn:aws:iam::123456789012:role/identity-admin";
+use crate::test_support::ADMIN_ROLE;
+use crate::test_support::AUTH_ROLE;
+use crate::test_support::UNAUTH_ROLE;
 
 /// `properties()` with both roles, a Rules mapping for the user pool's app
 /// client (keyed by a free name, as `IdentityPoolRoleAttachment` allows), and
@@ -1610,7 +1610,7 @@ async fn a_provider_added_with_a_role_mapping_is_configured_before_it_is_mapped(
 
 // ---- Cognito Sync ----
 
-const TRIGGER: &str = "arn:aws:lambda:us-east-1:123456789012:function:sync-trigger";
+use crate::test_support::SYNC_TRIGGER as TRIGGER;
 pub(super) const STREAM_ROLE: &str = "arn:aws:iam::123456789012:role/identity-pool/streams";
 
 pub(super) fn with_sync() -> Value {

@@ -3,7 +3,7 @@ use super::*;
 use proptest::prelude::*;
 use serde_json::Value;
 
-const POOL_ID: &str = "us-east-1:0c5e2a4b-1234-4cde-8f00-123456789abc";
+use crate::test_support::OTHER_POOL_ID as POOL_ID;
 
 fn requester() -> Requester {
     Requester {

@@ -8,18 +8,18 @@ use crate::domain::{
 };
 use crate::properties::NameSource;
 
-const STACK_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d";
+use crate::test_support::MY_STACK_ID as STACK_ID;
 
 const FACEBOOK: &str = "graph.facebook.com";
 const OIDC_ARN: &str = "arn:aws:iam::123456789012:oidc-provider/oidc.example.com";
 const OIDC_ISSUER: &str = "oidc.example.com";
 const SAML_ARN: &str = "arn:aws:iam::123456789012:saml-provider/corp-idp";
-const USER_POOL: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI";
+use crate::test_support::TEMPLATE_USER_POOL as USER_POOL;
 const USER_POOL_CLIENT: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI:client1";
 
-const AUTH_ROLE: &str = "arn:aws:iam::123456789012:role/identity-authenticated";
-const UNAUTH_ROLE: &str = "arn:aws:iam::123456789012:role/identity-unauthenticated";
-const ADMIN_ROLE: &str = "arn:aws:iam::123456789012:role/identity-admin";
+use crate::test_support::ADMIN_ROLE;
+use crate::test_support::AUTH_ROLE;
+use crate::test_support::UNAUTH_ROLE;
 
 fn parse(properties: &Value) -> Result<PoolSpec, Vec<PropertyError>> {
     PoolSpec::from_properties(

@@ -5,7 +5,7 @@ use crate::domain::{CognitoStreams, PushSync, StreamingStatus, SyncSettings};
 use crate::test_support::parse_with_required as parse;
 
 const STREAM_ROLE: &str = "arn:aws:iam::123456789012:role/identity-pool/streams";
-const TRIGGER: &str = "arn:aws:lambda:us-east-1:123456789012:function:sync-trigger";
+use crate::test_support::SYNC_TRIGGER as TRIGGER;
 
 fn rejected_at(extra: Value) -> Vec<String> {
     parse(extra)
