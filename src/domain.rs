@@ -50,6 +50,7 @@ impl PoolId {
         self.0.split_once(':').map_or("", |(region, _)| region)
     }
 
+    /// The id as the API takes it.
     pub fn as_str(&self) -> &str {
         &self.0
     }

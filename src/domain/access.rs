@@ -23,6 +23,7 @@ pub struct RoleSettings {
 }
 
 impl RoleSettings {
+    /// No roles and no mappings: what SetIdentityPoolRoles clears a pool to.
     pub fn is_empty(&self) -> bool {
         self.roles.is_empty() && self.mappings.is_empty()
     }
