@@ -23,7 +23,7 @@ help: ## List the targets (what a bare `make` does)
 
 # --- start here ------------------------------------------------------------------
 
-run: venv binary ## Create → Update → replacement → Delete against local stand-ins, step by step
+run: venv binary ## Create → Update → replacement → Delete, then an adoption, against local stand-ins, step by step
 	$(PYTHON) local/run_lifecycle.py --binary $(BINARY)
 
 test: lint unit local-tests e2e cdk-test ## Everything below, in order: lint, unit, local-tests, e2e, cdk-test
@@ -103,7 +103,7 @@ watch: venv ## Terminal 2: cargo lambda watch, serving the function on :9000 aga
 # The pool id the last Create (or replacement) answered is kept in POOL_ID_FILE.
 EVENT ?= events/create.json
 POOL_ID_FILE ?= .local/pool-id
-invoke: venv ## Terminal 3: send EVENT (default events/create.json); POOL_ID=… for Update/Delete
+invoke: venv ## Terminal 3: send EVENT (default events/create.json); Update/Delete use the remembered pool id, or POOL_ID=…
 	@$(PYTHON) local/invoke.py $(EVENT) $(if $(POOL_ID),--pool-id $(POOL_ID)) --state $(POOL_ID_FILE) \
 	  --watch http://127.0.0.1:$(WATCH_PORT) --endpoint $(ENDPOINT_URL) --receiver http://127.0.0.1:$(RECEIVER_PORT)
 

@@ -3,8 +3,12 @@
     .venv/bin/python bench/profile_cold.py --binary target/bench/release/identity-pool-provider
     .venv/bin/python bench/profile_cold.py --binary ... --scheme http          # no TLS on the PUT
     .venv/bin/python bench/profile_cold.py --binary ... --env SSL_CERT_FILE=   # system roots (unset)
+    .venv/bin/python bench/profile_cold.py --binary ... --deployed   # the OS-style store run_bench.py uses
     .venv/bin/python bench/profile_cold.py --binary ... --wrap 'strace -f -tt -o {out}'
     .venv/bin/python bench/profile_cold.py --binary ... --wrap 'perf stat -o {out}'
+
+With ``--binary`` given more than once, the binaries take turns (an interleaved A/B on
+a shared machine) and the medians of each are printed at the end.
 
 Each run prints cold start, first answer, CPU and peak RSS as run_bench.py
 measures them (under a wrapper they describe the wrapper process, which execs
@@ -18,6 +22,7 @@ import argparse
 import os
 import shlex
 import stat
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -25,16 +30,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.run_bench import (MIB, BASELINE_BOOTSTRAP, CognitoServer, Endpoint, Events,  # noqa: E402
-                             Provider, Receiver, cold_run, ensure_local_ca)
+                             Provider, Receiver, cold_run, deployed_trust_store, ensure_local_ca)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--binary", help="our bootstrap; default: the crhelper baseline")
+    parser.add_argument("--binary", action="append", default=[],
+                        help="our bootstrap (repeat to interleave several); default: the crhelper baseline")
     parser.add_argument("--scheme", choices=("https", "http"), default="https")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--wrap", help="a command prefix, e.g. 'strace -f -tt -o {out}'")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--deployed", action="store_true",
+                        help="no SSL_CERT_FILE; SSL_CERT_DIR names a copy of the machine's bundle plus the local CA")
     args = parser.parse_args(argv)
 
     events = Events()
@@ -46,31 +54,44 @@ def main(argv: list[str] | None = None) -> int:
         env: dict = {"SSL_CERT_FILE": ca.ca_file, "AWS_ENDPOINT_URL_COGNITO_IDENTITY": endpoint.url,
                      "AWS_ENDPOINT_URL_COGNITO_SYNC": endpoint.url,
                      "AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API": endpoint.url}
-        if args.binary:
-            target = Path(args.binary).resolve()
-        else:
-            target = BASELINE_BOOTSTRAP
+        if args.deployed:
+            trust_dir, full_bundle = deployed_trust_store(scratch, ca.ca_file)
+            env |= ({"SSL_CERT_FILE": None, "SSL_CERT_DIR": trust_dir} if args.binary
+                    else {"SSL_CERT_FILE": full_bundle})
+        targets = [Path(binary).resolve() for binary in args.binary]
+        if not targets:
+            targets = [BASELINE_BOOTSTRAP]
             env |= {"BENCH_PYTHON": sys.executable, "PYTHONPATH": str(BASELINE_BOOTSTRAP.parents[2])}
         for item in args.env:
             name, _, value = item.partition("=")
             env[name] = value or None
+        results: dict[Path, list] = {target: [] for target in targets}
         try:
             for i in range(args.runs):
-                bootstrap = target
-                if args.wrap:
-                    out = f"/tmp/cold-{i}.txt"
-                    bootstrap = Path(scratch) / f"wrapped-{i}"
-                    bootstrap.write_text("#!/bin/sh\nexec " + args.wrap.format(out=shlex.quote(out))
-                                         + f" {shlex.quote(str(target))}\n")
-                    bootstrap.chmod(bootstrap.stat().st_mode | stat.S_IXUSR)
-                result = cold_run(Provider("p", "profiled", bootstrap, env), receiver, endpoint, events,
-                                  f"profile-{os.getpid()}-{i}")
-                print(f"run {i}: cold start {result.cold_start * 1000:7.2f} ms  first answer "
-                      f"{result.first_answer * 1000:7.2f} ms  CPU {result.cpu_sched * 1000:7.2f} ms  "
-                      f"peak RSS {result.rss / MIB:6.2f} MiB  threads {result.threads}"
-                      + (f"  trace {out}" if args.wrap else ""))
+                for target in targets:
+                    bootstrap = target
+                    if args.wrap:
+                        out = f"/tmp/cold-{i}.txt" if len(targets) == 1 else f"/tmp/cold-{target.name}-{i}.txt"
+                        bootstrap = Path(scratch) / f"wrapped-{i}"
+                        bootstrap.write_text("#!/bin/sh\nexec " + args.wrap.format(out=shlex.quote(out))
+                                             + f" {shlex.quote(str(target))}\n")
+                        bootstrap.chmod(bootstrap.stat().st_mode | stat.S_IXUSR)
+                    result = cold_run(Provider("p", "profiled", bootstrap, env), receiver, endpoint, events,
+                                      f"profile-{os.getpid()}-{target.name}-{i}")
+                    results[target].append(result)
+                    print(f"run {i}: cold start {result.cold_start * 1000:7.2f} ms  first answer "
+                          f"{result.first_answer * 1000:7.2f} ms  CPU {result.cpu_sched * 1000:7.2f} ms  "
+                          f"peak RSS {result.rss / MIB:6.2f} MiB  threads {result.threads}  {target}"
+                          + (f"  trace {out}" if args.wrap else ""))
         finally:
             receiver.stop()
+    if len(targets) > 1:
+        for target, runs in results.items():
+            print(f"median of {len(runs)}: cold start "
+                  f"{statistics.median(r.cold_start for r in runs) * 1000:7.2f} ms  first answer "
+                  f"{statistics.median(r.first_answer for r in runs) * 1000:7.2f} ms  CPU "
+                  f"{statistics.median(r.cpu_sched for r in runs) * 1000:7.2f} ms  peak RSS "
+                  f"{statistics.median(r.rss for r in runs) / MIB:6.2f} MiB  {target}")
     return 0
 
 

@@ -27,6 +27,8 @@ from urllib.parse import urlsplit, urlunsplit
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FUNCTION_NAME = "identity-pool-provider"
 CONNECT_TIMEOUT_S = 2.0
+#: After this long without an answer, say why the wait may be long (the emulator's first build).
+SLOW_ANSWER_S = 10.0
 
 
 class NotSent(Exception):
@@ -117,11 +119,18 @@ def invoke(event: dict, watch: str) -> dict:
     command = ["cargo", "lambda", "invoke", FUNCTION_NAME, "--invoke-address", parts.hostname,
                "--invoke-port", str(parts.port), "--output-format", "json",
                "--data-ascii", json.dumps(event)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT)
-    if done.returncode != 0:
-        raise NotSent(f"cargo lambda invoke failed (exit {done.returncode}):\n"
-                      f"{done.stderr.strip() or done.stdout.strip()}")
-    return json.loads(done.stdout)
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          cwd=REPO_ROOT) as running:
+        try:
+            stdout, stderr = running.communicate(timeout=SLOW_ANSWER_S)
+        except subprocess.TimeoutExpired:
+            print("No answer yet: `make watch` builds the function at its first request "
+                  "(its terminal shows the build; minutes on a fresh clone).", flush=True)
+            stdout, stderr = running.communicate()
+    if running.returncode != 0:
+        raise NotSent(f"cargo lambda invoke failed (exit {running.returncode}):\n"
+                      f"{stderr.strip() or stdout.strip()}")
+    return json.loads(stdout)
 
 
 def main(argv: list[str] | None = None) -> int:
