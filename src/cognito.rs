@@ -22,12 +22,14 @@ mod access;
 mod clients;
 mod create_retry;
 mod error;
+mod lazy;
 mod network;
 mod sync;
 mod tagging;
 
 pub use clients::{RegionClients, RegionalClients};
 pub use error::{CognitoError, UNREACHABLE};
+pub use lazy::Lazy;
 pub use network::Unreachable;
 
 /// ListIdentityPools' largest page: fewest calls for the idempotency look-up.

@@ -2,9 +2,11 @@
 #![recursion_limit = "256"]
 
 use aws_config::BehaviorVersion;
+use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use identity_pool_provider::cognito::{RegionClients, RegionalClients};
+use aws_sdk_cognitoidentity::config::ProvideCredentials;
+use identity_pool_provider::cognito::{Lazy, RegionClients, RegionalClients};
 use identity_pool_provider::handler::Handler;
 use identity_pool_provider::logging;
 use identity_pool_provider::provider::Provider;
@@ -38,7 +40,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     // here: its client-side rate limiter learns from one process's own few
     // calls, so after a single throttle it waits ~10 s before the retry (the
     // same burst took 25–55 s, and some Creates timed out).
-    let config = aws_config::defaults(BehaviorVersion::latest())
+    let loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(roots.sdk_http_client())
         .retry_config(
             RetryConfig::standard()
@@ -49,12 +51,26 @@ async fn main() -> Result<(), lambda_runtime::Error> {
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(3))
                 .build(),
-        )
-        .load()
-        .await;
+        );
+    // Lambda always puts the function role's credentials in the environment,
+    // where the default chain would find them first anyway. Building that chain
+    // also builds its other providers, among them an STS client for web
+    // identity (its own endpoint tables parsed at start-up), which a function
+    // never calls; so when the environment holds credentials, only its provider
+    // is used. Anywhere else (profiles, SSO, containers) the default chain
+    // serves as before.
+    let environment = EnvironmentVariableCredentialsProvider::new();
+    let loader = match environment.provide_credentials().await {
+        Ok(_) => loader.credentials_provider(environment),
+        Err(_) => loader,
+    };
+    let config = loader.load().await;
     let clients = RegionalClients::new(RegionClients {
         identity: aws_sdk_cognitoidentity::Client::new(&config),
-        sync: aws_sdk_cognitosync::Client::new(&config),
+        sync: Lazy::new({
+            let config = config.clone();
+            move || aws_sdk_cognitosync::Client::new(&config)
+        }),
         tagging: aws_sdk_resourcegroupstagging::Client::new(&config),
     });
     let handler = Arc::new(Handler::new(

@@ -254,7 +254,7 @@ pub fn clients(rules: &[&Rule], wire: &Wire) -> RegionClients {
             rules,
             move |conf| conf.interceptor(wire.clone())
         ),
-        sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules),
+        sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules).into(),
         tagging: mock_client!(
             aws_sdk_resourcegroupstagging,
             RuleMode::MatchAny,

@@ -6,17 +6,18 @@ use std::sync::Mutex;
 use aws_sdk_cognitoidentity::Client;
 use aws_sdk_cognitoidentity::config::Region;
 
-use super::PoolCalls;
 use super::network::{NameTheEndpoint, NoRetryOnQuota};
+use super::{Lazy, PoolCalls};
 use crate::journal::Journal;
 
 /// The clients for one region: Cognito Identity for the pool, Cognito Sync for
-/// its sync settings, the Resource Groups Tagging API to find a pool by its
-/// tags. Cheap to clone (each is a handle to shared state).
+/// its sync settings (built at its first use, see [`Lazy`]), the Resource
+/// Groups Tagging API to find a pool by its tags. Cheap to clone (each is a
+/// handle to shared state).
 #[derive(Debug, Clone)]
 pub struct RegionClients {
     pub identity: Client,
-    pub sync: aws_sdk_cognitosync::Client,
+    pub sync: Lazy<aws_sdk_cognitosync::Client>,
     pub tagging: aws_sdk_resourcegroupstagging::Client,
 }
 
@@ -39,11 +40,13 @@ impl RegionClients {
                     service: "Cognito Identity"
                 })
                 .retry_classifier(NoRetryOnQuota)),
-            sync: rebuilt!(aws_sdk_cognitosync, self.sync, |config| config
-                .interceptor(NameTheEndpoint {
-                    service: "Cognito Sync"
-                })
-                .retry_classifier(NoRetryOnQuota)),
+            sync: self.sync.map(|sync| {
+                rebuilt!(aws_sdk_cognitosync, sync, |config| config
+                    .interceptor(NameTheEndpoint {
+                        service: "Cognito Sync"
+                    })
+                    .retry_classifier(NoRetryOnQuota))
+            }),
             tagging: rebuilt!(aws_sdk_resourcegroupstagging, self.tagging, |config| config
                 .interceptor(NameTheEndpoint {
                     service: "the Resource Groups Tagging API"
@@ -58,8 +61,12 @@ impl RegionClients {
         RegionClients {
             identity: rebuilt!(aws_sdk_cognitoidentity, self.identity, |config| config
                 .region(region.clone())),
-            sync: rebuilt!(aws_sdk_cognitosync, self.sync, |config| config
-                .region(region.clone())),
+            sync: {
+                let region = region.clone();
+                self.sync.map(move |sync| {
+                    rebuilt!(aws_sdk_cognitosync, sync, |config| config.region(region))
+                })
+            },
             tagging: rebuilt!(aws_sdk_resourcegroupstagging, self.tagging, |config| config
                 .region(region)),
         }

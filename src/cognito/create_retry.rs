@@ -68,7 +68,7 @@ mod tests {
                 rules,
                 |conf| { conf.retry_config(retries.clone()) }
             ),
-            sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules),
+            sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules).into(),
             tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, no_rules),
         })
     }

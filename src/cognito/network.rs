@@ -203,7 +203,7 @@ mod tests {
         }
         RegionalClients::new(RegionClients {
             identity: client_at!(aws_sdk_cognitoidentity),
-            sync: client_at!(aws_sdk_cognitosync),
+            sync: client_at!(aws_sdk_cognitosync).into(),
             tagging: client_at!(aws_sdk_resourcegroupstagging),
         })
     }

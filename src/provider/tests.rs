@@ -526,7 +526,7 @@ fn retrying_provider(rules: &[&Rule]) -> Provider {
                     .with_initial_backoff(std::time::Duration::from_millis(1)),
             )
         }),
-        sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules),
+        sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules).into(),
         tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, rules),
     }))
 }
@@ -1640,7 +1640,8 @@ fn provider_with_sync(
         aws_sdk_cognitosync,
         RuleMode::MatchAny,
         &[&configure, &set_events]
-    );
+    )
+    .into();
     Provider::new(RegionalClients::new(clients))
 }
 

@@ -669,7 +669,8 @@ async fn a_failed_adoption_reads_the_sync_settings_first_and_puts_them_back() {
             &set_configuration,
             &set_events
         ]
-    );
+    )
+    .into();
 
     let (answer, journal) = Provider::new(RegionalClients::new(clients))
         .run(&request("Create", None, adopting(with_sync(), POOL_ID)))
