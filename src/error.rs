@@ -1,6 +1,7 @@
 //! Why a request failed, in the words the CloudFormation console shows as Reason.
 
 use crate::cognito::CognitoError;
+use crate::domain::PoolId;
 use crate::ownership::Refusal;
 use crate::properties::PropertyError;
 
@@ -53,6 +54,16 @@ pub enum ProviderError {
         cause: Box<ProviderError>,
         put_back: String,
     },
+}
+
+impl ProviderError {
+    /// There is no pool with this id (in the region it names).
+    pub fn pool_gone(pool_id: &PoolId) -> Self {
+        ProviderError::PoolGone {
+            id: pool_id.to_string(),
+            region: pool_id.region().to_owned(),
+        }
+    }
 }
 
 fn join(errors: &[PropertyError]) -> String {

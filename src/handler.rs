@@ -14,8 +14,8 @@ use serde_json::Value;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::cognito::Journal;
 use crate::error::ProviderError;
+use crate::journal::Journal;
 use crate::provider::Provider;
 use crate::request::{CustomResourceRequest, EventError, Invocation, unwrap_sns};
 use crate::response::{Answer, DeliveryError, ResponseSender};
@@ -91,7 +91,7 @@ impl Handler {
                 logical_resource_id = %request.requester.logical_resource_id,
                 request_type = request.request_type(),
             );
-            results.push(self.answer(request, deadline).instrument(span).await?);
+            results.push(self.respond(request, deadline).instrument(span).await?);
         }
         Ok(match results.len() {
             1 => results.remove(0),
@@ -99,7 +99,7 @@ impl Handler {
         })
     }
 
-    async fn answer(
+    async fn respond(
         &self,
         request: CustomResourceRequest,
         deadline: Instant,
@@ -124,38 +124,12 @@ impl Handler {
             }
             _ => Ok(0),
         };
-        let duration_ms = started.elapsed().as_millis() as u64;
-        let calls = journal.calls();
-        match delivered {
-            Ok(attempts) => {
-                tracing::info!(
-                    status = answer.status(),
-                    physical_resource_id = %answer.physical_resource_id,
-                    reason = answer.outcome.as_ref().err(),
-                    duration_ms,
-                    api_calls = calls.len(),
-                    calls = ?calls,
-                    put_attempts = attempts,
-                    answered_by_invoker = request.answered_by_invoker,
-                    "request answered"
-                );
-                let body = serde_json::from_slice(&body).unwrap_or_default();
-                match request.answered_by_invoker {
-                    true => for_the_invoker(body),
-                    false => Ok(body),
-                }
-            }
-            Err(error) => {
-                tracing::error!(
-                    status = answer.status(),
-                    physical_resource_id = %answer.physical_resource_id,
-                    duration_ms,
-                    calls = ?calls,
-                    %error,
-                    "ANSWER NOT DELIVERED: CloudFormation will wait for this resource until its ServiceTimeout"
-                );
-                Err(error.into())
-            }
+        log_outcome(&request, &answer, &journal, started, &delivered);
+        delivered?;
+        let body = serde_json::from_slice(&body).unwrap_or_default();
+        match request.answered_by_invoker {
+            true => for_the_invoker(body),
+            false => Ok(body),
         }
     }
 
@@ -171,7 +145,9 @@ impl Handler {
         let task = {
             let (provider, request, journal) =
                 (self.provider.clone(), request.clone(), journal.clone());
-            tokio::spawn(async move { provider.answer(&request, &journal).await }.in_current_span())
+            tokio::spawn(
+                async move { provider.carry_out(&request, &journal).await }.in_current_span(),
+            )
         };
         let abort = task.abort_handle();
         let cut_off = match tokio::time::timeout_at(work_deadline, task).await {
@@ -222,7 +198,41 @@ fn for_the_invoker(body: Value) -> Result<Value, InvocationError> {
     }
 }
 
-/// How long the work may take before the answer must go out: a third of the
+/// The summary line of a request: how it was answered, how long it took,
+/// which calls it made, and whether the answer reached CloudFormation.
+fn log_outcome(
+    request: &CustomResourceRequest,
+    answer: &Answer,
+    journal: &Journal,
+    started: Instant,
+    delivered: &Result<u32, DeliveryError>,
+) {
+    let duration_ms = started.elapsed().as_millis() as u64;
+    let calls = journal.calls();
+    match delivered {
+        Ok(attempts) => tracing::info!(
+            status = answer.status(),
+            physical_resource_id = %answer.physical_resource_id,
+            reason = answer.outcome.as_ref().err(),
+            duration_ms,
+            api_calls = calls.len(),
+            calls = ?calls,
+            put_attempts = attempts,
+            answered_by_invoker = request.answered_by_invoker,
+            "request answered"
+        ),
+        Err(error) => tracing::error!(
+            status = answer.status(),
+            physical_resource_id = %answer.physical_resource_id,
+            duration_ms,
+            calls = ?calls,
+            %error,
+            "ANSWER NOT DELIVERED: CloudFormation will wait for this resource until its ServiceTimeout"
+        ),
+    }
+}
+
+/// The time held back from the work for delivering the answer: a third of the
 /// time left, at most five seconds, is kept for the PUT and its retries.
 fn delivery_reserve(remaining: Duration) -> Duration {
     (remaining / 3).min(MAX_DELIVERY_RESERVE)
@@ -254,225 +264,4 @@ fn panic_message(error: tokio::task::JoinError) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_epoch_deadline_gives_the_time_until_it() {
-        let in_a_minute = SystemTime::now() + Duration::from_secs(60);
-        let ms = in_a_minute.duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
-        let left = time_left(ms);
-        assert!(
-            left > Duration::from_secs(58) && left <= Duration::from_secs(60),
-            "{left:?}"
-        );
-        assert_eq!(
-            time_left(ms - 120_000),
-            Duration::ZERO,
-            "a deadline passed leaves nothing"
-        );
-    }
-
-    #[test]
-    fn a_bare_timeout_as_cargo_lambda_sends_it_is_the_time_left() {
-        assert_eq!(time_left(600_000), Duration::from_secs(600));
-    }
-
-    mod invocations {
-        use aws_sdk_cognitoidentity::Client;
-        use aws_sdk_cognitoidentity::operation::list_identity_pools::ListIdentityPoolsOutput;
-        use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
-        use lambda_runtime::Context;
-        use serde_json::json;
-
-        use super::*;
-        use crate::cognito::{IdentityPools, RegionClients};
-        use crate::trust::{Roots, TrustRoots};
-
-        /// A handler whose Cognito calls `rules` answer; direct invocations
-        /// only, so the answer is the invocation's result.
-        pub(super) fn handler(rules: &[&Rule]) -> Handler {
-            let no_rules: &[&Rule] = &[];
-            let pools = IdentityPools::new(RegionClients {
-                identity: mock_client!(aws_sdk_cognitoidentity, RuleMode::MatchAny, rules),
-                sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules).into(),
-                tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, rules),
-            });
-            let tls = Roots::of(TrustRoots::from_certs(Vec::new()))
-                .rustls_config()
-                .unwrap();
-            Handler::new(Provider::new(pools), ResponseSender::new(tls).unwrap())
-        }
-
-        pub(super) fn invocation(payload: Value) -> LambdaEvent<Value> {
-            let mut context = Context::default();
-            context.request_id = "invocation-1".to_owned();
-            context.invoked_function_arn =
-                "arn:aws:lambda:us-east-1:123456789012:function:provider".to_owned();
-            let deadline = SystemTime::now() + Duration::from_secs(10);
-            context.deadline = deadline.duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
-            LambdaEvent::new(payload, context)
-        }
-
-        fn create() -> Value {
-            json!({
-                "RequestType": "Create",
-                "RequestId": "create-1",
-                "ResourceProperties": {"IdentityPoolName": "p", "AllowUnauthenticatedIdentities": "false"}
-            })
-        }
-
-        #[tokio::test]
-        async fn a_panic_while_handling_is_answered_failed_and_the_next_event_is_served() {
-            let panicking = mock!(aws_sdk_resourcegroupstagging::Client::get_resources)
-                .then_output(|| panic!("boom"));
-            let handler = handler(&[&panicking]);
-
-            let answer = handler
-                .handle(invocation(create()))
-                .await
-                .expect("answered");
-
-            assert_eq!(answer["Status"], "FAILED");
-            let reason = answer["Reason"].as_str().unwrap();
-            assert!(
-                reason.contains("panicked while GetResources: boom"),
-                "{reason}"
-            );
-            assert_eq!(
-                answer["PhysicalResourceId"], "CreateFailed/create-1",
-                "a request without StackId is named by its RequestId alone"
-            );
-            assert!(
-                answer.get("StackId").is_none(),
-                "no empty StackId is echoed: {answer}"
-            );
-            let next = handler
-                .handle(invocation(
-                    json!({"RequestType": "Delete", "PhysicalResourceId": "not-a-pool"}),
-                ))
-                .await
-                .expect("the next event is served");
-            assert_eq!(next["Status"], "SUCCESS");
-        }
-
-        #[tokio::test]
-        async fn an_event_that_is_no_request_is_an_invocation_error_named_invalid_event() {
-            let handler = handler(&[]);
-            let error = handler
-                .handle(invocation(json!({"hello": "world"})))
-                .await
-                .expect_err("nothing to answer");
-            let diagnostic = Diagnostic::from(error);
-            assert_eq!(diagnostic.error_type, "InvalidEvent");
-            assert!(diagnostic.error_message.contains("no RequestType"));
-        }
-
-        #[tokio::test]
-        async fn an_sns_notification_of_two_requests_answers_both() {
-            let list = mock!(Client::list_identity_pools)
-                .then_output(|| ListIdentityPoolsOutput::builder().build());
-            let handler = handler(&[&list]);
-            let delete = json!({"RequestType": "Delete", "PhysicalResourceId": "not-a-pool"});
-            let record = json!({"EventSource": "aws:sns", "Sns": {"Message": delete.to_string()}});
-
-            let answers = handler
-                .handle(invocation(json!({"Records": [record.clone(), record]})))
-                .await
-                .expect("answered");
-
-            let answers = answers.as_array().expect("one answer per record");
-            assert_eq!(answers.len(), 2);
-            assert!(answers.iter().all(|a| a["Status"] == "SUCCESS"));
-        }
-    }
-
-    mod invoker_answers {
-        use aws_sdk_cognitoidentity::Client;
-        use aws_sdk_cognitoidentity::operation::create_identity_pool::CreateIdentityPoolOutput;
-        use aws_sdk_resourcegroupstagging::operation::get_resources::GetResourcesOutput;
-        use aws_smithy_mocks::mock;
-        use serde_json::json;
-
-        use super::invocations::{handler, invocation};
-        use super::*;
-
-        const POOL_ID: &str = "us-east-1:11111111-2222-3333-4444-555555555555";
-
-        /// A Create as CDK's Provider framework passes it on: `"..."` for the URL.
-        fn framework_create(properties: Value) -> Value {
-            json!({
-                "RequestType": "Create",
-                "ResponseURL": "...",
-                "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/s/0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d",
-                "RequestId": "create-1",
-                "LogicalResourceId": "Pool",
-                "ResourceType": "Custom::IdentityPool",
-                "ResourceProperties": properties,
-            })
-        }
-
-        #[tokio::test]
-        async fn success_is_returned_as_the_id_and_data_the_framework_reads() {
-            let tagged = mock!(aws_sdk_resourcegroupstagging::Client::get_resources)
-                .then_output(|| GetResourcesOutput::builder().build());
-            let create = mock!(Client::create_identity_pool).then_output(|| {
-                CreateIdentityPoolOutput::builder()
-                    .identity_pool_id(POOL_ID)
-                    .identity_pool_name("p")
-                    .allow_unauthenticated_identities(false)
-                    .build()
-                    .unwrap()
-            });
-            let handler = handler(&[&tagged, &create]);
-            let properties =
-                json!({"IdentityPoolName": "p", "AllowUnauthenticatedIdentities": "false"});
-
-            let result = handler
-                .handle(invocation(framework_create(properties)))
-                .await
-                .expect("a success is a value");
-
-            assert_eq!(result["PhysicalResourceId"], POOL_ID);
-            assert_eq!(result["Data"]["IdentityPoolId"], POOL_ID);
-            assert!(
-                result.get("Status").is_none(),
-                "only what the framework reads: {result}"
-            );
-        }
-
-        #[tokio::test]
-        async fn failure_fails_the_invocation_with_the_reason_as_its_message() {
-            let handler = handler(&[]);
-            let properties = json!({"IdentityPoolName": "p"});
-
-            let error = handler
-                .handle(invocation(framework_create(properties)))
-                .await
-                .expect_err("a FAILED answer is never returned as a value");
-
-            let diagnostic = Diagnostic::from(error);
-            assert_eq!(diagnostic.error_type, "CustomResourceFailed");
-            assert!(
-                diagnostic.error_message.starts_with("Invalid properties: ")
-                    && diagnostic
-                        .error_message
-                        .contains("AllowUnauthenticatedIdentities"),
-                "{}",
-                diagnostic.error_message
-            );
-        }
-    }
-
-    #[test]
-    fn the_delivery_reserve_is_a_third_of_the_time_left_at_most_five_seconds() {
-        assert_eq!(
-            delivery_reserve(Duration::from_secs(3)),
-            Duration::from_secs(1)
-        );
-        assert_eq!(
-            delivery_reserve(Duration::from_secs(60)),
-            Duration::from_secs(5)
-        );
-    }
-}
+mod tests;

@@ -1,16 +1,21 @@
 //! A CloudFormation custom-resource provider for Amazon Cognito identity pools.
 //!
-//! The request flows through the modules in this order: [`request`] reads the
-//! event's envelope, [`properties`] turns `ResourceProperties` into a
-//! [`properties::PoolSpec`], [`plan`] decides what an Update must do,
-//! [`provider`] carries it out through the [`cognito`] adapter, and [`handler`]
-//! bounds it all by the Lambda deadline and delivers the [`response`]. Both HTTP
-//! clients trust the roots that [`trust`] reads once.
+//! The modules in the order a request flows through them (the README's Layout
+//! says the same, one line each): [`handler`] takes the invocation, [`request`]
+//! reads the envelope, [`properties`] reads `ResourceProperties` into the
+//! [`domain`] types, [`provider`] carries the request out, asking [`ownership`],
+//! [`idempotency`] and [`plan`] to decide and [`cognito`] to call AWS (each call
+//! written in the [`journal`]), and [`response`] delivers the answer. [`error`]
+//! words the Reasons, [`backoff`] paces the provider's own retries, [`logging`]
+//! and [`trust`] are set up once by `main`.
 
 pub mod backoff;
 pub mod cognito;
+pub mod domain;
 pub mod error;
 pub mod handler;
+pub mod idempotency;
+pub mod journal;
 pub mod logging;
 pub mod ownership;
 pub mod plan;
@@ -19,3 +24,6 @@ pub mod provider;
 pub mod request;
 pub mod response;
 pub mod trust;
+
+#[cfg(test)]
+mod test_support;

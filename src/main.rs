@@ -6,7 +6,7 @@ use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_cognitoidentity::config::ProvideCredentials;
-use identity_pool_provider::cognito::{IdentityPools, Lazy, RegionClients};
+use identity_pool_provider::cognito::{Lazy, RegionClients, RegionalClients};
 use identity_pool_provider::handler::Handler;
 use identity_pool_provider::logging;
 use identity_pool_provider::provider::Provider;
@@ -65,7 +65,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         Err(_) => loader,
     };
     let config = loader.load().await;
-    let pools = IdentityPools::new(RegionClients {
+    let clients = RegionalClients::new(RegionClients {
         identity: aws_sdk_cognitoidentity::Client::new(&config),
         sync: Lazy::new({
             let config = config.clone();
@@ -74,7 +74,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         tagging: aws_sdk_resourcegroupstagging::Client::new(&config),
     });
     let handler = Arc::new(Handler::new(
-        Provider::new(pools),
+        Provider::new(clients),
         ResponseSender::new(roots.rustls_config()?)?,
     ));
     tracing::info!(

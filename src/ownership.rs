@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::properties::REQUEST_TAG_KEY;
+use crate::idempotency::REQUEST_TAG_KEY;
 
 /// The value an adoption first puts in the request tag, before the pool is
 /// changed: a claim that a failed adoption may take back. The template's IAM

@@ -3,13 +3,22 @@
 //! The decision compares the template's desired [`PoolSpec`] with the pool as
 //! Cognito describes it now, not with `OldResourceProperties`: the pool is the
 //! truth, so a change made outside CloudFormation is put right, a rollback Update
-//! (old and new properties swapped, REFERENCE §1.3) needs no special case, and an
-//! Update that changes nothing makes no write call at all.
+//! (old and new properties swapped, docs/design.md#lifecycle) needs no special
+//! case, and an Update that changes nothing makes no write call at all.
+//!
+//! Every write the provider makes to a pool that exists is decided here:
+//! [`plan_update`] decides between nothing, in place and a replacement,
+//! [`reads`] what must be read before deciding the rest, [`ordered_writes`] the
+//! configuration, tag, role and principal-tag writes in an order Cognito accepts,
+//! and [`sync_writes`] the Cognito Sync writes. The provider only carries them out.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::cognito::{Pool, pool_region};
-use crate::properties::{PoolConfig, PoolSpec, PrincipalTagMap, REQUEST_TAG_KEY, RoleSettings};
+use crate::domain::{
+    CognitoStreams, Pool, PoolConfig, PoolSpec, PrincipalTagMap, PushSync, RoleSettings,
+    SyncSettings,
+};
+use crate::idempotency::REQUEST_TAG_KEY;
 
 /// What an Update must do to make the pool match the template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +58,7 @@ impl TagChanges {
 pub fn plan_update(desired: &PoolSpec, current: &Pool, home_region: &str) -> UpdatePlan {
     let developer_provider_changes = current.config.developer_provider_name.is_some()
         && desired.config.developer_provider_name != current.config.developer_provider_name;
-    let moves = desired.region_or(home_region) != pool_region(&current.id);
+    let moves = desired.region_or(home_region) != current.id.region();
     if developer_provider_changes || moves {
         return UpdatePlan::Replace;
     }
@@ -98,6 +107,13 @@ pub enum Write {
     },
     /// UpdateIdentityPool with the complete configuration.
     UpdatePool(PoolConfig),
+    /// Cognito Sync's SetIdentityPoolConfiguration: the parts given are set.
+    SetSyncConfiguration {
+        streams: Option<CognitoStreams>,
+        push_sync: Option<PushSync>,
+    },
+    /// Cognito Sync's SetCognitoEvents: an event valued empty is removed.
+    SetCognitoEvents(BTreeMap<String, String>),
 }
 
 impl Write {
@@ -105,6 +121,88 @@ impl Write {
     pub fn needs_arn(&self) -> bool {
         matches!(self, Write::Untag(_) | Write::Tag(_))
     }
+}
+
+/// What the template managed before this request, read from an Update's old
+/// properties only to know what to clear: roles and principal tags that the
+/// template no longer mentions go back to their defaults, and ones it never
+/// managed are left alone.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Managed {
+    /// The old template set `Roles` or `RoleMappings`.
+    pub roles: bool,
+    /// The providers whose principal tags the old template set.
+    pub principal_tag_providers: BTreeSet<String>,
+    /// The Cognito Sync settings the old template had (those that still parse).
+    pub sync: SyncSettings,
+    /// The pool was created by this very request, so it has no roles or
+    /// principal tags yet: there is nothing to read before writing.
+    pub created_now: bool,
+}
+
+/// What must be read from the pool before its writes can be decided.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Reads {
+    /// GetIdentityPoolRoles.
+    pub roles: bool,
+    /// GetPrincipalTagAttributeMap, for each of these providers.
+    pub principal_tags: BTreeSet<String>,
+}
+
+/// The roles and principal tags the template manages (now or before) are read,
+/// so that only what differs is written; a pool made by this very request has
+/// none yet, and a provider the pool does not configure yet has nothing to
+/// read. [`known_now`] completes what is read into an [`AccessNow`].
+pub fn reads(spec: &PoolSpec, current: &Pool, previously: &Managed) -> Reads {
+    if previously.created_now {
+        return Reads::default();
+    }
+    Reads {
+        roles: manages_roles(spec, previously),
+        principal_tags: managed_principal_tags(spec, previously)
+            .filter(|provider| current.config.configures(provider, false))
+            .cloned()
+            .collect(),
+    }
+}
+
+/// The pool's roles and principal tags as the template manages them, from what
+/// [`reads`] asked for and got (`read`): what was not read is known without a
+/// call (none on a pool made just now, none for a provider not configured yet).
+pub fn known_now(spec: &PoolSpec, previously: &Managed, read: AccessNow) -> AccessNow {
+    let roles = match manages_roles(spec, previously) {
+        false => None,
+        true => Some(read.roles.unwrap_or_default()),
+    };
+    let principal_tags = managed_principal_tags(spec, previously)
+        .map(|provider| {
+            (
+                provider.clone(),
+                read.principal_tags.get(provider).cloned().flatten(),
+            )
+        })
+        .collect();
+    AccessNow {
+        roles,
+        principal_tags,
+    }
+}
+
+fn manages_roles(spec: &PoolSpec, previously: &Managed) -> bool {
+    !spec.access.roles.is_empty() || previously.roles
+}
+
+fn managed_principal_tags<'a>(
+    spec: &'a PoolSpec,
+    previously: &'a Managed,
+) -> impl Iterator<Item = &'a String> {
+    let providers: BTreeSet<&String> = spec
+        .access
+        .principal_tags
+        .keys()
+        .chain(&previously.principal_tag_providers)
+        .collect();
+    providers.into_iter()
 }
 
 /// The pool's roles and principal tags, as far as the template manages them:
@@ -149,26 +247,53 @@ pub fn ordered_writes(
     }
     let wanted_roles = &desired.access.roles;
     let mut roles_now = access.roles.clone();
-    if let Some(now) = &roles_now {
-        let orphaned = now
-            .mappings
-            .keys()
-            .any(|provider| !desired.config.configures(provider, true));
-        if orphaned {
-            let meanwhile = RoleSettings {
-                roles: wanted_roles.roles.clone(),
-                mappings: wanted_roles
-                    .mappings
-                    .iter()
-                    .filter(|(provider, _)| current.config.configures(provider, true))
-                    .map(|(provider, mapping)| (provider.clone(), mapping.clone()))
-                    .collect(),
-            };
-            writes.push(Write::SetRoles(meanwhile.clone()));
-            roles_now = Some(meanwhile);
-        }
+    if let Some(meanwhile) = roles_without_dropped_providers(desired, current, access) {
+        writes.push(Write::SetRoles(meanwhile.clone()));
+        roles_now = Some(meanwhile);
     }
-    let mut after = Vec::new();
+    let (before, after) = principal_tag_writes(desired, access);
+    writes.extend(before);
+    if let Some(config) = config {
+        writes.push(Write::UpdatePool(config));
+    }
+    if roles_now.is_some_and(|now| &now != wanted_roles) {
+        writes.push(Write::SetRoles(wanted_roles.clone()));
+    }
+    writes.extend(after);
+    writes
+}
+
+/// When the pool maps a provider the template drops, the roles to set before
+/// UpdateIdentityPool removes it: the desired ones that already apply (Cognito
+/// refuses a mapping of a provider the pool does not configure).
+fn roles_without_dropped_providers(
+    desired: &PoolSpec,
+    current: &Pool,
+    access: &AccessNow,
+) -> Option<RoleSettings> {
+    let now = access.roles.as_ref()?;
+    let orphaned = now
+        .mappings
+        .keys()
+        .any(|provider| !desired.config.configures(provider, true));
+    let wanted = &desired.access.roles;
+    orphaned.then(|| RoleSettings {
+        roles: wanted.roles.clone(),
+        mappings: wanted
+            .mappings
+            .iter()
+            .filter(|(provider, _)| current.config.configures(provider, true))
+            .map(|(provider, mapping)| (provider.clone(), mapping.clone()))
+            .collect(),
+    })
+}
+
+/// The principal-tag writes that differ from what the pool has: those of a
+/// provider the template drops go before UpdateIdentityPool (while it is still
+/// configured), the others after it (once a new provider is configured). A
+/// provider that a template no longer mentions returns to the defaults.
+fn principal_tag_writes(desired: &PoolSpec, access: &AccessNow) -> (Vec<Write>, Vec<Write>) {
+    let (mut before, mut after) = (Vec::new(), Vec::new());
     for (provider, now) in &access.principal_tags {
         let wanted = desired
             .access
@@ -179,27 +304,47 @@ pub fn ordered_writes(
         if now.as_ref() == Some(&wanted) {
             continue;
         }
-        let dropped = !desired.config.configures(provider, false);
-        match (dropped, now) {
+        let write = Write::SetPrincipalTags {
+            provider: provider.clone(),
+            map: wanted,
+        };
+        match (!desired.config.configures(provider, false), now) {
             // Gone with its provider, unless reset while the provider is there.
-            (true, Some(_)) => writes.push(Write::SetPrincipalTags {
-                provider: provider.clone(),
-                map: wanted,
-            }),
+            (true, Some(_)) => before.push(write),
             (true, None) => {}
-            (false, _) => after.push(Write::SetPrincipalTags {
-                provider: provider.clone(),
-                map: wanted,
-            }),
+            (false, _) => after.push(write),
         }
     }
-    if let Some(config) = config {
-        writes.push(Write::UpdatePool(config));
+    (before, after)
+}
+
+/// The Cognito Sync writes that make the pool's settings the template's,
+/// compared with what the template had before (Cognito Sync is written only
+/// when they differ). A part the template no longer sets is turned off:
+/// streaming `DISABLED`, no push applications, and an empty value for each
+/// event (the API merges events, so a key left out would stay).
+pub fn sync_writes(desired: &SyncSettings, previous: &SyncSettings) -> Vec<Write> {
+    let mut writes = Vec::new();
+    if desired.streams != previous.streams || desired.push_sync != previous.push_sync {
+        let streams = desired.streams.clone().or_else(|| {
+            previous
+                .streams
+                .as_ref()
+                .map(|_| CognitoStreams::disabled())
+        });
+        let push_sync = desired
+            .push_sync
+            .clone()
+            .or_else(|| previous.push_sync.as_ref().map(|_| PushSync::default()));
+        writes.push(Write::SetSyncConfiguration { streams, push_sync });
     }
-    if roles_now.is_some_and(|now| &now != wanted_roles) {
-        writes.push(Write::SetRoles(wanted_roles.clone()));
+    if desired.events != previous.events {
+        let mut events = desired.events.clone();
+        for removed in previous.events.keys() {
+            events.entry(removed.clone()).or_default();
+        }
+        writes.push(Write::SetCognitoEvents(events));
     }
-    writes.extend(after);
     writes
 }
 

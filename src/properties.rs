@@ -13,43 +13,30 @@
 //! rules are held to the Cognito API model (`model_tests`) and the properties'
 //! types to the native resource's schema (`native_tests`).
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value};
 
 mod access;
 mod adoption;
 mod arn;
 mod claim_chars;
+mod config;
 mod rules;
 mod sync;
+mod tags;
 
-use rules::{
-    Errors, TextRule, boolean, list, members, object_or_json, optional, text, unknown_property,
-    word_char,
-};
+pub use config::NameSource;
+use config::{DEVELOPER_PROVIDER_NAME, POOL_NAME, arns, cognito_providers, login_providers};
+use tags::tags;
 
-pub use access::{
-    MappingRule, PrincipalTagMap, RoleMapping, RoleSettings, principal_tag_providers,
-};
-pub use adoption::{Adoption, adopted_pool_id};
+use rules::{Errors, TextRule, boolean, optional, text, unknown_property};
+
+pub use access::principal_tag_providers;
+pub use adoption::adopted_pool_id;
 pub use rules::PropertyError;
 pub(crate) use rules::shown;
-pub use sync::{CognitoStreams, PushSync, SyncSettings};
 
-/// The tag the provider puts on every pool it creates, valued with the request
-/// that created it. CreateIdentityPool has no client token, so this tag is what
-/// lets a redelivered Create find the pool it already made instead of making a
-/// second one, and lets the rollback Delete of a failed Create find a pool that
-/// the deadline cut off.
-pub const REQUEST_TAG_KEY: &str = "identity-pool-provider:create-request";
-
-/// Cognito allows 50 tags on a pool (see the Cognito quotas page); one of them is
-/// the provider's request tag.
-const MAX_USER_TAGS: usize = 49;
-
-/// User pool providers per identity pool (the Cognito quotas page).
-const MAX_COGNITO_PROVIDERS: usize = 50;
+use crate::domain::{Access, Adoption, PoolConfig, PoolSpec, RoleSettings, SyncSettings};
+use crate::plan::Managed;
 
 /// Properties that belong to CloudFormation, not to the pool: accepted, ignored.
 pub const CLOUDFORMATION_PROPERTIES: [&str; 2] = ["ServiceToken", "ServiceTimeout"];
@@ -77,92 +64,7 @@ pub const POOL_PROPERTIES: [&str; 18] = [
     "AdoptFromStack",
 ];
 
-/// The desired state of one identity pool: its configuration, its user tags,
-/// who gets which role, and where it lives.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PoolSpec {
-    pub config: PoolConfig,
-    pub tags: BTreeMap<String, String>,
-    /// Roles and principal tags: set by their own calls once the pool exists.
-    pub access: Access,
-    /// Cognito Sync settings, set through the Cognito Sync API once the pool exists.
-    pub sync: SyncSettings,
-    /// The region to create the pool in, when it is not the function's own;
-    /// for an adopted pool, the region its id names.
-    pub region: Option<String>,
-    /// The existing pool to take over instead of creating one (`IdentityPoolId`).
-    pub adoption: Option<Adoption>,
-}
-
-/// What the pool grants: SetIdentityPoolRoles' input and, per provider,
-/// SetPrincipalTagAttributeMap's.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Access {
-    pub roles: RoleSettings,
-    pub principal_tags: BTreeMap<String, PrincipalTagMap>,
-}
-
-/// Everything UpdateIdentityPool sets. Kept apart from tags because the API
-/// changes the two in different calls, and compared as a whole with what the
-/// pool has now to decide whether an update is needed at all.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PoolConfig {
-    pub name: String,
-    pub allow_unauthenticated_identities: bool,
-    pub allow_classic_flow: bool,
-    pub supported_login_providers: BTreeMap<String, String>,
-    pub developer_provider_name: Option<String>,
-    pub open_id_connect_provider_arns: Vec<String>,
-    pub cognito_identity_providers: Vec<CognitoProvider>,
-    pub saml_provider_arns: Vec<String>,
-}
-
-/// A Cognito user pool app client that may sign in to the identity pool.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CognitoProvider {
-    pub provider_name: String,
-    pub client_id: String,
-    pub server_side_token_check: bool,
-}
-
-/// What the generated pool name is derived from when `IdentityPoolName` is
-/// absent: the same stack and logical id always give the same name.
-#[derive(Debug, Clone, Copy)]
-pub struct NameSource<'a> {
-    pub stack_id: &'a str,
-    pub logical_resource_id: &'a str,
-}
-
-impl NameSource<'_> {
-    /// `<stack name>-<logical id>`, with any character the API refuses replaced
-    /// by `_` and cut to the API's 128 characters.
-    pub fn generated_name(&self) -> String {
-        let stack_name = self.stack_id.split('/').nth(1).unwrap_or_default();
-        let joined = if stack_name.is_empty() {
-            self.logical_resource_id.to_owned()
-        } else {
-            format!("{stack_name}-{}", self.logical_resource_id)
-        };
-        let name: String = joined
-            .chars()
-            .map(|c| if pool_name_char(c) { c } else { '_' })
-            .take(POOL_NAME.max)
-            .collect();
-        if name.is_empty() {
-            "IdentityPool".to_owned()
-        } else {
-            name
-        }
-    }
-}
-
 impl PoolSpec {
-    /// The region the pool belongs in: the template's `Region`, else `home`
-    /// (the function's own).
-    pub fn region_or<'a>(&'a self, home: &'a str) -> &'a str {
-        self.region.as_deref().unwrap_or(home)
-    }
-
     /// Reads a request's `ResourceProperties`, reporting every broken rule at once
     /// so a user fixes a template in one round rather than one error per deploy.
     pub fn from_properties(
@@ -180,115 +82,145 @@ impl PoolSpec {
                 )]);
             }
         };
-        let mut errors = Errors(
-            properties
-                .keys()
-                .filter(|key| {
-                    !POOL_PROPERTIES.contains(&key.as_str())
-                        && !CLOUDFORMATION_PROPERTIES.contains(&key.as_str())
-                })
-                .map(|key| {
-                    // An empty name still needs a field a person can see.
-                    PropertyError::new(
-                        if key.is_empty() { "\"\"" } else { key },
-                        unknown_property(key, &POOL_PROPERTIES),
-                    )
-                })
-                .collect(),
-        );
-        let field = |name: &str| properties.get(name).filter(|value| !value.is_null());
-
-        let name = errors.take(
-            field("IdentityPoolName")
-                .map(|v| text("IdentityPoolName", v, &POOL_NAME))
-                .unwrap_or_else(|| Ok(names.generated_name())),
-        );
-        let allow_unauthenticated_identities = errors.take(
-            field("AllowUnauthenticatedIdentities")
-                .map(|v| boolean("AllowUnauthenticatedIdentities", v))
-                .unwrap_or_else(|| {
-                    Err(PropertyError::new(
-                        "AllowUnauthenticatedIdentities",
-                        "required property is missing (true or false)",
-                    ))
-                }),
-        );
-        let config = PoolConfig {
-            name,
-            allow_unauthenticated_identities,
-            allow_classic_flow: errors.take(optional(field("AllowClassicFlow"), |v| {
-                boolean("AllowClassicFlow", v)
-            })),
-            supported_login_providers: errors
-                .take(optional(field("SupportedLoginProviders"), |v| {
-                    login_providers("SupportedLoginProviders", v)
-                })),
-            developer_provider_name: errors.take(optional(field("DeveloperProviderName"), |v| {
-                text("DeveloperProviderName", v, &DEVELOPER_PROVIDER_NAME).map(Some)
-            })),
-            open_id_connect_provider_arns: errors
-                .take(optional(field("OpenIdConnectProviderARNs"), |v| {
-                    arns("OpenIdConnectProviderARNs", v)
-                })),
-            cognito_identity_providers: errors
-                .take(optional(field("CognitoIdentityProviders"), |v| {
-                    cognito_providers("CognitoIdentityProviders", v)
-                })),
-            saml_provider_arns: errors.take(optional(field("SamlProviderARNs"), |v| {
-                arns("SamlProviderARNs", v)
-            })),
+        let mut reader = Reader {
+            properties,
+            errors: Errors(unknown_properties(properties)),
         };
-        let tags = errors.take(optional(field("IdentityPoolTags"), |v| {
-            tags("IdentityPoolTags", v)
-        }));
-        let roles = errors.take(optional(field("Roles"), |v| access::roles("Roles", v)));
-        let mappings = errors.take(optional(field("RoleMappings"), |v| {
-            access::role_mappings("RoleMappings", v)
-        }));
-        let principal_tags = errors.take(optional(field("PrincipalTags"), |v| {
-            access::principal_tags("PrincipalTags", v)
-        }));
-        if errors.0.is_empty() {
-            errors.0 = access::check_providers(&config, &mappings, &principal_tags);
-        }
-        let access = Access {
-            roles: RoleSettings {
-                roles,
-                mappings: access::by_provider(mappings),
-            },
-            principal_tags: access::by_provider(principal_tags),
-        };
-        let sync = SyncSettings {
-            streams: errors.take(optional(field("CognitoStreams"), |v| {
-                sync::cognito_streams("CognitoStreams", v).map(Some)
-            })),
-            push_sync: errors.take(optional(field("PushSync"), |v| {
-                sync::push_sync("PushSync", v).map(Some)
-            })),
-            events: errors.take(optional(field("CognitoEvents"), |v| {
-                sync::cognito_events("CognitoEvents", v)
-            })),
-        };
-        let mut region = errors.take(optional(field("Region"), |v| {
-            text("Region", v, &REGION).map(Some)
-        }));
-        let adoption = errors.take(adopted(
-            field("IdentityPoolId"),
-            field("AdoptFromStack"),
+        let config = reader.pool_config(names);
+        let tags = reader.read("IdentityPoolTags", tags);
+        let access = reader.access(&config);
+        let sync = reader.sync_settings();
+        let mut region = reader.read("Region", |field, v| text(field, v, &REGION).map(Some));
+        let adoption = adopted(
+            reader.field("IdentityPoolId"),
+            reader.field("AdoptFromStack"),
             &mut region,
-        ));
-        if errors.0.is_empty() {
-            Ok(PoolSpec {
+        );
+        let adoption = reader.errors.take(adoption);
+        match reader.errors.0.is_empty() {
+            true => Ok(PoolSpec {
                 config,
                 tags,
                 access,
                 sync,
                 region,
                 adoption,
-            })
-        } else {
-            Err(errors.0)
+            }),
+            false => Err(reader.errors.0),
         }
+    }
+}
+
+/// Every property no one knows, each an error (a close known name suggested).
+fn unknown_properties(properties: &Map<String, Value>) -> Vec<PropertyError> {
+    properties
+        .keys()
+        .filter(|key| {
+            !POOL_PROPERTIES.contains(&key.as_str())
+                && !CLOUDFORMATION_PROPERTIES.contains(&key.as_str())
+        })
+        .map(|key| {
+            // An empty name still needs a field a person can see.
+            PropertyError::new(
+                if key.is_empty() { "\"\"" } else { key },
+                unknown_property(key, &POOL_PROPERTIES),
+            )
+        })
+        .collect()
+}
+
+/// The top-level properties being read, and every error found so far: a
+/// property in error reads as its empty value until the end.
+struct Reader<'p> {
+    properties: &'p Map<String, Value>,
+    errors: Errors,
+}
+
+impl<'p> Reader<'p> {
+    /// A property that is set (a JSON null counts as absent).
+    fn field(&self, name: &str) -> Option<&'p Value> {
+        self.properties.get(name).filter(|value| !value.is_null())
+    }
+
+    /// An optional property, read by `parse` (given its name); absent, it takes
+    /// its type's empty value, which is also what Cognito assumes.
+    fn read<T: Default>(
+        &mut self,
+        name: &str,
+        parse: impl FnOnce(&str, &Value) -> Result<T, PropertyError>,
+    ) -> T {
+        let value = self.field(name);
+        self.errors.take(optional(value, |v| parse(name, v)))
+    }
+
+    /// What UpdateIdentityPool sets; the name is generated when absent.
+    fn pool_config(&mut self, names: NameSource<'_>) -> PoolConfig {
+        let name = match self.field("IdentityPoolName") {
+            Some(v) => text("IdentityPoolName", v, &POOL_NAME),
+            None => Ok(names.generated_name()),
+        };
+        let name = self.errors.take(name);
+        let allow_unauthenticated_identities = match self.field("AllowUnauthenticatedIdentities") {
+            Some(v) => boolean("AllowUnauthenticatedIdentities", v),
+            None => Err(PropertyError::new(
+                "AllowUnauthenticatedIdentities",
+                "required property is missing (true or false)",
+            )),
+        };
+        PoolConfig {
+            name,
+            allow_unauthenticated_identities: self.errors.take(allow_unauthenticated_identities),
+            allow_classic_flow: self.read("AllowClassicFlow", boolean),
+            supported_login_providers: self.read("SupportedLoginProviders", login_providers),
+            developer_provider_name: self.read("DeveloperProviderName", |field, v| {
+                text(field, v, &DEVELOPER_PROVIDER_NAME).map(Some)
+            }),
+            open_id_connect_provider_arns: self.read("OpenIdConnectProviderARNs", arns),
+            cognito_identity_providers: self.read("CognitoIdentityProviders", cognito_providers),
+            saml_provider_arns: self.read("SamlProviderARNs", arns),
+        }
+    }
+
+    /// Roles, role mappings and principal tags, each naming a provider that
+    /// `config` configures (checked once everything else reads well).
+    fn access(&mut self, config: &PoolConfig) -> Access {
+        let roles = self.read("Roles", access::roles);
+        let mappings = self.read("RoleMappings", access::role_mappings);
+        let principal_tags = self.read("PrincipalTags", access::principal_tags);
+        if self.errors.0.is_empty() {
+            self.errors.0 = access::check_providers(config, &mappings, &principal_tags);
+        }
+        Access {
+            roles: RoleSettings {
+                roles,
+                mappings: access::by_provider(mappings),
+            },
+            principal_tags: access::by_provider(principal_tags),
+        }
+    }
+
+    /// The Cognito Sync settings.
+    fn sync_settings(&mut self) -> SyncSettings {
+        SyncSettings {
+            streams: self.read("CognitoStreams", |field, v| {
+                sync::cognito_streams(field, v).map(Some)
+            }),
+            push_sync: self.read("PushSync", |field, v| sync::push_sync(field, v).map(Some)),
+            events: self.read("CognitoEvents", sync::cognito_events),
+        }
+    }
+}
+
+/// What an Update's `OldResourceProperties` managed, each part read on its
+/// own (a part that no longer parses counts as not set), to know what to clear.
+pub fn previously_managed(old_properties: &Value) -> Managed {
+    Managed {
+        sync: SyncSettings::from_old_properties(old_properties),
+        roles: ["Roles", "RoleMappings"]
+            .iter()
+            .any(|key| old_properties.get(key).is_some_and(|v| !v.is_null())),
+        principal_tag_providers: principal_tag_providers(old_properties),
+        created_now: false,
     }
 }
 
@@ -329,45 +261,6 @@ fn adopted(
     }
 }
 
-fn pool_name_char(c: char) -> bool {
-    word_char(c)
-        || matches!(
-            c,
-            ' ' | '\t' | '\n' | '\x0B' | '\x0C' | '\r' | '+' | '=' | ',' | '.' | '@' | '-'
-        )
-}
-
-const POOL_NAME: TextRule = TextRule {
-    min: 1,
-    max: 128,
-    allowed: pool_name_char,
-    pattern: r"[\w\s+=,.@-]+",
-};
-const DEVELOPER_PROVIDER_NAME: TextRule = TextRule {
-    min: 1,
-    max: 128,
-    allowed: |c| word_char(c) || matches!(c, '.' | '_' | '-'),
-    pattern: r"[\w._-]+",
-};
-const LOGIN_PROVIDER_NAME: TextRule = TextRule::length(1, 128);
-const LOGIN_PROVIDER_APP_ID: TextRule = TextRule {
-    min: 1,
-    max: 128,
-    allowed: |c| word_char(c) || matches!(c, '.' | ';' | '_' | '/' | '-'),
-    pattern: r"[\w.;_/-]+",
-};
-const COGNITO_PROVIDER_NAME: TextRule = TextRule {
-    min: 1,
-    max: 128,
-    allowed: |c| word_char(c) || matches!(c, '.' | '_' | ':' | '/' | '-'),
-    pattern: r"[\w._:/-]+",
-};
-const CLIENT_ID: TextRule = TextRule {
-    min: 1,
-    max: 128,
-    allowed: word_char,
-    pattern: r"[\w_]+",
-};
 /// A region name becomes a label of the endpoint's host name
 /// (`cognito-identity.<region>.amazonaws.com`), which DNS caps at 63 characters.
 const REGION: TextRule = TextRule {
@@ -376,140 +269,6 @@ const REGION: TextRule = TextRule {
     allowed: |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-',
     pattern: "[a-z0-9-]+",
 };
-const TAG_KEY: TextRule = TextRule::length(1, 128);
-const TAG_VALUE: TextRule = TextRule::length(0, 256);
-
-/// SupportedLoginProviders: an object, or (as the native schema allows) a JSON
-/// string of one.
-fn login_providers(field: &str, value: &Value) -> Result<BTreeMap<String, String>, PropertyError> {
-    let map = object_or_json(field, value)?;
-    if map.len() > 10 {
-        return Err(PropertyError::new(
-            field,
-            format!("may have at most 10 providers, got {}", map.len()),
-        ));
-    }
-    map.iter()
-        .map(|(provider, app_id)| {
-            let path = format!("{field}.{provider}");
-            text(
-                &path,
-                &Value::String(provider.clone()),
-                &LOGIN_PROVIDER_NAME,
-            )?;
-            Ok((
-                provider.clone(),
-                text(&path, app_id, &LOGIN_PROVIDER_APP_ID)?,
-            ))
-        })
-        .collect()
-}
-
-/// OpenIdConnectProviderARNs / SamlProviderARNs: the model bounds each ARN, not
-/// their number.
-fn arns(field: &str, value: &Value) -> Result<Vec<String>, PropertyError> {
-    list(field, value, None)?
-        .iter()
-        .enumerate()
-        .map(|(i, item)| arn::any_arn(&format!("{field}[{i}]"), item))
-        .collect()
-}
-
-fn cognito_providers(field: &str, value: &Value) -> Result<Vec<CognitoProvider>, PropertyError> {
-    list(field, value, Some(MAX_COGNITO_PROVIDERS))?
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let path = format!("{field}[{i}]");
-            let [provider_name, client_id, check] = members(
-                &path,
-                item,
-                ["ProviderName", "ClientId", "ServerSideTokenCheck"],
-                &["ProviderName", "ClientId"],
-            )?;
-            Ok(CognitoProvider {
-                provider_name: provider_name
-                    .map(|v| text(&format!("{path}.ProviderName"), v, &COGNITO_PROVIDER_NAME))
-                    .transpose()?
-                    .unwrap_or_default(),
-                client_id: client_id
-                    .map(|v| text(&format!("{path}.ClientId"), v, &CLIENT_ID))
-                    .transpose()?
-                    .unwrap_or_default(),
-                server_side_token_check: optional(check, |v| {
-                    boolean(&format!("{path}.ServerSideTokenCheck"), v)
-                })?,
-            })
-        })
-        .collect()
-}
-
-/// Tags as CloudFormation writes them (a list of `{Key, Value}`) or as the API
-/// does (a map).
-fn tags(field: &str, value: &Value) -> Result<BTreeMap<String, String>, PropertyError> {
-    let pairs: Vec<(String, Value, &Value)> = match value {
-        Value::Object(map) => map
-            .iter()
-            .map(|(key, value)| (format!("{field}.{key}"), Value::String(key.clone()), value))
-            .collect(),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let path = format!("{field}[{i}]");
-                let [key, value] = members(&path, item, ["Key", "Value"], &["Key", "Value"])?;
-                Ok((
-                    path,
-                    key.cloned().unwrap_or_default(),
-                    value.unwrap_or(&Value::Null),
-                ))
-            })
-            .collect::<Result<_, PropertyError>>()?,
-        other => {
-            return Err(PropertyError::new(
-                field,
-                format!(
-                    "must be a list of {{Key, Value}} or a map of key to value, got {}",
-                    shown(other)
-                ),
-            ));
-        }
-    };
-    if pairs.len() > MAX_USER_TAGS {
-        return Err(PropertyError::new(
-            field,
-            format!(
-                "may have at most {MAX_USER_TAGS} tags, got {} (Cognito allows 50 and the provider keeps one, {REQUEST_TAG_KEY}, to make Create idempotent)",
-                pairs.len()
-            ),
-        ));
-    }
-    let mut tags = BTreeMap::new();
-    for (path, key, value) in pairs {
-        let key = text(&path, &key, &TAG_KEY)?;
-        if key.to_ascii_lowercase().starts_with("aws:") {
-            return Err(PropertyError::new(
-                &path,
-                format!("tag key {key:?} may not start with aws:"),
-            ));
-        }
-        if key == REQUEST_TAG_KEY {
-            return Err(PropertyError::new(
-                &path,
-                format!("tag key {key:?} is reserved for the provider"),
-            ));
-        }
-        let value = text(&path, value, &TAG_VALUE)?;
-        if tags.insert(key.clone(), value).is_some() {
-            return Err(PropertyError::new(
-                &path,
-                format!("tag key {key:?} appears twice"),
-            ));
-        }
-    }
-    Ok(tags)
-}
-
 #[cfg(test)]
 mod tests;
 

@@ -2,9 +2,10 @@
 //!
 //! The runtime hands the handler a bare `serde_json::Value` on purpose: a typed
 //! `LambdaEvent<…>` that fails to deserialize never reaches the handler, and then
-//! nobody answers CloudFormation (REFERENCE §3). Here the envelope is read first;
-//! the pool properties are read later, by the provider, so that even a request
-//! with malformed properties gets a FAILED answer at its ResponseURL.
+//! nobody answers CloudFormation (docs/design.md#parse-the-envelope-first). Here
+//! the envelope is read first; the pool properties are read later, by the
+//! provider, so that even a request with malformed properties gets a FAILED
+//! answer at its ResponseURL.
 //!
 //! Three shapes arrive: a request from CloudFormation (with a ResponseURL), the
 //! same request wrapped in SNS records (an SNS-backed custom resource), and a
@@ -14,9 +15,12 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::domain::PoolId;
+use crate::idempotency;
 use crate::properties::NameSource;
 
-/// Who the answer goes to and what it must echo back verbatim (REFERENCE §1.2).
+/// Who the answer goes to and what it must echo back verbatim
+/// (docs/design.md#the-response).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Requester {
     /// Where to PUT the answer; `None` for a direct invocation, whose answer is
@@ -93,6 +97,61 @@ struct Envelope {
     old_resource_properties: Value,
 }
 
+impl Envelope {
+    /// What is asked for; an Update or a Delete names the resource's id.
+    fn kind(&self) -> Result<RequestKind, EventError> {
+        let physical_resource_id = || {
+            self.physical_resource_id
+                .clone()
+                .filter(|id| !id.is_empty())
+                .ok_or_else(|| missing("PhysicalResourceId"))
+        };
+        match self.request_type.as_str() {
+            Some("Create") => Ok(RequestKind::Create),
+            Some("Update") => Ok(RequestKind::Update {
+                physical_resource_id: physical_resource_id()?,
+            }),
+            Some("Delete") => Ok(RequestKind::Delete {
+                physical_resource_id: physical_resource_id()?,
+            }),
+            _ => Err(EventError::Malformed(format!(
+                "RequestType must be Create, Update or Delete, got {}",
+                crate::properties::shown(&self.request_type)
+            ))),
+        }
+    }
+
+    /// Who the answer goes to. CloudFormation's requests carry every field; a
+    /// direct invocation (no ResponseURL) may leave them out: its RequestId is
+    /// then Lambda's, and its logical id [`DIRECT_LOGICAL_ID`].
+    fn requester(&mut self, invocation: Invocation<'_>) -> Result<Requester, EventError> {
+        match self.response_url.take() {
+            Some(url) if url.is_empty() => Err(missing("ResponseURL")),
+            Some(url) => Ok(Requester {
+                response_url: Some(url),
+                stack_id: self.stack_id.take().ok_or_else(|| missing("StackId"))?,
+                request_id: self.request_id.take().ok_or_else(|| missing("RequestId"))?,
+                logical_resource_id: self
+                    .logical_resource_id
+                    .take()
+                    .ok_or_else(|| missing("LogicalResourceId"))?,
+            }),
+            None => Ok(Requester {
+                response_url: None,
+                stack_id: self.stack_id.take().unwrap_or_default(),
+                request_id: self
+                    .request_id
+                    .take()
+                    .unwrap_or_else(|| invocation.request_id.to_owned()),
+                logical_resource_id: self
+                    .logical_resource_id
+                    .take()
+                    .unwrap_or_else(|| DIRECT_LOGICAL_ID.to_owned()),
+            }),
+        }
+    }
+}
+
 /// The logical id a direct request without one is given (it names the pool
 /// when `IdentityPoolName` is absent).
 const DIRECT_LOGICAL_ID: &str = "IdentityPool";
@@ -133,64 +192,11 @@ impl CustomResourceRequest {
         if event.get("RequestType").is_none_or(Value::is_null) {
             return Err(EventError::NoRequestType);
         }
-        let envelope: Envelope =
+        let mut envelope: Envelope =
             serde_json::from_value(event).map_err(|e| EventError::Malformed(e.to_string()))?;
-        let request_type = &envelope.request_type;
-        let physical_resource_id = || {
-            envelope
-                .physical_resource_id
-                .clone()
-                .filter(|id| !id.is_empty())
-                .ok_or_else(|| missing("PhysicalResourceId"))
-        };
-        let kind = match request_type.as_str() {
-            Some("Create") => RequestKind::Create,
-            Some("Update") => RequestKind::Update {
-                physical_resource_id: physical_resource_id()?,
-            },
-            Some("Delete") => RequestKind::Delete {
-                physical_resource_id: physical_resource_id()?,
-            },
-            _ => {
-                return Err(EventError::Malformed(format!(
-                    "RequestType must be Create, Update or Delete, got {}",
-                    crate::properties::shown(request_type)
-                )));
-            }
-        };
-        let requester = match envelope.response_url {
-            Some(url) if url.is_empty() => return Err(missing("ResponseURL")),
-            Some(url) => Requester {
-                response_url: Some(url),
-                stack_id: envelope.stack_id.ok_or_else(|| missing("StackId"))?,
-                request_id: envelope.request_id.ok_or_else(|| missing("RequestId"))?,
-                logical_resource_id: envelope
-                    .logical_resource_id
-                    .ok_or_else(|| missing("LogicalResourceId"))?,
-            },
-            None => Requester {
-                response_url: None,
-                stack_id: envelope.stack_id.unwrap_or_default(),
-                request_id: envelope
-                    .request_id
-                    .unwrap_or_else(|| invocation.request_id.to_owned()),
-                logical_resource_id: envelope
-                    .logical_resource_id
-                    .unwrap_or_else(|| DIRECT_LOGICAL_ID.to_owned()),
-            },
-        };
-        check_length("StackId", &requester.stack_id, 1024)?;
-        check_length("RequestId", &requester.request_id, 128)?;
-        check_length("LogicalResourceId", &requester.logical_resource_id, 255)?;
-        if let RequestKind::Update {
-            physical_resource_id,
-        }
-        | RequestKind::Delete {
-            physical_resource_id,
-        } = &kind
-        {
-            check_length("PhysicalResourceId", physical_resource_id, 1024)?;
-        }
+        let kind = envelope.kind()?;
+        let requester = envelope.requester(invocation)?;
+        check_lengths(&requester, &kind)?;
         let answered_by_invoker = answered_by_invoker(
             requester.response_url.as_deref(),
             envelope
@@ -238,19 +244,6 @@ impl CustomResourceRequest {
         }
     }
 
-    /// This request's identity, `<stack guid>/<request id>`: StackId and RequestId
-    /// together name a request (REFERENCE §1.1), and the guid keeps the tag short.
-    /// A pool created for this request carries it as its request tag, so it must
-    /// fit a tag value (256): the stack part is cut to its last 64 characters
-    /// (a guid is 36) and the RequestId is at most 128. A direct invocation
-    /// without StackId is named by its RequestId alone.
-    pub fn request_tag(&self) -> String {
-        match self.stack_key() {
-            "" => self.requester.request_id.clone(),
-            stack => format!("{stack}/{}", self.requester.request_id),
-        }
-    }
-
     /// The request's stack as the request tag names it, which is how a pool's
     /// owner is told (see [`crate::ownership`]); empty for a direct invocation
     /// without StackId.
@@ -258,12 +251,23 @@ impl CustomResourceRequest {
         crate::ownership::stack_key(&self.requester.stack_id)
     }
 
-    /// The PhysicalResourceId a failed Create answers when it has no pool id to
-    /// give: it can never equal a pool id (it has a `/`), stays the same when the
-    /// Create is redelivered, and carries the request tag so the rollback Delete
-    /// can still find a pool that the deadline cut off.
-    pub fn failed_create_id(&self) -> String {
-        format!("{FAILED_CREATE_PREFIX}{}", self.request_tag())
+    /// The partition and account a pool of this request belongs to: the stack's
+    /// ARN says so, or, for a direct invocation without one, the function's own
+    /// ARN (Lambda always gives it; cargo-lambda's emulator gives `function-arn`,
+    /// which names none).
+    pub fn arn_owner(&self) -> Option<(&str, &str)> {
+        [&self.requester.stack_id, &self.function_arn]
+            .into_iter()
+            .find_map(
+                |arn| match arn.splitn(6, ':').collect::<Vec<_>>().as_slice() {
+                    ["arn", partition, _, _, account, _]
+                        if !partition.is_empty() && !account.is_empty() =>
+                    {
+                        Some((*partition, *account))
+                    }
+                    _ => None,
+                },
+            )
     }
 
     /// The URL without its query string (the signature): all a log may show.
@@ -327,6 +331,23 @@ fn lambda_function(arn: &str) -> Option<[&str; 4]> {
     }
 }
 
+/// Every field an answer echoes, within CloudFormation's limits.
+fn check_lengths(requester: &Requester, kind: &RequestKind) -> Result<(), EventError> {
+    check_length("StackId", &requester.stack_id, 1024)?;
+    check_length("RequestId", &requester.request_id, 128)?;
+    check_length("LogicalResourceId", &requester.logical_resource_id, 255)?;
+    if let RequestKind::Update {
+        physical_resource_id,
+    }
+    | RequestKind::Delete {
+        physical_resource_id,
+    } = kind
+    {
+        check_length("PhysicalResourceId", physical_resource_id, 1024)?;
+    }
+    Ok(())
+}
+
 /// CloudFormation's own limits on the fields an answer echoes: within them the
 /// answer always fits its 4096 bytes, beyond them it could not.
 fn check_length(field: &str, value: &str, max: usize) -> Result<(), EventError> {
@@ -343,13 +364,11 @@ fn missing(field: &str) -> EventError {
     EventError::Malformed(format!("{field} is missing or empty"))
 }
 
-const FAILED_CREATE_PREFIX: &str = "CreateFailed/";
-
 /// What a PhysicalResourceId names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PhysicalId<'a> {
-    /// An identity pool id, `REGION:GUID`.
-    Pool { id: &'a str, region: &'a str },
+    /// An identity pool.
+    Pool(PoolId),
     /// The placeholder of a Create that failed; holds that Create's request tag.
     FailedCreate { request_tag: &'a str },
     /// Anything else: not ours to act on.
@@ -358,25 +377,10 @@ pub enum PhysicalId<'a> {
 
 impl<'a> PhysicalId<'a> {
     pub fn classify(id: &'a str) -> Self {
-        if let Some(request_tag) = id.strip_prefix(FAILED_CREATE_PREFIX) {
+        if let Some(request_tag) = idempotency::placeholder_request_tag(id) {
             return PhysicalId::FailedCreate { request_tag };
         }
-        match id.split_once(':') {
-            Some((region, guid))
-                if id.len() <= 55
-                    && !region.is_empty()
-                    && !guid.is_empty()
-                    && region
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                    && guid
-                        .chars()
-                        .all(|c| matches!(c, '0'..='9' | 'a'..='f' | '-')) =>
-            {
-                PhysicalId::Pool { id, region }
-            }
-            _ => PhysicalId::Other,
-        }
+        PoolId::parse(id).map_or(PhysicalId::Other, PhysicalId::Pool)
     }
 }
 

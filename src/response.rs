@@ -1,6 +1,7 @@
 //! The answer to CloudFormation: its body, and the PUT that delivers it.
 //!
-//! Three traps sank other providers here (REFERENCE §1.2, §3): a Content-Type on
+//! Three traps sank other providers here (docs/design.md#the-response,
+//! docs/design.md#what-other-frameworks-get-wrong): a Content-Type on
 //! the PUT breaks the presigned signature (403), a body over 4096 bytes is
 //! refused, and a PUT whose status nobody checks leaves the stack waiting for an
 //! hour. So the body is bounded by construction, the PUT carries no Content-Type,

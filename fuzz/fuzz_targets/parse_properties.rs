@@ -26,9 +26,9 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Result, Unstructured};
-use identity_pool_provider::properties::{
-    CLOUDFORMATION_PROPERTIES, NameSource, POOL_PROPERTIES, PoolSpec, REQUEST_TAG_KEY,
-};
+use identity_pool_provider::domain::{ApiEnum, PoolSpec};
+use identity_pool_provider::idempotency::REQUEST_TAG_KEY;
+use identity_pool_provider::properties::{CLOUDFORMATION_PROPERTIES, NameSource, POOL_PROPERTIES};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value, json};
 
@@ -629,15 +629,15 @@ fn check_spec(spec: &PoolSpec) {
         assert!(valid_text(value, 0, 256, |_| true), "tag value {value:?}");
     }
     if let Some(adoption) = &spec.adoption {
-        let (region, guid) = adoption.pool_id.split_once(':').expect("REGION:GUID");
+        let pool_id = adoption.pool_id.as_str();
+        let (region, guid) = pool_id.split_once(':').expect("REGION:GUID");
         assert!(
-            adoption.pool_id.len() <= 55
+            pool_id.len() <= 55
                 && !region.is_empty()
                 && region.chars().all(|c| word_char(c) || c == '-')
                 && !guid.is_empty()
                 && guid.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f' | '-')),
-            "IdentityPoolId {:?}",
-            adoption.pool_id
+            "IdentityPoolId {pool_id:?}"
         );
         assert_eq!(spec.region.as_deref(), Some(region), "an adopted pool stays in its region");
     }
@@ -780,17 +780,17 @@ fn as_properties(spec: &PoolSpec) -> Value {
                 .iter()
                 .map(|(provider, mapping)| {
                     let mut item = json!({
-                        "Type": mapping.mapping_type,
-                        "AmbiguousRoleResolution": mapping.ambiguous_role_resolution,
+                        "Type": mapping.mapping_type.as_str(),
+                        "AmbiguousRoleResolution": mapping.ambiguous_role_resolution.as_str(),
                     });
-                    if mapping.mapping_type == "Rules" {
+                    if mapping.mapping_type.as_str() == "Rules" {
                         let rules: Vec<Value> = mapping
                             .rules
                             .iter()
                             .map(|r| {
                                 json!({
                                     "Claim": r.claim,
-                                    "MatchType": r.match_type,
+                                    "MatchType": r.match_type.as_str(),
                                     "Value": r.value,
                                     "RoleARN": r.role_arn,
                                 })
@@ -823,7 +823,7 @@ fn as_properties(spec: &PoolSpec) -> Value {
         map.insert("Region".to_owned(), json!(region));
     }
     if let Some(adoption) = &spec.adoption {
-        map.insert("IdentityPoolId".to_owned(), json!(adoption.pool_id));
+        map.insert("IdentityPoolId".to_owned(), json!(adoption.pool_id.as_str()));
         if let Some(stack) = &adoption.from_stack {
             map.insert("AdoptFromStack".to_owned(), json!(stack));
         }
@@ -833,7 +833,7 @@ fn as_properties(spec: &PoolSpec) -> Value {
         let item = json!({
             "StreamName": streams.stream_name,
             "RoleArn": streams.role_arn,
-            "StreamingStatus": streams.streaming_status,
+            "StreamingStatus": streams.streaming_status.map(ApiEnum::as_str),
         });
         map.insert("CognitoStreams".to_owned(), item);
     }

@@ -13,7 +13,7 @@ mod checks;
 use std::collections::BTreeMap;
 
 use identity_pool_provider::error::ProviderError;
-use identity_pool_provider::properties::PoolSpec;
+use identity_pool_provider::domain::PoolSpec;
 use identity_pool_provider::request::{
     CustomResourceRequest, Invocation, PhysicalId, RequestKind, unwrap_sns,
 };
@@ -68,7 +68,8 @@ fn check(request: &CustomResourceRequest) {
     );
 
     let classified = request.physical_resource_id().map(PhysicalId::classify);
-    if let Some(PhysicalId::Pool { id, region }) = classified {
+    if let Some(PhysicalId::Pool(pool)) = &classified {
+        let (id, region) = (pool.as_str(), pool.region());
         assert_eq!(Some(id), request.physical_resource_id());
         assert!(!region.is_empty() && id.starts_with(region) && id.len() <= 55);
     }
@@ -87,8 +88,8 @@ fn check(request: &CustomResourceRequest) {
     let mut answers = Vec::new();
     match PoolSpec::from_properties(&request.properties, request.name_source()) {
         Ok(spec) => {
-            let pool_id = match classified {
-                Some(PhysicalId::Pool { id, .. }) => id.to_owned(),
+            let pool_id = match &classified {
+                Some(PhysicalId::Pool(pool)) => pool.to_string(),
                 _ => SOME_POOL_ID.to_owned(),
             };
             let region = pool_id.split(':').next().unwrap_or_default().to_owned();
@@ -103,7 +104,7 @@ fn check(request: &CustomResourceRequest) {
                 ),
             ]);
             answers.push(Answer::success(pool_id, data));
-            if let Some(PhysicalId::Other | PhysicalId::FailedCreate { .. }) = classified {
+            if let Some(PhysicalId::Other | PhysicalId::FailedCreate { .. }) = &classified {
                 if matches!(request.kind, RequestKind::Update { .. }) {
                     answers.push(Answer::failed(
                         answer_id.clone(),

@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 
 use aws_sdk_cognitoidentity::types::{
-    AmbiguousRoleResolutionType, MappingRuleMatchType, RoleMappingType, RulesConfigurationType,
+    AmbiguousRoleResolutionType, MappingRuleMatchType, RulesConfigurationType,
 };
 
 use super::{CognitoError, PoolCalls, sorted, unsorted};
-use crate::properties::{MappingRule, PrincipalTagMap, RoleMapping, RoleSettings};
+use crate::domain::{ApiEnum, MappingRule, PoolId, PrincipalTagMap, RoleMapping, RoleSettings};
 
 type SdkRoleMapping = aws_sdk_cognitoidentity::types::RoleMapping;
 type SdkMappingRule = aws_sdk_cognitoidentity::types::MappingRule;
@@ -51,7 +51,9 @@ fn to_sdk_mapping(mapping: &RoleMapping) -> Result<SdkRoleMapping, CognitoError>
         )
     };
     SdkRoleMapping::builder()
-        .r#type(RoleMappingType::from(mapping.mapping_type.as_str()))
+        .r#type(aws_sdk_cognitoidentity::types::RoleMappingType::from(
+            mapping.mapping_type.as_str(),
+        ))
         .ambiguous_role_resolution(AmbiguousRoleResolutionType::from(
             mapping.ambiguous_role_resolution.as_str(),
         ))
@@ -60,51 +62,56 @@ fn to_sdk_mapping(mapping: &RoleMapping) -> Result<SdkRoleMapping, CognitoError>
         .map_err(|e| unbuildable(OP, e))
 }
 
-fn from_sdk_mapping(mapping: &SdkRoleMapping) -> RoleMapping {
-    RoleMapping {
-        mapping_type: mapping.r#type().as_str().to_owned(),
-        ambiguous_role_resolution: mapping
-            .ambiguous_role_resolution()
-            .map(|a| a.as_str().to_owned())
-            .unwrap_or_default(),
-        rules: mapping
-            .rules_configuration()
-            .map(|config| {
-                config
-                    .rules()
-                    .iter()
-                    .map(|rule| MappingRule {
-                        claim: rule.claim().to_owned(),
-                        match_type: rule.match_type().as_str().to_owned(),
-                        value: rule.value().to_owned(),
-                        role_arn: rule.role_arn().to_owned(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-    }
+/// A mapping as the service reads it back. One with a value this provider
+/// does not know (never one it wrote) is `None`: it is left out of what was
+/// read, and [`PoolCalls::roles`] then differs from any template that has it.
+fn from_sdk_mapping(mapping: &SdkRoleMapping) -> Option<RoleMapping> {
+    let rules = mapping
+        .rules_configuration()
+        .map_or(Some(Vec::new()), |config| {
+            config.rules().iter().map(from_sdk_rule).collect()
+        })?;
+    Some(RoleMapping {
+        mapping_type: ApiEnum::from_name(mapping.r#type().as_str())?,
+        ambiguous_role_resolution: ApiEnum::from_name(
+            mapping.ambiguous_role_resolution()?.as_str(),
+        )?,
+        rules,
+    })
+}
+
+fn from_sdk_rule(rule: &SdkMappingRule) -> Option<MappingRule> {
+    Some(MappingRule {
+        claim: rule.claim().to_owned(),
+        match_type: ApiEnum::from_name(rule.match_type().as_str())?,
+        value: rule.value().to_owned(),
+        role_arn: rule.role_arn().to_owned(),
+    })
 }
 
 impl PoolCalls<'_> {
     /// GetIdentityPoolRoles: the roles and mappings the pool has now.
-    pub async fn roles(&self, pool_id: &str) -> Result<RoleSettings, CognitoError> {
+    pub async fn roles(&self, pool_id: &PoolId) -> Result<RoleSettings, CognitoError> {
         const OP: &str = "GetIdentityPoolRoles";
-        self.journal.begin(OP);
         let output = self
-            .clients
-            .identity
-            .get_identity_pool_roles()
-            .identity_pool_id(pool_id)
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk(OP, e))?;
+            .send(
+                OP,
+                self.clients
+                    .identity
+                    .get_identity_pool_roles()
+                    .identity_pool_id(pool_id.as_str())
+                    .send(),
+            )
+            .await?;
         Ok(RoleSettings {
             roles: sorted(output.roles()),
             mappings: output
                 .role_mappings()
                 .map(|m| {
                     m.iter()
-                        .map(|(provider, mapping)| (provider.clone(), from_sdk_mapping(mapping)))
+                        .filter_map(|(provider, mapping)| {
+                            Some((provider.clone(), from_sdk_mapping(mapping)?))
+                        })
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -115,7 +122,7 @@ impl PoolCalls<'_> {
     /// (empty ones clear them).
     pub async fn set_roles(
         &self,
-        pool_id: &str,
+        pool_id: &PoolId,
         settings: &RoleSettings,
     ) -> Result<(), CognitoError> {
         const OP: &str = "SetIdentityPoolRoles";
@@ -124,36 +131,38 @@ impl PoolCalls<'_> {
             .iter()
             .map(|(provider, mapping)| Ok((provider.clone(), to_sdk_mapping(mapping)?)))
             .collect::<Result<HashMap<_, _>, CognitoError>>()?;
-        self.journal.begin(OP);
-        self.clients
-            .identity
-            .set_identity_pool_roles()
-            .identity_pool_id(pool_id)
-            .set_roles(Some(unsorted(&settings.roles)))
-            .set_role_mappings(Some(mappings))
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk(OP, e))?;
+        self.send(
+            OP,
+            self.clients
+                .identity
+                .set_identity_pool_roles()
+                .identity_pool_id(pool_id.as_str())
+                .set_roles(Some(unsorted(&settings.roles)))
+                .set_role_mappings(Some(mappings))
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
     /// GetPrincipalTagAttributeMap for one provider.
     pub async fn principal_tags(
         &self,
-        pool_id: &str,
+        pool_id: &PoolId,
         provider: &str,
     ) -> Result<PrincipalTagMap, CognitoError> {
         const OP: &str = "GetPrincipalTagAttributeMap";
-        self.journal.begin(OP);
         let output = self
-            .clients
-            .identity
-            .get_principal_tag_attribute_map()
-            .identity_pool_id(pool_id)
-            .identity_provider_name(provider)
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk(OP, e))?;
+            .send(
+                OP,
+                self.clients
+                    .identity
+                    .get_principal_tag_attribute_map()
+                    .identity_pool_id(pool_id.as_str())
+                    .identity_provider_name(provider)
+                    .send(),
+            )
+            .await?;
         Ok(PrincipalTagMap {
             use_defaults: output.use_defaults().unwrap_or(false),
             tags: sorted(output.principal_tags()),
@@ -163,22 +172,18 @@ impl PoolCalls<'_> {
     /// SetPrincipalTagAttributeMap for one provider.
     pub async fn set_principal_tags(
         &self,
-        pool_id: &str,
+        pool_id: &PoolId,
         provider: &str,
         map: &PrincipalTagMap,
     ) -> Result<(), CognitoError> {
-        const OP: &str = "SetPrincipalTagAttributeMap";
-        self.journal.begin(OP);
-        self.clients
-            .identity
-            .set_principal_tag_attribute_map()
-            .identity_pool_id(pool_id)
+        let call = self.clients.identity.set_principal_tag_attribute_map();
+        let call = call
+            .identity_pool_id(pool_id.as_str())
             .identity_provider_name(provider)
             .use_defaults(map.use_defaults)
-            .set_principal_tags(Some(unsorted(&map.tags)))
-            .send()
+            .set_principal_tags(Some(unsorted(&map.tags)));
+        self.send("SetPrincipalTagAttributeMap", call.send())
             .await
-            .map_err(|e| CognitoError::from_sdk(OP, e))?;
-        Ok(())
+            .map(drop)
     }
 }

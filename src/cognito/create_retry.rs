@@ -51,17 +51,17 @@ mod tests {
     use aws_sdk_cognitoidentity::operation::create_identity_pool::CreateIdentityPoolOutput;
     use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 
-    use crate::cognito::{IdentityPools, Journal, RegionClients};
-    use crate::properties::PoolConfig;
+    use crate::cognito::{Journal, RegionClients, RegionalClients};
+    use crate::domain::{PoolConfig, PoolId};
 
     /// Clients that retry as the function's do (standard mode, several
     /// attempts), with millisecond backoff so that the test does not wait.
-    fn retrying(rules: &[&Rule]) -> IdentityPools {
+    fn retrying(rules: &[&Rule]) -> RegionalClients {
         let no_rules: &[&Rule] = &[];
         let retries = RetryConfig::standard()
             .with_max_attempts(4)
             .with_initial_backoff(Duration::from_millis(1));
-        IdentityPools::new(RegionClients {
+        RegionalClients::new(RegionClients {
             identity: mock_client!(
                 aws_sdk_cognitoidentity,
                 RuleMode::Sequential,
@@ -82,7 +82,9 @@ mod tests {
             .expect("complete output")
     }
 
-    async fn create_through(pools: &IdentityPools) -> Result<String, crate::cognito::CognitoError> {
+    async fn create_through(
+        pools: &RegionalClients,
+    ) -> Result<PoolId, crate::cognito::CognitoError> {
         let journal = Journal::default();
         pools
             .for_request("", &journal)
@@ -104,7 +106,7 @@ mod tests {
         let created = create_through(&pools).await;
 
         assert_eq!(
-            created.as_deref(),
+            created.as_ref().map(PoolId::as_str),
             Ok("us-east-1:11111111-2222-3333-4444-555555555555")
         );
         assert_eq!(create.num_calls(), 3);

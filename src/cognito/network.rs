@@ -172,46 +172,39 @@ impl ClassifyRetry for NoRetryOnQuota {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cognito::{IdentityPools, Journal, RegionClients};
+    use crate::cognito::{Journal, RegionClients, RegionalClients};
     use aws_sdk_cognitoidentity::config::retry::RetryConfig;
     use aws_sdk_cognitoidentity::config::{BehaviorVersion, Credentials, Region};
     use aws_smithy_http_client::tls;
-    use aws_smithy_mocks::{Rule, RuleMode, mock_client};
 
     /// The pools of a Cognito "endpoint" at `url`, through the function's own
     /// HTTP stack, without retries.
-    fn pools_at(url: &str) -> IdentityPools {
+    fn pools_at(url: &str) -> RegionalClients {
         let http = aws_smithy_http_client::Builder::new()
             .tls_provider(tls::Provider::Rustls(
                 tls::rustls_provider::CryptoMode::Ring,
             ))
             .build_https();
         let credentials = Credentials::new("local", "local", None, None, "test");
-        let no_rules: &[&Rule] = &[];
-        IdentityPools::new(RegionClients {
-            identity: aws_sdk_cognitoidentity::Client::from_conf(
-                aws_sdk_cognitoidentity::Config::builder()
-                    .behavior_version(BehaviorVersion::latest())
-                    .region(Region::new("us-east-1"))
-                    .endpoint_url(url)
-                    .http_client(http.clone())
-                    .credentials_provider(credentials.clone())
-                    .retry_config(RetryConfig::disabled())
-                    .build(),
-            ),
-            sync: aws_sdk_cognitosync::Client::from_conf(
-                aws_sdk_cognitosync::Config::builder()
-                    .behavior_version(BehaviorVersion::latest())
-                    .region(Region::new("us-east-1"))
-                    .endpoint_url(url)
-                    .http_client(http)
-                    .credentials_provider(credentials)
-                    .retry_config(RetryConfig::disabled())
-                    .build(),
-            )
-            .into(),
-            // Not asked by these tests.
-            tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, no_rules),
+        // The same configuration for each service's client.
+        macro_rules! client_at {
+            ($sdk:ident) => {
+                $sdk::Client::from_conf(
+                    $sdk::Config::builder()
+                        .behavior_version(BehaviorVersion::latest())
+                        .region(Region::new("us-east-1"))
+                        .endpoint_url(url)
+                        .http_client(http.clone())
+                        .credentials_provider(credentials.clone())
+                        .retry_config(RetryConfig::disabled())
+                        .build(),
+                )
+            };
+        }
+        RegionalClients::new(RegionClients {
+            identity: client_at!(aws_sdk_cognitoidentity),
+            sync: client_at!(aws_sdk_cognitosync).into(),
+            tagging: client_at!(aws_sdk_resourcegroupstagging),
         })
     }
 

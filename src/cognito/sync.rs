@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use aws_sdk_cognitosync::types::StreamingStatus;
 
 use super::{CognitoError, PoolCalls, sorted};
-use crate::properties::{CognitoStreams, PushSync, SyncSettings};
+use crate::domain::{ApiEnum, CognitoStreams, PoolId, PushSync, SyncSettings};
 
 type SdkStreams = aws_sdk_cognitosync::types::CognitoStreams;
 type SdkPushSync = aws_sdk_cognitosync::types::PushSync;
@@ -19,8 +19,7 @@ fn to_sdk_streams(streams: &CognitoStreams) -> SdkStreams {
         .set_streaming_status(
             streams
                 .streaming_status
-                .as_deref()
-                .map(StreamingStatus::from),
+                .map(|status| StreamingStatus::from(status.as_str())),
         )
         .build()
 }
@@ -29,7 +28,9 @@ fn from_sdk_streams(streams: &SdkStreams) -> CognitoStreams {
     CognitoStreams {
         stream_name: streams.stream_name().map(str::to_owned),
         role_arn: streams.role_arn().map(str::to_owned),
-        streaming_status: streams.streaming_status().map(|s| s.as_str().to_owned()),
+        streaming_status: streams
+            .streaming_status()
+            .and_then(|status| ApiEnum::from_name(status.as_str())),
     }
 }
 
@@ -51,47 +52,31 @@ impl PoolCalls<'_> {
     /// SetIdentityPoolConfiguration: the parts given are set, the others left.
     pub async fn set_sync_configuration(
         &self,
-        pool_id: &str,
+        pool_id: &PoolId,
         streams: Option<&CognitoStreams>,
         push_sync: Option<&PushSync>,
     ) -> Result<(), CognitoError> {
-        const OP: &str = "SetIdentityPoolConfiguration";
-        self.journal.begin(OP);
-        self.clients
-            .sync
-            .set_identity_pool_configuration()
-            .identity_pool_id(pool_id)
+        let call = self.clients.sync.set_identity_pool_configuration();
+        let call = call
+            .identity_pool_id(pool_id.as_str())
             .set_cognito_streams(streams.map(to_sdk_streams))
-            .set_push_sync(push_sync.map(to_sdk_push_sync))
-            .send()
+            .set_push_sync(push_sync.map(to_sdk_push_sync));
+        self.send("SetIdentityPoolConfiguration", call.send())
             .await
-            .map_err(|e| CognitoError::from_sdk(OP, e))?;
-        Ok(())
+            .map(drop)
     }
 
     /// GetIdentityPoolConfiguration and GetCognitoEvents: the settings the pool
     /// has now (a part never set is `None`).
-    pub async fn sync_settings(&self, pool_id: &str) -> Result<SyncSettings, CognitoError> {
-        const GET_CONFIGURATION: &str = "GetIdentityPoolConfiguration";
-        const GET_EVENTS: &str = "GetCognitoEvents";
-        self.journal.begin(GET_CONFIGURATION);
+    pub async fn sync_settings(&self, pool_id: &PoolId) -> Result<SyncSettings, CognitoError> {
+        let configuration = self.clients.sync.get_identity_pool_configuration();
+        let configuration = configuration.identity_pool_id(pool_id.as_str()).send();
         let configuration = self
-            .clients
-            .sync
-            .get_identity_pool_configuration()
-            .identity_pool_id(pool_id)
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk(GET_CONFIGURATION, e))?;
-        self.journal.begin(GET_EVENTS);
-        let events = self
-            .clients
-            .sync
-            .get_cognito_events()
-            .identity_pool_id(pool_id)
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk(GET_EVENTS, e))?;
+            .send("GetIdentityPoolConfiguration", configuration)
+            .await?;
+        let events = self.clients.sync.get_cognito_events();
+        let events = events.identity_pool_id(pool_id.as_str()).send();
+        let events = self.send("GetCognitoEvents", events).await?;
         Ok(SyncSettings {
             streams: configuration.cognito_streams().map(from_sdk_streams),
             push_sync: configuration.push_sync().map(from_sdk_push_sync),
@@ -102,19 +87,13 @@ impl PoolCalls<'_> {
     /// SetCognitoEvents. The API merges: an event given an empty value is removed.
     pub async fn set_cognito_events(
         &self,
-        pool_id: &str,
+        pool_id: &PoolId,
         events: &BTreeMap<String, String>,
     ) -> Result<(), CognitoError> {
-        const OP: &str = "SetCognitoEvents";
-        self.journal.begin(OP);
-        self.clients
-            .sync
-            .set_cognito_events()
-            .identity_pool_id(pool_id)
-            .set_events(Some(super::unsorted(events)))
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk(OP, e))?;
-        Ok(())
+        let call = self.clients.sync.set_cognito_events();
+        let call = call
+            .identity_pool_id(pool_id.as_str())
+            .set_events(Some(super::unsorted(events)));
+        self.send("SetCognitoEvents", call.send()).await.map(drop)
     }
 }

@@ -10,6 +10,7 @@
 use aws_sdk_resourcegroupstagging::types::TagFilter;
 
 use super::{CognitoError, PoolCalls};
+use crate::domain::PoolId;
 
 /// The resource type of identity pools in the tagging API.
 const IDENTITY_POOL_TYPE: &str = "cognito-identity:identitypool";
@@ -22,28 +23,29 @@ fn pool_id_of(arn: &str) -> Option<&str> {
 impl PoolCalls<'_> {
     /// Ids of the identity pools of this region tagged `key` = `value`, as the
     /// tagging API's index has them now.
-    pub async fn ids_tagged(&self, key: &str, value: &str) -> Result<Vec<String>, CognitoError> {
+    pub async fn ids_tagged(&self, key: &str, value: &str) -> Result<Vec<PoolId>, CognitoError> {
         const OP: &str = "GetResources";
         let mut ids = Vec::new();
         let mut token = None;
         loop {
-            self.journal.begin(OP);
             let page = self
-                .clients
-                .tagging
-                .get_resources()
-                .tag_filters(TagFilter::builder().key(key).values(value).build())
-                .resource_type_filters(IDENTITY_POOL_TYPE)
-                .set_pagination_token(token)
-                .send()
-                .await
-                .map_err(|e| CognitoError::from_sdk(OP, e))?;
+                .send(
+                    OP,
+                    self.clients
+                        .tagging
+                        .get_resources()
+                        .tag_filters(TagFilter::builder().key(key).values(value).build())
+                        .resource_type_filters(IDENTITY_POOL_TYPE)
+                        .set_pagination_token(token)
+                        .send(),
+                )
+                .await?;
             ids.extend(
                 page.resource_tag_mapping_list()
                     .iter()
                     .filter_map(|mapping| mapping.resource_arn())
                     .filter_map(pool_id_of)
-                    .map(str::to_owned),
+                    .filter_map(PoolId::parse),
             );
             // The API may answer a page with no resources and a token: only an
             // empty token ends the list.

@@ -29,6 +29,14 @@ fn a_stack_is_named_by_the_last_part_of_its_id_or_by_its_guid_alone() {
 fn the_owner_is_the_stack_before_the_first_slash_of_the_request_tag() {
     assert_eq!(owner(&tags(&[("team", "identity")])), Owner::Nobody);
     assert_eq!(
+        owner(&tagged("direct-request-1")),
+        Owner::Stack {
+            stack: "",
+            provisional: false
+        },
+        "a direct invocation without StackId tags its pool with its RequestId alone"
+    );
+    assert_eq!(
         owner(&tagged(&format!("{STACK}/req-1"))),
         Owner::Stack {
             stack: STACK,

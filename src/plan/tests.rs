@@ -3,11 +3,11 @@ use std::collections::BTreeSet;
 
 /// The function's own region, where the test pools live.
 const HOME: &str = "us-east-1";
-use crate::properties::Access;
+use crate::domain::{Access, StreamingStatus};
 
 use proptest::prelude::*;
 
-const POOL_ID: &str = "us-east-1:0c5e2a4b-1234-4cde-8f00-123456789abc";
+use crate::test_support::OTHER_POOL_ID as POOL_ID;
 const REQUEST_TAG: &str =
     "0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d/d8e6a2b0-5f3c-4e1a-9b7d-2c4f6a8e0b1d";
 
@@ -53,7 +53,7 @@ fn pool(config: PoolConfig, user_tags: &[(&str, &str)]) -> Pool {
     let mut tags = tags(user_tags);
     tags.insert(REQUEST_TAG_KEY.to_owned(), REQUEST_TAG.to_owned());
     Pool {
-        id: POOL_ID.to_owned(),
+        id: PoolId::parse(POOL_ID).expect("a pool id"),
         config,
         tags,
     }
@@ -305,7 +305,9 @@ fn a_pool_in_another_region_than_the_template_wants_is_replaced() {
 
 // ---- The order of the writes: every step a state Cognito accepts ----
 
-use crate::properties::{CognitoProvider, RoleMapping};
+use crate::domain::{
+    AmbiguousRoleResolution, CognitoProvider, PoolId, RoleMapping, RoleMappingType,
+};
 
 /// A pool as Cognito holds it, and the rules its calls enforce: at most 50
 /// tags, a role mapping or principal tag map only for a configured provider.
@@ -332,6 +334,8 @@ impl Model {
                 self.principal_tags.insert(provider.clone(), map.clone());
             }
             Write::UpdatePool(config) => self.config = config.clone(),
+            // Cognito Sync's settings constrain nothing modelled here.
+            Write::SetSyncConfiguration { .. } | Write::SetCognitoEvents(_) => {}
         }
         if self.tags.len() > 50 {
             return Err(format!("{} tags after {write:?}", self.tags.len()));
@@ -352,7 +356,7 @@ impl Model {
     /// The pool as Describe shows it.
     fn pool(&self) -> Pool {
         Pool {
-            id: POOL_ID.to_owned(),
+            id: PoolId::parse(POOL_ID).expect("a pool id"),
             config: self.config.clone(),
             tags: self.tags.clone(),
         }
@@ -403,7 +407,7 @@ fn run_update(model: &Model, desired: &PoolSpec) -> Result<(Vec<Write>, Model), 
     Ok((writes, after))
 }
 
-const USER_POOL: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc";
+use crate::test_support::USER_POOL;
 
 fn user_pool_client(client: &str) -> CognitoProvider {
     CognitoProvider {
@@ -415,8 +419,8 @@ fn user_pool_client(client: &str) -> CognitoProvider {
 
 fn token_mapping() -> RoleMapping {
     RoleMapping {
-        mapping_type: "Token".to_owned(),
-        ambiguous_role_resolution: "Deny".to_owned(),
+        mapping_type: RoleMappingType::Token,
+        ambiguous_role_resolution: AmbiguousRoleResolution::Deny,
         rules: Vec::new(),
     }
 }
@@ -652,4 +656,127 @@ proptest! {
             }
         }
     }
+}
+
+// ---- what is read first, and the Cognito Sync writes: decided without a call ----
+
+const TRIGGER: &str = "arn:aws:lambda:us-east-1:123456789012:function:trigger";
+
+fn sync_settings() -> SyncSettings {
+    SyncSettings {
+        streams: Some(CognitoStreams {
+            stream_name: Some("events".to_owned()),
+            role_arn: Some("arn:aws:iam::123456789012:role/stream".to_owned()),
+            streaming_status: Some(StreamingStatus::Enabled),
+        }),
+        push_sync: Some(PushSync {
+            application_arns: vec!["arn:aws:sns:us-east-1:123456789012:app/GCM/app".to_owned()],
+            role_arn: None,
+        }),
+        events: tags(&[("SyncTrigger", TRIGGER)]),
+    }
+}
+
+#[test]
+fn sync_settings_the_template_drops_are_turned_off() {
+    assert_eq!(
+        sync_writes(&SyncSettings::default(), &sync_settings()),
+        [
+            Write::SetSyncConfiguration {
+                streams: Some(CognitoStreams {
+                    streaming_status: Some(StreamingStatus::Disabled),
+                    ..CognitoStreams::default()
+                }),
+                push_sync: Some(PushSync::default()),
+            },
+            Write::SetCognitoEvents(tags(&[("SyncTrigger", "")])),
+        ]
+    );
+}
+
+#[test]
+fn sync_settings_are_written_only_where_they_differ_from_the_old_template() {
+    assert_eq!(sync_writes(&sync_settings(), &sync_settings()), []);
+    let streams_only = SyncSettings {
+        streams: sync_settings().streams,
+        ..SyncSettings::default()
+    };
+    assert_eq!(
+        sync_writes(&streams_only, &SyncSettings::default()),
+        [Write::SetSyncConfiguration {
+            streams: sync_settings().streams,
+            push_sync: None,
+        }],
+        "a part the template never set is left alone"
+    );
+}
+
+fn managed_access() -> PoolSpec {
+    let provider = user_pool_client("client1");
+    let mut desired = spec(
+        PoolConfig {
+            cognito_identity_providers: vec![provider.clone()],
+            ..config()
+        },
+        &[],
+    );
+    desired.access.roles.roles = tags(&[("authenticated", "arn:aws:iam::1:role/a")]);
+    desired
+        .access
+        .principal_tags
+        .insert(provider.provider_name, PrincipalTagMap::defaults());
+    desired
+}
+
+#[test]
+fn a_pool_made_by_this_request_is_not_read_and_has_nothing_yet() {
+    let desired = managed_access();
+    let made = Managed {
+        created_now: true,
+        ..Managed::default()
+    };
+
+    assert_eq!(
+        reads(&desired, &pool(desired.config.clone(), &[]), &made),
+        Reads::default()
+    );
+    let known = known_now(&desired, &made, AccessNow::default());
+    assert_eq!(known.roles, Some(RoleSettings::default()));
+    assert_eq!(
+        known.principal_tags.into_values().collect::<Vec<_>>(),
+        [None]
+    );
+}
+
+#[test]
+fn only_what_the_template_manages_now_or_managed_before_is_read() {
+    let desired = managed_access();
+    let provider = desired.access.principal_tags.keys().next().unwrap().clone();
+    let before = Managed {
+        principal_tag_providers: BTreeSet::from(["graph.facebook.com".to_owned()]),
+        ..Managed::default()
+    };
+
+    let asked = reads(&desired, &pool(desired.config.clone(), &[]), &before);
+
+    assert!(asked.roles);
+    assert_eq!(
+        asked.principal_tags,
+        BTreeSet::from([provider.clone()]),
+        "a provider the pool does not configure has nothing to read"
+    );
+    assert_eq!(
+        reads(
+            &spec(config(), &[]),
+            &pool(config(), &[]),
+            &Managed::default()
+        ),
+        Reads::default()
+    );
+    let known = known_now(&desired, &before, AccessNow::default());
+    assert_eq!(
+        known.principal_tags,
+        BTreeMap::from([(provider, None), ("graph.facebook.com".to_owned(), None)]),
+        "what was not read is known to be nothing"
+    );
 }

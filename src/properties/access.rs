@@ -8,67 +8,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::PoolConfig;
 use super::arn::role_arn;
 use super::claim_chars::claim_char;
 use super::rules::{
-    PropertyError, TextRule, boolean, list, members, object, one_of, optional, text,
+    Bounded, PropertyError, TextRule, boolean, choice, list, members, object, optional, string_map,
+    text,
 };
-
-/// The roles the pool hands out: SetIdentityPoolRoles' whole input.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RoleSettings {
-    /// `authenticated` / `unauthenticated` → IAM role ARN.
-    pub roles: BTreeMap<String, String>,
-    /// Provider → how its users' roles are chosen.
-    pub mappings: BTreeMap<String, RoleMapping>,
-}
-
-impl RoleSettings {
-    pub fn is_empty(&self) -> bool {
-        self.roles.is_empty() && self.mappings.is_empty()
-    }
-}
-
-/// How one provider's users get their role: from the token's `cognito:roles`
-/// claim (`Token`) or from rules on its claims (`Rules`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoleMapping {
-    /// `Token` or `Rules`.
-    pub mapping_type: String,
-    /// `AuthenticatedRole` or `Deny`: what happens when no role is chosen.
-    pub ambiguous_role_resolution: String,
-    /// The rules of a `Rules` mapping, in order; empty for `Token`.
-    pub rules: Vec<MappingRule>,
-}
-
-/// One rule: if `claim` `match_type` `value`, the user gets `role_arn`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MappingRule {
-    pub claim: String,
-    /// `Equals`, `Contains`, `StartsWith` or `NotEqual`.
-    pub match_type: String,
-    pub value: String,
-    pub role_arn: String,
-}
-
-/// One provider's principal tags: SetPrincipalTagAttributeMap's input.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PrincipalTagMap {
-    pub use_defaults: bool,
-    /// Principal tag → the claim it is taken from.
-    pub tags: BTreeMap<String, String>,
-}
-
-impl PrincipalTagMap {
-    /// What a provider returns to when the template no longer mentions it.
-    pub fn defaults() -> Self {
-        PrincipalTagMap {
-            use_defaults: true,
-            tags: BTreeMap::new(),
-        }
-    }
-}
+use crate::domain::{MappingRule, PoolConfig, PrincipalTagMap, RoleMapping, RoleMappingType};
 
 const CLAIM: TextRule = TextRule {
     min: 1,
@@ -159,59 +105,62 @@ pub(super) fn role_mappings(
     }
     let mut mappings = Vec::new();
     for (key, item) in map {
-        let path = format!("{field}.{key}");
-        let [provider, mapping_type, ambiguous, rules] = members(
-            &path,
-            item,
-            [
-                "IdentityProvider",
-                "Type",
-                "AmbiguousRoleResolution",
-                "RulesConfiguration",
-            ],
-            &["Type", "AmbiguousRoleResolution"],
-        )?;
-        let provider = provider_of(&path, key, provider.map(|v| ("IdentityProvider", v)))?;
-        let mapping_type = one_of(
-            &format!("{path}.Type"),
-            mapping_type.unwrap_or(&Value::Null),
-            &["Token", "Rules"],
-        )?;
-        let rules = match (mapping_type.as_str(), rules) {
-            ("Rules", Some(rules)) => mapping_rules(&format!("{path}.RulesConfiguration"), rules)?,
-            ("Rules", None) => {
-                return Err(PropertyError::new(
-                    &format!("{path}.RulesConfiguration"),
-                    "is required when Type is Rules",
-                ));
-            }
-            (_, Some(_)) => {
-                return Err(PropertyError::new(
-                    &format!("{path}.RulesConfiguration"),
-                    "is only allowed when Type is Rules",
-                ));
-            }
-            (_, None) => Vec::new(),
-        };
-        let mapping = RoleMapping {
-            mapping_type,
-            ambiguous_role_resolution: one_of(
-                &format!("{path}.AmbiguousRoleResolution"),
-                ambiguous.unwrap_or(&Value::Null),
-                &["AuthenticatedRole", "Deny"],
-            )?,
-            rules,
-        };
         push_unique(
             &mut mappings,
-            Entry {
-                path,
-                provider,
-                value: mapping,
-            },
+            role_mapping(&format!("{field}.{key}"), key, item)?,
         )?;
     }
     Ok(mappings)
+}
+
+/// One `RoleMappings` entry, at `path`, under the key `key`.
+fn role_mapping(path: &str, key: &str, item: &Value) -> Result<Entry<RoleMapping>, PropertyError> {
+    let [provider, mapping_type, ambiguous, rules] = members(
+        path,
+        item,
+        [
+            "IdentityProvider",
+            "Type",
+            "AmbiguousRoleResolution",
+            "RulesConfiguration",
+        ],
+        &["Type", "AmbiguousRoleResolution"],
+    )?;
+    let provider = provider_of(path, key, provider.map(|v| ("IdentityProvider", v)))?;
+    let mapping_type = choice(
+        &format!("{path}.Type"),
+        mapping_type.unwrap_or(&Value::Null),
+    )?;
+    let rules_path = format!("{path}.RulesConfiguration");
+    let rules = match (mapping_type, rules) {
+        (RoleMappingType::Rules, Some(rules)) => mapping_rules(&rules_path, rules)?,
+        (RoleMappingType::Rules, None) => {
+            return Err(PropertyError::new(
+                &rules_path,
+                "is required when Type is Rules",
+            ));
+        }
+        (RoleMappingType::Token, Some(_)) => {
+            return Err(PropertyError::new(
+                &rules_path,
+                "is only allowed when Type is Rules",
+            ));
+        }
+        (RoleMappingType::Token, None) => Vec::new(),
+    };
+    let mapping = RoleMapping {
+        mapping_type,
+        ambiguous_role_resolution: choice(
+            &format!("{path}.AmbiguousRoleResolution"),
+            ambiguous.unwrap_or(&Value::Null),
+        )?,
+        rules,
+    };
+    Ok(Entry {
+        path: path.to_owned(),
+        provider,
+        value: mapping,
+    })
 }
 
 fn mapping_rules(field: &str, value: &Value) -> Result<Vec<MappingRule>, PropertyError> {
@@ -243,11 +192,7 @@ fn mapping_rules(field: &str, value: &Value) -> Result<Vec<MappingRule>, Propert
             let (arn_path, arn) = member("RoleARN", arn);
             Ok(MappingRule {
                 claim: text(&claim_path, &claim, &CLAIM)?,
-                match_type: one_of(
-                    &match_path,
-                    &match_type,
-                    &["Equals", "Contains", "StartsWith", "NotEqual"],
-                )?,
+                match_type: choice(&match_path, &match_type)?,
                 value: text(&value_path, &value, &RULE_VALUE)?,
                 role_arn: role_arn(&arn_path, &arn)?,
             })
@@ -264,64 +209,71 @@ pub(super) fn principal_tags(
 ) -> Result<Vec<Entry<PrincipalTagMap>>, PropertyError> {
     let mut entries = Vec::new();
     for (key, item) in object(field, value)? {
-        let path = format!("{field}.{key}");
-        if item.get("IdentityPoolId").is_some() {
-            return Err(PropertyError::new(
-                &format!("{path}.IdentityPoolId"),
-                "not needed here: the entry belongs to this pool (remove it when moving an AWS::Cognito::IdentityPoolPrincipalTag in)",
-            ));
-        }
-        let [provider, provider_name, use_defaults, tags] = members(
-            &path,
-            item,
-            [
-                "IdentityProvider",
-                "IdentityProviderName",
-                "UseDefaults",
-                "PrincipalTags",
-            ],
-            &[],
-        )?;
-        let named_by = match (provider, provider_name) {
-            (Some(_), Some(_)) => {
-                return Err(PropertyError::new(
-                    &path,
-                    "give IdentityProvider or IdentityProviderName, not both",
-                ));
-            }
-            (Some(v), None) => Some(("IdentityProvider", v)),
-            (None, Some(v)) => Some(("IdentityProviderName", v)),
-            (None, None) => None,
-        };
-        let provider = provider_of(&path, key, named_by)?;
-        let tags_path = format!("{path}.PrincipalTags");
-        let tags = optional(tags, |v| {
-            let map = object(&tags_path, v)?;
-            if map.len() > 50 {
-                return Err(PropertyError::new(
-                    &tags_path,
-                    format!("may have at most 50 tags, got {}", map.len()),
-                ));
-            }
-            map.iter()
-                .map(|(tag, claim)| {
-                    let tag_path = format!("{tags_path}.{tag}");
-                    text(&tag_path, &Value::String(tag.clone()), &PRINCIPAL_TAG_KEY)?;
-                    Ok((tag.clone(), text(&tag_path, claim, &PRINCIPAL_TAG_CLAIM)?))
-                })
-                .collect()
-        })?;
-        let use_defaults = optional(use_defaults, |v| boolean(&format!("{path}.UseDefaults"), v))?;
         push_unique(
             &mut entries,
-            Entry {
-                path,
-                provider,
-                value: PrincipalTagMap { use_defaults, tags },
-            },
+            principal_tag_entry(&format!("{field}.{key}"), key, item)?,
         )?;
     }
     Ok(entries)
+}
+
+/// One `PrincipalTags` entry, at `path`, under the key `key`.
+fn principal_tag_entry(
+    path: &str,
+    key: &str,
+    item: &Value,
+) -> Result<Entry<PrincipalTagMap>, PropertyError> {
+    if item.get("IdentityPoolId").is_some() {
+        return Err(PropertyError::new(
+            &format!("{path}.IdentityPoolId"),
+            "not needed here: the entry belongs to this pool (remove it when moving an AWS::Cognito::IdentityPoolPrincipalTag in)",
+        ));
+    }
+    let [provider, provider_name, use_defaults, tags] = members(
+        path,
+        item,
+        [
+            "IdentityProvider",
+            "IdentityProviderName",
+            "UseDefaults",
+            "PrincipalTags",
+        ],
+        &[],
+    )?;
+    let named_by = match (provider, provider_name) {
+        (Some(_), Some(_)) => {
+            return Err(PropertyError::new(
+                path,
+                "give IdentityProvider or IdentityProviderName, not both",
+            ));
+        }
+        (Some(v), None) => Some(("IdentityProvider", v)),
+        (None, Some(v)) => Some(("IdentityProviderName", v)),
+        (None, None) => None,
+    };
+    let provider = provider_of(path, key, named_by)?;
+    let tags = optional(tags, |v| tag_claims(&format!("{path}.PrincipalTags"), v))?;
+    let use_defaults = optional(use_defaults, |v| boolean(&format!("{path}.UseDefaults"), v))?;
+    Ok(Entry {
+        path: path.to_owned(),
+        provider,
+        value: PrincipalTagMap { use_defaults, tags },
+    })
+}
+
+/// An entry's `PrincipalTags`: principal tag → the claim it is taken from.
+fn tag_claims(field: &str, value: &Value) -> Result<BTreeMap<String, String>, PropertyError> {
+    let entries = Bounded {
+        max: 50,
+        noun: "tags",
+    };
+    string_map(
+        field,
+        object(field, value)?,
+        entries,
+        &PRINCIPAL_TAG_KEY,
+        &PRINCIPAL_TAG_CLAIM,
+    )
 }
 
 /// The providers that the `PrincipalTags` of some properties (an Update's old
@@ -333,37 +285,6 @@ pub fn principal_tag_providers(properties: &Value) -> BTreeSet<String> {
         .and_then(|v| principal_tags("PrincipalTags", v).ok())
         .map(|entries| entries.into_iter().map(|entry| entry.provider).collect())
         .unwrap_or_default()
-}
-
-/// How the pool's providers are named, by what names them. A role mapping names
-/// a user pool with its app client (`ProviderName:ClientId`), a principal tag map
-/// without it; both name the login provider domains, the OIDC and SAML provider
-/// ARNs, and an OIDC provider's issuer.
-fn configured_providers(config: &PoolConfig, with_client_id: bool) -> BTreeSet<String> {
-    let mut names: BTreeSet<String> = config.supported_login_providers.keys().cloned().collect();
-    names.extend(config.saml_provider_arns.iter().cloned());
-    for arn in &config.open_id_connect_provider_arns {
-        names.insert(arn.clone());
-        if let Some((_, issuer)) = arn.split_once(":oidc-provider/") {
-            names.insert(issuer.to_owned());
-        }
-    }
-    names.extend(config.cognito_identity_providers.iter().map(|provider| {
-        if with_client_id {
-            format!("{}:{}", provider.provider_name, provider.client_id)
-        } else {
-            provider.provider_name.clone()
-        }
-    }));
-    names
-}
-
-impl PoolConfig {
-    /// Whether this configuration has the provider `name`, named as a role
-    /// mapping (`with_client_id`) or a principal tag map names it.
-    pub fn configures(&self, name: &str, with_client_id: bool) -> bool {
-        configured_providers(self, with_client_id).contains(name)
-    }
 }
 
 /// Every mapping and principal tag map must name a provider the pool configures:
@@ -378,7 +299,7 @@ pub(super) fn check_providers(
         entry: &Entry<T>,
         with_client_id: bool,
     ) -> Option<PropertyError> {
-        let configured = configured_providers(config, with_client_id);
+        let configured = config.configured_providers(with_client_id);
         (!configured.contains(&entry.provider)).then(|| {
             PropertyError::new(
                 &entry.path,

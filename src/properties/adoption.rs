@@ -3,24 +3,8 @@
 
 use serde_json::Value;
 
-use super::rules::{PropertyError, TextRule, text};
-
-/// The pool a template adopts, and the stack it may be taken from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Adoption {
-    /// `REGION:GUID`: the pool lives in the region its id names.
-    pub pool_id: String,
-    /// The stack (its id or guid) whose pool this one may be: without it, a
-    /// pool another stack owns is refused.
-    pub from_stack: Option<String>,
-}
-
-impl Adoption {
-    /// The region the adopted pool lives in: the first part of its id.
-    pub fn region(&self) -> &str {
-        crate::cognito::pool_region(&self.pool_id)
-    }
-}
+use super::{PropertyError, TextRule, text};
+use crate::domain::PoolId;
 
 /// The API model's rule for an identity pool id.
 const POOL_ID: TextRule = TextRule {
@@ -33,26 +17,17 @@ const POOL_ID: TextRule = TextRule {
 /// A StackId is at most 1024 characters long.
 const STACK: TextRule = TextRule::length(1, 1024);
 
-pub(super) fn pool_id(field: &str, value: &Value) -> Result<String, PropertyError> {
+pub(super) fn pool_id(field: &str, value: &Value) -> Result<PoolId, PropertyError> {
     let id = text(field, value, &POOL_ID)?;
-    match id.split_once(':') {
-        Some((region, guid))
-            if !region.is_empty()
-                && !guid.is_empty()
-                && guid
-                    .chars()
-                    .all(|c| matches!(c, '0'..='9' | 'a'..='f' | '-')) =>
-        {
-            Ok(id)
-        }
-        _ => Err(PropertyError::new(
+    PoolId::parse(&id).ok_or_else(|| {
+        PropertyError::new(
             field,
             format!(
                 "must match the pattern {} (REGION:GUID, as Cognito names pools), got {id:?}",
                 POOL_ID.pattern
             ),
-        )),
-    }
+        )
+    })
 }
 
 pub(super) fn from_stack(field: &str, value: &Value) -> Result<String, PropertyError> {

@@ -14,9 +14,9 @@ use super::{NameSource, PoolSpec, PropertyError};
 
 const CONSTRAINTS: &str = include_str!("../../tests/model/cognito-constraints.json");
 
-const USER_POOL: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI";
+use crate::test_support::TEMPLATE_USER_POOL as USER_POOL;
 const MAPPED: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI:client1";
-const ROLE: &str = "arn:aws:iam::123456789012:role/identity-admin";
+use crate::test_support::ADMIN_ROLE as ROLE;
 const ROLE_PREFIX: &str = "arn:aws:iam::123456789012:role/";
 
 /// Members the provider fills itself: no template value reaches them.
@@ -112,6 +112,7 @@ fn numbered(n: usize, entry: impl Fn(usize) -> (String, Value)) -> Value {
 
 /// The template property that fills `member` (the model's path without its
 /// service and operation), or None for a member the mapping does not know.
+#[allow(clippy::too_many_lines)] // A table: one arm for each member of the API models.
 fn probe(member: &str) -> Option<Probe> {
     let rules_path = format!("RoleMappings.{MAPPED}.RulesConfiguration.Rules");
     let pool = match member.split_once('.') {

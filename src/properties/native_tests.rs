@@ -14,8 +14,8 @@ use super::{NameSource, PoolSpec};
 
 const NATIVE: &str = include_str!("../../tests/model/native-schema.json");
 
-const USER_POOL: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI";
-const ROLE: &str = "arn:aws:iam::123456789012:role/identity-admin";
+use crate::test_support::ADMIN_ROLE as ROLE;
+use crate::test_support::TEMPLATE_USER_POOL as USER_POOL;
 
 /// Properties with a value at every path any of the three schemas has.
 fn complete() -> Value {

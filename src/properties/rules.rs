@@ -2,6 +2,9 @@
 //! is the Reason a user reads, and checks for the forms the API model uses
 //! (lengths, character classes, enums, lists and objects with known members).
 
+use std::collections::BTreeMap;
+
+use crate::domain::ApiEnum;
 use serde_json::{Map, Value};
 
 /// One property that breaks one rule. Its text is what the user reads, so it
@@ -205,20 +208,49 @@ pub(super) fn members<'v, const N: usize>(
     Ok(known.map(|name| map.get(name).filter(|v| !v.is_null())))
 }
 
-pub(super) fn one_of(
-    field: &str,
-    value: &Value,
-    allowed: &[&str],
-) -> Result<String, PropertyError> {
+pub(super) fn choice<T: ApiEnum>(field: &str, value: &Value) -> Result<T, PropertyError> {
     let text = string(field, value)?;
-    if allowed.contains(&text) {
-        Ok(text.to_owned())
-    } else {
-        Err(PropertyError::new(
+    T::from_name(text).ok_or_else(|| {
+        PropertyError::new(
             field,
-            format!("must be one of {}, got {text:?}", allowed.join(", ")),
-        ))
+            format!("must be one of {}, got {text:?}", T::NAMES.join(", ")),
+        )
+    })
+}
+
+/// How many entries a map may have, and what they are called in a Reason.
+pub(super) struct Bounded {
+    pub(super) max: usize,
+    pub(super) noun: &'static str,
+}
+
+/// A map of strings: at most `entries.max` of them, each key by `key` and each
+/// value by `value`, both errors at the entry's path.
+pub(super) fn string_map(
+    field: &str,
+    map: &Map<String, Value>,
+    entries: Bounded,
+    key: &TextRule,
+    value: &TextRule,
+) -> Result<BTreeMap<String, String>, PropertyError> {
+    if map.len() > entries.max {
+        return Err(PropertyError::new(
+            field,
+            format!(
+                "may have at most {} {}, got {}",
+                entries.max,
+                entries.noun,
+                map.len()
+            ),
+        ));
     }
+    map.iter()
+        .map(|(name, item)| {
+            let path = format!("{field}.{name}");
+            text(&path, &Value::String(name.clone()), key)?;
+            Ok((name.clone(), text(&path, item, value)?))
+        })
+        .collect()
 }
 
 /// The rule of a name no one knows: the closest known name first when it is

@@ -7,17 +7,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::arn::{lambda_function_arn, role_arn, sns_application_arn};
-use super::rules::{PropertyError, TextRule, list, members, object_or_json, one_of, text};
-
-/// The pool's Cognito Sync settings. An absent part is one the template does
-/// not set; removing a part the template used to set turns it off.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SyncSettings {
-    pub streams: Option<CognitoStreams>,
-    pub push_sync: Option<PushSync>,
-    /// Event (only `SyncTrigger` exists) → Lambda function ARN.
-    pub events: BTreeMap<String, String>,
-}
+use super::rules::{PropertyError, TextRule, choice, list, members, object_or_json, text};
+use crate::domain::{CognitoStreams, PushSync, SyncSettings};
 
 impl SyncSettings {
     /// The settings an Update's `OldResourceProperties` had, each part read on
@@ -32,33 +23,6 @@ impl SyncSettings {
                 .unwrap_or_default(),
         }
     }
-}
-
-/// Publishing dataset changes to a Kinesis stream.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct CognitoStreams {
-    pub stream_name: Option<String>,
-    pub role_arn: Option<String>,
-    /// `ENABLED` or `DISABLED`.
-    pub streaming_status: Option<String>,
-}
-
-impl CognitoStreams {
-    /// Streaming turned off: what a part the template no longer sets becomes
-    /// (the API cannot unset it).
-    pub fn disabled() -> Self {
-        CognitoStreams {
-            streaming_status: Some("DISABLED".to_owned()),
-            ..CognitoStreams::default()
-        }
-    }
-}
-
-/// Silent push notifications through SNS platform applications.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PushSync {
-    pub application_arns: Vec<String>,
-    pub role_arn: Option<String>,
 }
 
 const STREAM_NAME: TextRule = TextRule::length(1, 128);
@@ -78,13 +42,7 @@ pub(super) fn cognito_streams(field: &str, value: &Value) -> Result<CognitoStrea
             .map(|v| role_arn(&format!("{field}.RoleArn"), v))
             .transpose()?,
         streaming_status: status
-            .map(|v| {
-                one_of(
-                    &format!("{field}.StreamingStatus"),
-                    v,
-                    &["ENABLED", "DISABLED"],
-                )
-            })
+            .map(|v| choice(&format!("{field}.StreamingStatus"), v))
             .transpose()?,
     })
 }

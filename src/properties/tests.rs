@@ -1,11 +1,15 @@
 use super::*;
+use crate::domain::CognitoProvider;
+use crate::idempotency::REQUEST_TAG_KEY;
+use crate::properties::tags::MAX_USER_TAGS;
+use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use serde_json::json;
 
 use crate::error::ProviderError;
 
-const STACK_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d";
+use crate::test_support::MY_STACK_ID as STACK_ID;
 const LOGICAL_ID: &str = "IdentityPool";
 
 fn names() -> NameSource<'static> {

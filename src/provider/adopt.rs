@@ -13,14 +13,15 @@
 
 use std::collections::BTreeMap;
 
-use super::{Managed, Provider, bring_to_template, pool_arn, read_access};
-use crate::cognito::{Journal, Pool, PoolCalls, pool_region};
+use super::Provider;
+use super::apply::{bring_to_template, pool_arn, read_access};
+use crate::cognito::PoolCalls;
+use crate::domain::{Access, Adoption, CognitoStreams, Pool, PoolSpec, SyncSettings};
 use crate::error::ProviderError;
+use crate::idempotency::REQUEST_TAG_KEY;
+use crate::journal::Journal;
 use crate::ownership::{self, Claim};
-use crate::plan::{AccessNow, UpdatePlan, plan_update, tag_changes};
-use crate::properties::{
-    Access, Adoption, CognitoStreams, PoolSpec, REQUEST_TAG_KEY, SyncSettings,
-};
+use crate::plan::{AccessNow, Managed, UpdatePlan, plan_update, tag_changes};
 use crate::request::CustomResourceRequest;
 use crate::response::Answer;
 
@@ -35,26 +36,26 @@ impl Provider {
         adoption: &Adoption,
         journal: &Journal,
     ) -> Result<Answer, ProviderError> {
-        let pool_id = adoption.pool_id.as_str();
+        let pool_id = &adoption.pool_id;
         let calls = self.calls_for_pool(pool_id, journal);
         let current =
             calls
                 .describe(pool_id)
                 .await?
                 .ok_or_else(|| ProviderError::NoPoolToAdopt {
-                    pool_id: pool_id.to_owned(),
+                    pool_id: pool_id.to_string(),
                     region: adoption.region().to_owned(),
                 })?;
         let claim = ownership::may_adopt(
-            pool_id,
+            pool_id.as_str(),
             &current.tags,
             request.stack_key(),
             adoption.from_stack.as_deref(),
         )?;
-        if plan_update(spec, &current, self.pools.home_region()) == UpdatePlan::Replace {
-            return Err(ProviderError::AdoptedPoolNotReplaced(pool_id.to_owned()));
+        if plan_update(spec, &current, self.clients.home_region()) == UpdatePlan::Replace {
+            return Err(ProviderError::AdoptedPoolNotReplaced(pool_id.to_string()));
         }
-        tracing::info!(pool_id, ?claim, "adopting the pool IdentityPoolId names");
+        tracing::info!(pool_id = %pool_id, ?claim, "adopting the pool IdentityPoolId names");
         let arn = pool_arn(request, pool_id)?;
         let before = Before::read(&calls, current, arn, spec).await?;
         match self
@@ -65,10 +66,10 @@ impl Provider {
             Err(cause) => {
                 let put_back = before.put_back(request, &calls, spec, &claim).await;
                 if let Err(error) = &put_back {
-                    tracing::error!(pool_id, %error, "could not put the adopted pool back as it was");
+                    tracing::error!(pool_id = %pool_id, %error, "could not put the adopted pool back as it was");
                 }
                 Err(ProviderError::AdoptionFailed {
-                    pool_id: pool_id.to_owned(),
+                    pool_id: pool_id.to_string(),
                     cause: Box::new(cause),
                     put_back: before.note(&put_back, spec),
                 })
@@ -165,7 +166,7 @@ impl Before {
         spec: &PoolSpec,
         claim: &Claim,
     ) -> Result<(), ProviderError> {
-        let id = self.pool.id.as_str();
+        let id = &self.pool.id;
         if let Some(sync) = &self.sync {
             let back = sync_put_back(sync, &spec.sync);
             if back.streams.is_some() || back.push_sync.is_some() {
@@ -180,10 +181,7 @@ impl Before {
         let now = calls
             .describe(id)
             .await?
-            .ok_or_else(|| ProviderError::PoolGone {
-                id: id.to_owned(),
-                region: pool_region(id).to_owned(),
-            })?;
+            .ok_or_else(|| ProviderError::pool_gone(id))?;
         let (back, managed) = self.as_template(spec);
         let config = (now.config != back.config).then(|| back.config.clone());
         let tags = tag_changes(&back.tags, &now.tags);

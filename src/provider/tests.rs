@@ -5,12 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use aws_sdk_cognitoidentity::Client;
-use aws_sdk_cognitoidentity::config::interceptors::BeforeTransmitInterceptorContextRef;
-use aws_sdk_cognitoidentity::config::{ConfigBag, Intercept, Region, RuntimeComponents};
-use aws_sdk_cognitoidentity::error::BoxError;
-use aws_sdk_cognitoidentity::operation::create_identity_pool::{
-    CreateIdentityPoolInput, CreateIdentityPoolOutput,
-};
+use aws_sdk_cognitoidentity::operation::create_identity_pool::CreateIdentityPoolInput;
 use aws_sdk_cognitoidentity::operation::delete_identity_pool::{
     DeleteIdentityPoolInput, DeleteIdentityPoolOutput,
 };
@@ -19,7 +14,6 @@ use aws_sdk_cognitoidentity::operation::get_identity_pool_roles::{
     GetIdentityPoolRolesInput, GetIdentityPoolRolesOutput,
 };
 use aws_sdk_cognitoidentity::operation::get_principal_tag_attribute_map::GetPrincipalTagAttributeMapOutput;
-use aws_sdk_cognitoidentity::operation::list_identity_pools::ListIdentityPoolsOutput;
 use aws_sdk_cognitoidentity::operation::set_identity_pool_roles::{
     SetIdentityPoolRolesInput, SetIdentityPoolRolesOutput,
 };
@@ -32,317 +26,26 @@ use aws_sdk_cognitoidentity::operation::update_identity_pool::{
     UpdateIdentityPoolInput, UpdateIdentityPoolOutput,
 };
 use aws_sdk_cognitoidentity::types::{
-    AmbiguousRoleResolutionType, CognitoIdentityProvider, IdentityPoolShortDescription,
-    MappingRule, MappingRuleMatchType, RoleMappingType, RulesConfigurationType,
+    AmbiguousRoleResolutionType, MappingRule, MappingRuleMatchType, RoleMappingType,
+    RulesConfigurationType,
 };
-use aws_sdk_resourcegroupstagging::operation::get_resources::{
-    GetResourcesInput, GetResourcesOutput,
-};
-use aws_sdk_resourcegroupstagging::types::ResourceTagMapping;
+use aws_sdk_resourcegroupstagging::operation::get_resources::GetResourcesInput;
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use serde_json::{Value, json};
 
 use super::*;
-use crate::cognito::{RegionClients, pool_region};
-use crate::properties::PoolConfig;
+use crate::cognito::RegionClients;
+use crate::domain::PoolConfig;
+use crate::idempotency::REQUEST_TAG_KEY;
+use crate::journal::Journal;
 use crate::request::Invocation;
+use crate::test_support::*;
 use aws_sdk_cognitosync::operation::set_cognito_events::{
     SetCognitoEventsInput, SetCognitoEventsOutput,
 };
 use aws_sdk_cognitosync::operation::set_identity_pool_configuration::{
     SetIdentityPoolConfigurationInput, SetIdentityPoolConfigurationOutput,
 };
-
-pub(super) const STACK_ID: &str =
-    "arn:aws:cloudformation:us-east-1:123456789012:stack/demo/8e2f1b40-5a4d-11ef-9c1e-0a1b2c3d4e5f";
-pub(super) const REQUEST_TAG: &str = "8e2f1b40-5a4d-11ef-9c1e-0a1b2c3d4e5f/req-1";
-pub(super) const POOL_ID: &str = "us-east-1:11111111-2222-3333-4444-555555555555";
-pub(super) const NEW_POOL_ID: &str = "us-east-1:99999999-8888-7777-6666-555555555555";
-pub(super) const POOL_ARN: &str = "arn:aws:cognito-identity:us-east-1:123456789012:identitypool/us-east-1:11111111-2222-3333-4444-555555555555";
-
-/// A request as CloudFormation sends it: every scalar a string.
-pub(super) fn request(
-    request_type: &str,
-    physical_id: Option<&str>,
-    properties: Value,
-) -> CustomResourceRequest {
-    request_with_old(request_type, physical_id, properties, json!({}))
-}
-
-/// An Update whose `OldResourceProperties` are `old_properties`.
-pub(super) fn update_request(
-    physical_id: &str,
-    properties: Value,
-    old_properties: Value,
-) -> CustomResourceRequest {
-    request_with_old("Update", Some(physical_id), properties, old_properties)
-}
-
-/// A request as CloudFormation sends it; an Update carries `old_properties` as
-/// its `OldResourceProperties`.
-fn request_with_old(
-    request_type: &str,
-    physical_id: Option<&str>,
-    properties: Value,
-    old_properties: Value,
-) -> CustomResourceRequest {
-    let mut event = json!({
-        "RequestType": request_type,
-        "ResponseURL": "https://example.invalid/response?X-Amz-Signature=secret",
-        "StackId": STACK_ID,
-        "RequestId": "req-1",
-        "ResourceType": "Custom::IdentityPool",
-        "LogicalResourceId": "Pool",
-        "ResourceProperties": properties,
-    });
-    if let Some(id) = physical_id {
-        event["PhysicalResourceId"] = json!(id);
-    }
-    if request_type == "Update" {
-        event["OldResourceProperties"] = old_properties;
-    }
-    CustomResourceRequest::from_event(
-        event,
-        Invocation {
-            request_id: "lambda-1",
-            function_arn: "arn:aws:lambda:us-east-1:123456789012:function:provider",
-        },
-    )
-    .expect("a valid envelope")
-}
-
-pub(super) fn properties() -> Value {
-    json!({
-        "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:provider",
-        "IdentityPoolName": "demo_pool",
-        "AllowUnauthenticatedIdentities": "false",
-        "AllowClassicFlow": "true",
-        "SupportedLoginProviders": {"graph.facebook.com": "7346241598935555"},
-        "CognitoIdentityProviders": [{
-            "ProviderName": "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc",
-            "ClientId": "client1",
-            "ServerSideTokenCheck": "true"
-        }],
-        "IdentityPoolTags": [{"Key": "team", "Value": "identity"}]
-    })
-}
-
-/// The pool Cognito describes, configured exactly as `properties()` asks.
-pub(super) fn described(id: &str, tags: &[(&str, &str)]) -> DescribeIdentityPoolOutput {
-    DescribeIdentityPoolOutput::builder()
-        .identity_pool_id(id)
-        .identity_pool_name("demo_pool")
-        .allow_unauthenticated_identities(false)
-        .allow_classic_flow(true)
-        .supported_login_providers("graph.facebook.com", "7346241598935555")
-        .cognito_identity_providers(
-            CognitoIdentityProvider::builder()
-                .provider_name("cognito-idp.us-east-1.amazonaws.com/us-east-1_abc")
-                .client_id("client1")
-                .server_side_token_check(true)
-                .build(),
-        )
-        .set_identity_pool_tags(Some(
-            tags.iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        ))
-        .build()
-        .expect("complete output")
-}
-
-pub(super) fn describe_returns(output: DescribeIdentityPoolOutput) -> Rule {
-    mock!(Client::describe_identity_pool).then_output(move || output.clone())
-}
-
-pub(super) fn describe_not_found() -> Rule {
-    mock!(Client::describe_identity_pool)
-        .sequence()
-        .http_status(
-            400,
-            Some(
-                r#"{"__type":"ResourceNotFoundException","message":"IdentityPool 'x' not found."}"#
-                    .to_owned(),
-            ),
-        )
-        .build()
-}
-
-pub(super) fn list_returns(pools: &[(&str, &str)]) -> Rule {
-    let pools: Vec<IdentityPoolShortDescription> = pools
-        .iter()
-        .map(|(id, name)| {
-            IdentityPoolShortDescription::builder()
-                .identity_pool_id(*id)
-                .identity_pool_name(*name)
-                .build()
-        })
-        .collect();
-    mock!(Client::list_identity_pools).then_output(move || {
-        ListIdentityPoolsOutput::builder()
-            .set_identity_pools(Some(pools.clone()))
-            .build()
-    })
-}
-
-/// GetResources' answer: these pools carry the request tag.
-fn tagged_output(pool_ids: &[&str]) -> GetResourcesOutput {
-    GetResourcesOutput::builder()
-        .set_resource_tag_mapping_list(Some(
-            pool_ids
-                .iter()
-                .map(|id| {
-                    ResourceTagMapping::builder()
-                        .resource_arn(format!(
-                            "arn:aws:cognito-identity:{}:123456789012:identitypool/{id}",
-                            pool_region(id)
-                        ))
-                        .build()
-                })
-                .collect(),
-        ))
-        .build()
-}
-
-/// The tagging index, listing these pools for any tag asked.
-fn tagged_returns(pool_ids: &[&str]) -> Rule {
-    let output = tagged_output(pool_ids);
-    mock!(aws_sdk_resourcegroupstagging::Client::get_resources).then_output(move || output.clone())
-}
-
-/// The tagging index refusing the function's role.
-fn tagging_refused() -> Rule {
-    mock!(aws_sdk_resourcegroupstagging::Client::get_resources)
-        .sequence()
-        .http_status(
-            400,
-            Some(r#"{"__type":"AccessDeniedException","message":"not authorized to perform: tag:GetResources"}"#.to_owned()),
-        )
-        .build()
-}
-
-/// A rule that records every input it receives and answers `output`.
-pub(super) fn recording<I: Clone + Send + 'static, O: Clone + Send + Sync + 'static>(
-    seen: &Arc<Mutex<Vec<I>>>,
-    output: O,
-) -> impl Fn(&I) -> O + Send + Sync + 'static {
-    let seen = seen.clone();
-    move |input| {
-        seen.lock().unwrap().push(input.clone());
-        output.clone()
-    }
-}
-
-pub(super) fn recorded<I>() -> Arc<Mutex<Vec<I>>> {
-    Arc::new(Mutex::new(Vec::new()))
-}
-
-pub(super) fn created_output(id: &str) -> CreateIdentityPoolOutput {
-    CreateIdentityPoolOutput::builder()
-        .identity_pool_id(id)
-        .identity_pool_name("demo_pool")
-        .allow_unauthenticated_identities(false)
-        .build()
-        .expect("complete output")
-}
-
-pub(super) fn provider(rules: &[&Rule]) -> Provider {
-    Provider::new(IdentityPools::new(clients(rules, &Wire::default())))
-}
-
-/// Home-region clients whose Cognito Identity and tagging calls the `rules`
-/// answer, each of those calls also noted on `wire`. The Cognito Sync
-/// client answers nothing.
-pub(super) fn clients(rules: &[&Rule], wire: &Wire) -> RegionClients {
-    let (wire, tagging_wire) = (wire.clone(), wire.clone());
-    let no_rules: &[&Rule] = &[];
-    RegionClients {
-        identity: mock_client!(
-            aws_sdk_cognitoidentity,
-            RuleMode::MatchAny,
-            rules,
-            move |conf| conf.interceptor(wire.clone())
-        ),
-        sync: mock_client!(aws_sdk_cognitosync, RuleMode::MatchAny, no_rules).into(),
-        tagging: mock_client!(
-            aws_sdk_resourcegroupstagging,
-            RuleMode::MatchAny,
-            rules,
-            move |conf| conf.interceptor(tagging_wire.clone())
-        ),
-    }
-}
-
-/// What reached the wire: every Cognito Identity request a client sent, in order.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Wire(Arc<Mutex<Vec<Sent>>>);
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Sent {
-    /// `CreateIdentityPool`, from the request's X-Amz-Target.
-    operation: String,
-    /// The endpoint the request went to, which names its region.
-    host: String,
-    /// Tells clients apart: where the region sits in the sending client's own
-    /// frozen configuration. Every call through one client shares it; a client
-    /// built again, even identically, does not.
-    client: usize,
-}
-
-impl Wire {
-    fn sent(&self) -> Vec<Sent> {
-        self.0.lock().unwrap().clone()
-    }
-
-    /// (operation, host) of each request, in order.
-    fn calls(&self) -> Vec<(String, String)> {
-        self.sent()
-            .into_iter()
-            .map(|sent| (sent.operation, sent.host))
-            .collect()
-    }
-}
-
-impl Intercept for Wire {
-    fn name(&self) -> &'static str {
-        "Wire"
-    }
-
-    fn read_before_transmit(
-        &self,
-        context: &BeforeTransmitInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let request = context.request();
-        let operation = request
-            .headers()
-            .get("x-amz-target")
-            .and_then(|target| target.rsplit('.').next())
-            .unwrap_or_default()
-            .to_owned();
-        let host = request
-            .uri()
-            .split("://")
-            .nth(1)
-            .and_then(|rest| rest.split('/').next())
-            .unwrap_or_default()
-            .to_owned();
-        let client = cfg
-            .load::<Region>()
-            .map_or(0, |region| std::ptr::from_ref(region) as usize);
-        self.0.lock().unwrap().push(Sent {
-            operation,
-            host,
-            client,
-        });
-        Ok(())
-    }
-}
-
-fn call(operation: &str, host: &str) -> (String, String) {
-    (operation.to_owned(), host.to_owned())
-}
 
 #[tokio::test]
 async fn create_sends_every_property_and_the_request_tag_and_answers_the_pool() {
@@ -351,11 +54,8 @@ async fn create_sends_every_property_and_the_request_tag_and_answers_the_pool() 
         .then_compute_output(recording(&creates, created_output(POOL_ID)));
     let tagged = tagged_returns(&[]);
     let provider = provider(&[&tagged, &create]);
-    let journal = Journal::default();
 
-    let answer = provider
-        .answer(&request("Create", None, properties()), &journal)
-        .await;
+    let (answer, journal) = provider.run(&request("Create", None, properties())).await;
 
     assert_eq!(
         answer,
@@ -401,12 +101,11 @@ async fn a_redelivered_create_answers_the_pool_it_already_made_without_creating_
         POOL_ID,
         &[("team", "identity"), (REQUEST_TAG_KEY, REQUEST_TAG)],
     ));
-    let provider = provider(&[&tagged, &describe, &create]);
-    let journal = Journal::default();
-
-    let answer = provider
-        .answer(&request("Create", None, properties()), &journal)
-        .await;
+    let (answer, journal) = run(
+        &[&tagged, &describe, &create],
+        &request("Create", None, properties()),
+    )
+    .await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
     assert!(answer.outcome.is_ok());
@@ -432,12 +131,11 @@ async fn a_same_named_pool_of_another_request_does_not_count_as_already_created(
         POOL_ID,
         &[(REQUEST_TAG_KEY, "other-stack/other-request")],
     ));
-    let provider = provider(&[&tagged, &list, &describe, &create]);
-    let journal = Journal::default();
-
-    let answer = provider
-        .answer(&request("Create", None, properties()), &journal)
-        .await;
+    let (answer, journal) = run(
+        &[&tagged, &list, &describe, &create],
+        &request("Create", None, properties()),
+    )
+    .await;
 
     assert_eq!(answer.physical_resource_id, NEW_POOL_ID);
     assert_eq!(create.num_calls(), 1);
@@ -457,11 +155,11 @@ async fn a_pool_the_index_still_lists_after_its_deletion_is_not_answered() {
     let create = mock!(Client::create_identity_pool).then_output(|| created_output(NEW_POOL_ID));
     let tagged = tagged_returns(&[POOL_ID]);
     let describe = describe_not_found();
-    let provider = provider(&[&tagged, &describe, &create]);
-
-    let answer = provider
-        .answer(&request("Create", None, properties()), &Journal::default())
-        .await;
+    let (answer, _) = run(
+        &[&tagged, &describe, &create],
+        &request("Create", None, properties()),
+    )
+    .await;
 
     assert_eq!(answer.physical_resource_id, NEW_POOL_ID);
     assert_eq!(create.num_calls(), 1);
@@ -479,12 +177,11 @@ async fn after_an_ambiguous_create_failure_the_retry_lists_and_finds_the_pool_th
     let tagged = tagged_returns(&[]);
     let list = list_returns(&[(POOL_ID, "demo_pool")]);
     let describe = describe_returns(described(POOL_ID, &[(REQUEST_TAG_KEY, REQUEST_TAG)]));
-    let provider = provider(&[&tagged, &create, &list, &describe]);
-    let journal = Journal::default();
-
-    let answer = provider
-        .answer(&request("Create", None, properties()), &journal)
-        .await;
+    let (answer, journal) = run(
+        &[&tagged, &create, &list, &describe],
+        &request("Create", None, properties()),
+    )
+    .await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
     assert!(answer.outcome.is_ok(), "{answer:?}");
@@ -514,7 +211,7 @@ async fn a_create_the_service_refuses_fails_with_the_code_and_a_placeholder_id()
     let provider = provider(&[&tagged, &create]);
     let request = request("Create", None, properties());
 
-    let answer = provider.answer(&request, &Journal::default()).await;
+    let (answer, _) = provider.run(&request).await;
 
     assert_eq!(answer.physical_resource_id, request.failed_create_id());
     let reason = answer.outcome.expect_err("FAILED");
@@ -527,15 +224,13 @@ async fn a_create_the_service_refuses_fails_with_the_code_and_a_placeholder_id()
 #[tokio::test]
 async fn invalid_properties_fail_before_any_call() {
     let list = list_returns(&[]);
-    let provider = provider(&[&list]);
-    let journal = Journal::default();
     let request = request(
         "Create",
         None,
         json!({"AllowClasicFlow": "true", "AllowUnauthenticatedIdentities": "yes"}),
     );
 
-    let answer = provider.answer(&request, &journal).await;
+    let (answer, journal) = run(&[&list], &request).await;
 
     let reason = answer.outcome.expect_err("FAILED");
     assert!(
@@ -566,14 +261,14 @@ async fn update_sends_the_complete_configuration_so_nothing_is_reset() {
         POOL_ID,
         &[("team", "identity"), (REQUEST_TAG_KEY, REQUEST_TAG)],
     ));
-    let provider = provider(&[&describe, &update]);
     let mut renamed = properties();
     renamed["IdentityPoolName"] = json!("renamed");
-    let journal = Journal::default();
 
-    let answer = provider
-        .answer(&request("Update", Some(POOL_ID), renamed), &journal)
-        .await;
+    let (answer, journal) = run(
+        &[&describe, &update],
+        &request("Update", Some(POOL_ID), renamed),
+    )
+    .await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
     assert_eq!(
@@ -615,7 +310,6 @@ async fn update_removing_providers_sends_them_empty() {
             .unwrap(),
     ));
     let describe = unchanged(POOL_ID);
-    let provider = provider(&[&describe, &update]);
     let mut fewer = properties();
     fewer
         .as_object_mut()
@@ -626,12 +320,11 @@ async fn update_removing_providers_sends_them_empty() {
         .unwrap()
         .remove("CognitoIdentityProviders");
 
-    let answer = provider
-        .answer(
-            &request("Update", Some(POOL_ID), fewer),
-            &Journal::default(),
-        )
-        .await;
+    let (answer, _) = run(
+        &[&describe, &update],
+        &request("Update", Some(POOL_ID), fewer),
+    )
+    .await;
 
     assert!(answer.outcome.is_ok());
     let sent = updates.lock().unwrap()[0].clone();
@@ -658,14 +351,14 @@ async fn tags_change_by_diff_against_the_pool_and_keep_the_request_tag() {
             (REQUEST_TAG_KEY, REQUEST_TAG),
         ],
     ));
-    let provider = provider(&[&describe, &tag, &untag, &update]);
     let mut retagged = properties();
     retagged["IdentityPoolTags"] = json!([{"Key": "team", "Value": "identity"}, {"Key": "env", "Value": "prod"}, {"Key": "cost", "Value": "42"}]);
-    let journal = Journal::default();
 
-    let answer = provider
-        .answer(&request("Update", Some(POOL_ID), retagged), &journal)
-        .await;
+    let (answer, journal) = run(
+        &[&describe, &tag, &untag, &update],
+        &request("Update", Some(POOL_ID), retagged),
+    )
+    .await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
     let tag_input = tagged.lock().unwrap()[0].clone();
@@ -694,12 +387,11 @@ async fn an_update_that_changes_nothing_makes_no_write_call() {
         POOL_ID,
         &[("team", "identity"), (REQUEST_TAG_KEY, REQUEST_TAG)],
     ));
-    let provider = provider(&[&describe]);
-    let journal = Journal::default();
-
-    let answer = provider
-        .answer(&request("Update", Some(POOL_ID), properties()), &journal)
-        .await;
+    let (answer, journal) = run(
+        &[&describe],
+        &request("Update", Some(POOL_ID), properties()),
+    )
+    .await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
     assert!(answer.outcome.is_ok());
@@ -718,14 +410,14 @@ async fn changing_a_set_developer_provider_name_replaces_the_pool() {
     current.developer_provider_name = Some("login.old".to_owned());
     let describe = describe_returns(current);
     let tagged = tagged_returns(&[]);
-    let provider = provider(&[&describe, &tagged, &create]);
     let mut changed = properties();
     changed["DeveloperProviderName"] = json!("login.new");
-    let journal = Journal::default();
 
-    let answer = provider
-        .answer(&request("Update", Some(POOL_ID), changed), &journal)
-        .await;
+    let (answer, journal) = run(
+        &[&describe, &tagged, &create],
+        &request("Update", Some(POOL_ID), changed),
+    )
+    .await;
 
     assert_eq!(answer.physical_resource_id, NEW_POOL_ID);
     assert!(answer.outcome.is_ok());
@@ -744,14 +436,11 @@ async fn an_update_of_an_unknown_pool_says_what_is_known_and_the_likely_causes()
     let describe = describe_not_found();
     let create =
         mock!(Client::create_identity_pool).then_output(|| unreachable!("no silent new pool"));
-    let provider = provider(&[&describe, &create]);
-
-    let answer = provider
-        .answer(
-            &request("Update", Some(POOL_ID), properties()),
-            &Journal::default(),
-        )
-        .await;
+    let (answer, _) = run(
+        &[&describe, &create],
+        &request("Update", Some(POOL_ID), properties()),
+    )
+    .await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
     let reason = answer.outcome.expect_err("FAILED");
@@ -770,12 +459,12 @@ async fn an_update_of_an_unknown_pool_says_what_is_known_and_the_likely_causes()
 
 #[tokio::test]
 async fn a_tag_change_whose_arn_cannot_be_known_fails_before_any_write() {
+    // A pool an earlier direct invocation without StackId made: this one's own.
     let describe = describe_returns(described(
         POOL_ID,
         &[
             ("team", "identity"),
             ("stale", "x"),
-            // Made by an earlier direct invocation: no stack part.
             (REQUEST_TAG_KEY, "emulated-0"),
         ],
     ));
@@ -791,9 +480,7 @@ async fn a_tag_change_whose_arn_cannot_be_known_fails_before_any_write() {
         function_arn: "function-arn",
     };
     let request = CustomResourceRequest::from_event(direct, emulated).unwrap();
-    let journal = Journal::default();
-
-    let answer = provider.answer(&request, &journal).await;
+    let (answer, journal) = provider.run(&request).await;
 
     let reason = answer.outcome.expect_err("FAILED");
     assert!(
@@ -817,11 +504,7 @@ async fn a_create_at_the_pool_quota_fails_at_once_naming_the_quota_and_how_to_ra
         .times(5)
         .build();
     let tagged = tagged_returns(&[]);
-    let provider = provider(&[&tagged, &create]);
-
-    let answer = provider
-        .answer(&request("Create", None, properties()), &Journal::default())
-        .await;
+    let (answer, _) = run(&[&tagged, &create], &request("Create", None, properties())).await;
 
     assert_eq!(create.num_calls(), 1, "a quota is not retried");
     let reason = answer.outcome.expect_err("FAILED");
@@ -835,7 +518,7 @@ async fn a_create_at_the_pool_quota_fails_at_once_naming_the_quota_and_how_to_ra
 /// Clients whose SDK retries as the function's do (standard mode, 5 attempts).
 fn retrying_provider(rules: &[&Rule]) -> Provider {
     let no_rules: &[&Rule] = &[];
-    Provider::new(IdentityPools::new(RegionClients {
+    Provider::new(RegionalClients::new(RegionClients {
         identity: mock_client!(aws_sdk_cognitoidentity, RuleMode::MatchAny, rules, |conf| {
             conf.retry_config(
                 aws_sdk_cognitoidentity::config::retry::RetryConfig::standard()
@@ -879,11 +562,8 @@ async fn the_sdk_retries_a_concurrent_modification_but_never_a_quota() {
         let update = update_failing_once_with(code);
         let provider = retrying_provider(&[&describe, &update]);
 
-        let answer = provider
-            .answer(
-                &request("Update", Some(POOL_ID), renamed.clone()),
-                &Journal::default(),
-            )
+        let (answer, _) = provider
+            .run(&request("Update", Some(POOL_ID), renamed.clone()))
             .await;
 
         assert_eq!(answer.outcome.is_ok(), succeeds, "{code}: {answer:?}");
@@ -903,12 +583,11 @@ async fn delete_deletes_the_pool_and_a_missing_pool_is_success() {
         DeleteIdentityPoolOutput::builder().build(),
     ));
     let describe = unchanged(POOL_ID);
-    let answer = provider(&[&describe, &delete])
-        .answer(
-            &request("Delete", Some(POOL_ID), properties()),
-            &Journal::default(),
-        )
-        .await;
+    let (answer, _) = run(
+        &[&describe, &delete],
+        &request("Delete", Some(POOL_ID), properties()),
+    )
+    .await;
     assert_eq!(answer, Answer::success(POOL_ID, BTreeMap::new()));
     assert_eq!(deletes.lock().unwrap()[0].identity_pool_id(), Some(POOL_ID));
 
@@ -919,18 +598,18 @@ async fn delete_deletes_the_pool_and_a_missing_pool_is_success() {
             Some(r#"{"__type":"ResourceNotFoundException","message":"not found"}"#.to_owned()),
         )
         .build();
-    let answer = provider(&[&describe, &gone])
-        .answer(
-            &request("Delete", Some(POOL_ID), properties()),
-            &Journal::default(),
-        )
-        .await;
+    let (answer, _) = run(
+        &[&describe, &gone],
+        &request("Delete", Some(POOL_ID), properties()),
+    )
+    .await;
     assert_eq!(answer, Answer::success(POOL_ID, BTreeMap::new()));
 
-    let journal = Journal::default();
-    let answer = provider(&[&describe_not_found()])
-        .answer(&request("Delete", Some(POOL_ID), properties()), &journal)
-        .await;
+    let (answer, journal) = run(
+        &[&describe_not_found()],
+        &request("Delete", Some(POOL_ID), properties()),
+    )
+    .await;
     assert_eq!(answer, Answer::success(POOL_ID, BTreeMap::new()));
     assert_eq!(journal.calls(), ["DescribeIdentityPool"]);
 }
@@ -938,15 +617,11 @@ async fn delete_deletes_the_pool_and_a_missing_pool_is_success() {
 #[tokio::test]
 async fn delete_of_an_id_that_names_no_pool_makes_no_call() {
     let list = list_returns(&[]);
-    let provider = provider(&[&list]);
-    let journal = Journal::default();
-
-    let answer = provider
-        .answer(
-            &request("Delete", Some("not-a-pool"), properties()),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[&list],
+        &request("Delete", Some("not-a-pool"), properties()),
+    )
+    .await;
 
     assert!(answer.outcome.is_ok());
     assert!(journal.calls().is_empty());
@@ -962,14 +637,11 @@ async fn rollback_delete_of_a_failed_create_removes_the_pool_that_create_made() 
         &deletes,
         DeleteIdentityPoolOutput::builder().build(),
     ));
-    let provider = provider(&[&list, &describe, &delete]);
-
-    let answer = provider
-        .answer(
-            &request("Delete", Some(&placeholder), properties()),
-            &Journal::default(),
-        )
-        .await;
+    let (answer, _) = run(
+        &[&list, &describe, &delete],
+        &request("Delete", Some(&placeholder), properties()),
+    )
+    .await;
 
     assert!(answer.outcome.is_ok());
     assert_eq!(deletes.lock().unwrap()[0].identity_pool_id(), Some(POOL_ID));
@@ -986,7 +658,7 @@ async fn a_cut_off_replacement_removes_the_new_pool_and_answers_the_old_id() {
     let provider = provider(&[&create, &delete]);
     let journal = Journal::default();
     provider
-        .pools
+        .clients
         .for_request("us-east-1", &journal)
         .create(&PoolConfig::default(), &BTreeMap::new())
         .await
@@ -1025,7 +697,7 @@ async fn a_cut_off_create_answers_the_pool_it_made_so_the_rollback_deletes_it() 
         .await;
     let journal = Journal::default();
     provider
-        .pools
+        .clients
         .for_request("us-east-1", &journal)
         .create(&PoolConfig::default(), &BTreeMap::new())
         .await
@@ -1038,11 +710,11 @@ async fn a_cut_off_create_answers_the_pool_it_made_so_the_rollback_deletes_it() 
 
 // ---- Roles, role mappings and principal tags ----
 
-const USER_POOL: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc";
+use crate::test_support::USER_POOL;
 const USER_POOL_CLIENT: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc:client1";
-const AUTH_ROLE: &str = "arn:aws:iam::123456789012:role/identity-authenticated";
-const UNAUTH_ROLE: &str = "arn:aws:iam::123456789012:role/identity-unauthenticated";
-const ADMIN_ROLE: &str = "arn:aws:iam::123456789012:role/identity-admin";
+use crate::test_support::ADMIN_ROLE;
+use crate::test_support::AUTH_ROLE;
+use crate::test_support::UNAUTH_ROLE;
 
 /// `properties()` with both roles, a Rules mapping for the user pool's app
 /// client (keyed by a free name, as `IdentityPoolRoleAttachment` allows), and
@@ -1234,14 +906,13 @@ async fn create_sets_roles_mapping_and_principal_tags_on_the_new_pool() {
     let get_tags = principal_tags_returns(true, &[]);
     let set_tags_seen = recorded::<SetPrincipalTagAttributeMapInput>();
     let set_tags = set_principal_tags_recording(&set_tags_seen);
-    let provider = provider(&[
-        &tagged, &create, &get_roles, &set_roles, &get_tags, &set_tags,
-    ]);
-    let journal = Journal::default();
-
-    let answer = provider
-        .answer(&request("Create", None, with_access()), &journal)
-        .await;
+    let (answer, journal) = run(
+        &[
+            &tagged, &create, &get_roles, &set_roles, &get_tags, &set_tags,
+        ],
+        &request("Create", None, with_access()),
+    )
+    .await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
     assert!(answer.outcome.is_ok(), "{answer:?}");
@@ -1311,11 +982,13 @@ async fn a_create_whose_roles_are_refused_deletes_its_pool_and_fails_with_the_pl
     let set_roles = set_roles_refused();
     let deletes = recorded::<DeleteIdentityPoolInput>();
     let delete = delete_recording(&deletes);
-    let provider = provider(&[&tagged, &create, &get_roles, &set_roles, &delete]);
     let request = request("Create", None, with_access());
-    let journal = Journal::default();
 
-    let answer = provider.answer(&request, &journal).await;
+    let (answer, journal) = run(
+        &[&tagged, &create, &get_roles, &set_roles, &delete],
+        &request,
+    )
+    .await;
 
     assert_eq!(answer.physical_resource_id, request.failed_create_id());
     let reason = answer.outcome.expect_err("FAILED");
@@ -1348,15 +1021,11 @@ async fn an_update_with_unchanged_roles_reads_them_and_does_not_set_them() {
     let get_roles = get_roles_recording(&get_seen, roles_as_with_roles());
     let set_seen = recorded::<SetIdentityPoolRolesInput>();
     let set_roles = set_roles_recording(&set_seen);
-    let provider = provider(&[&describe, &get_roles, &set_roles]);
-    let journal = Journal::default();
-
-    let answer = provider
-        .answer(
-            &update_request(POOL_ID, with_roles(), with_roles()),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[&describe, &get_roles, &set_roles],
+        &update_request(POOL_ID, with_roles(), with_roles()),
+    )
+    .await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
     assert_eq!(
@@ -1376,15 +1045,15 @@ async fn an_update_that_changes_a_rule_sets_the_new_roles() {
     let get_roles = get_roles_returns(roles_as_with_roles());
     let set_seen = recorded::<SetIdentityPoolRolesInput>();
     let set_roles = set_roles_recording(&set_seen);
-    let provider = provider(&[&describe, &get_roles, &set_roles]);
     let mut changed = with_roles();
     changed["RoleMappings"]["userpool"]["RulesConfiguration"]["Rules"][0]["Value"] =
         json!("administrators");
-    let journal = Journal::default();
 
-    let answer = provider
-        .answer(&update_request(POOL_ID, changed, with_roles()), &journal)
-        .await;
+    let (answer, journal) = run(
+        &[&describe, &get_roles, &set_roles],
+        &update_request(POOL_ID, changed, with_roles()),
+    )
+    .await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
     assert_eq!(answer.physical_resource_id, POOL_ID);
@@ -1422,15 +1091,11 @@ async fn an_update_dropping_roles_the_old_template_had_clears_them() {
     let get_roles = get_roles_returns(roles_as_with_roles());
     let set_seen = recorded::<SetIdentityPoolRolesInput>();
     let set_roles = set_roles_recording(&set_seen);
-    let provider = provider(&[&describe, &get_roles, &set_roles]);
-    let journal = Journal::default();
-
-    let answer = provider
-        .answer(
-            &update_request(POOL_ID, properties(), with_roles()),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[&describe, &get_roles, &set_roles],
+        &update_request(POOL_ID, properties(), with_roles()),
+    )
+    .await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
     let sent = set_seen.lock().unwrap();
@@ -1457,15 +1122,11 @@ async fn an_update_where_neither_old_nor_new_properties_have_roles_makes_no_role
     let set_seen = recorded::<SetIdentityPoolRolesInput>();
     let set_roles = set_roles_recording(&set_seen);
     let get_tags = principal_tags_returns(false, &[("department", "custom:dept")]);
-    let provider = provider(&[&describe, &get_roles, &set_roles, &get_tags]);
-    let journal = Journal::default();
-
-    let answer = provider
-        .answer(
-            &update_request(POOL_ID, properties(), properties()),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[&describe, &get_roles, &set_roles, &get_tags],
+        &update_request(POOL_ID, properties(), properties()),
+    )
+    .await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
     assert_eq!(get_roles.num_calls(), 0);
@@ -1483,15 +1144,11 @@ async fn an_update_dropping_a_providers_principal_tags_sets_it_back_to_the_defau
     );
     let set_seen = recorded::<SetPrincipalTagAttributeMapInput>();
     let set_tags = set_principal_tags_recording(&set_seen);
-    let provider = provider(&[&describe, &get_tags, &set_tags]);
-    let journal = Journal::default();
-
-    let answer = provider
-        .answer(
-            &update_request(POOL_ID, properties(), with_principal_tags()),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[&describe, &get_tags, &set_tags],
+        &update_request(POOL_ID, properties(), with_principal_tags()),
+    )
+    .await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
     let sent = set_seen.lock().unwrap();
@@ -1531,19 +1188,15 @@ async fn a_replacement_sets_the_roles_on_the_new_pool() {
     let get_roles = get_roles_recording(&get_seen, no_roles());
     let set_seen = recorded::<SetIdentityPoolRolesInput>();
     let set_roles = set_roles_recording(&set_seen);
-    let provider = provider(&[&describe, &tagged, &create, &get_roles, &set_roles]);
-    let journal = Journal::default();
-
-    let answer = provider
-        .answer(
-            &update_request(
-                POOL_ID,
-                developer_provider(with_roles(), "login.new"),
-                developer_provider(with_roles(), "login.old"),
-            ),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[&describe, &tagged, &create, &get_roles, &set_roles],
+        &update_request(
+            POOL_ID,
+            developer_provider(with_roles(), "login.new"),
+            developer_provider(with_roles(), "login.old"),
+        ),
+    )
+    .await;
 
     assert_eq!(answer.physical_resource_id, NEW_POOL_ID);
     assert!(answer.outcome.is_ok(), "{answer:?}");
@@ -1581,19 +1234,15 @@ async fn a_replacement_whose_roles_are_refused_deletes_the_new_pool_and_fails_wi
     let set_roles = set_roles_refused();
     let deletes = recorded::<DeleteIdentityPoolInput>();
     let delete = delete_recording(&deletes);
-    let provider = provider(&[&describe, &tagged, &create, &get_roles, &set_roles, &delete]);
-    let journal = Journal::default();
-
-    let answer = provider
-        .answer(
-            &update_request(
-                POOL_ID,
-                developer_provider(with_roles(), "login.new"),
-                developer_provider(properties(), "login.old"),
-            ),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[&describe, &tagged, &create, &get_roles, &set_roles, &delete],
+        &update_request(
+            POOL_ID,
+            developer_provider(with_roles(), "login.new"),
+            developer_provider(properties(), "login.old"),
+        ),
+    )
+    .await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
     let reason = answer.outcome.expect_err("FAILED");
@@ -1636,13 +1285,14 @@ async fn a_create_with_a_region_creates_the_pool_through_that_regions_endpoint()
     let tagged = tagged_returns(&[]);
     let create = mock!(Client::create_identity_pool).then_output(|| created_output(EU_POOL_ID));
     let wire = Wire::default();
-    let provider = Provider::new(IdentityPools::new(clients(&[&tagged, &create], &wire)));
+    let provider = provider_on(&[&tagged, &create], &wire);
 
-    let answer = provider
-        .answer(
-            &request("Create", None, in_region(properties(), "eu-west-1")),
-            &Journal::default(),
-        )
+    let (answer, _) = provider
+        .run(&request(
+            "Create",
+            None,
+            in_region(properties(), "eu-west-1"),
+        ))
         .await;
 
     assert_eq!(answer.physical_resource_id, EU_POOL_ID);
@@ -1661,9 +1311,7 @@ async fn a_create_with_a_region_creates_the_pool_through_that_regions_endpoint()
     );
 
     // Without Region, the same provider creates in its own region.
-    provider
-        .answer(&request("Create", None, properties()), &Journal::default())
-        .await;
+    provider.run(&request("Create", None, properties())).await;
     assert_eq!(
         wire.calls()[2..],
         [
@@ -1680,29 +1328,20 @@ async fn update_and_delete_of_a_pool_in_another_region_share_one_client_built_fo
         .then_output(|| DeleteIdentityPoolOutput::builder().build());
     let wire = Wire::default();
     let home = clients(&[&describe, &delete], &wire);
-    let provider = Provider::new(IdentityPools::new(home.clone()));
+    let provider = Provider::new(RegionalClients::new(home.clone()));
 
-    let update = provider
-        .answer(
-            &update_request(
-                EU_POOL_ID,
-                in_region(properties(), "eu-west-1"),
-                in_region(properties(), "eu-west-1"),
-            ),
-            &Journal::default(),
-        )
+    let (update, _) = provider
+        .run(&update_request(
+            EU_POOL_ID,
+            in_region(properties(), "eu-west-1"),
+            in_region(properties(), "eu-west-1"),
+        ))
         .await;
-    let delete_answer = provider
-        .answer(
-            &request("Delete", Some(EU_POOL_ID), properties()),
-            &Journal::default(),
-        )
+    let (delete_answer, _) = provider
+        .run(&request("Delete", Some(EU_POOL_ID), properties()))
         .await;
     provider
-        .answer(
-            &request("Delete", Some(POOL_ID), properties()),
-            &Journal::default(),
-        )
+        .run(&request("Delete", Some(POOL_ID), properties()))
         .await;
 
     assert_eq!(update.physical_resource_id, EU_POOL_ID);
@@ -1725,13 +1364,10 @@ async fn update_and_delete_of_a_pool_in_another_region_share_one_client_built_fo
     );
     assert_ne!(sent[2].client, sent[4].client, "the home client is another");
 
-    // The check tells clients apart: another IdentityPools on the same home
+    // The check tells clients apart: another RegionalClients on the same home
     // clients builds its own eu-west-1 client, and that one is not the first's.
-    Provider::new(IdentityPools::new(home))
-        .answer(
-            &request("Delete", Some(EU_POOL_ID), properties()),
-            &Journal::default(),
-        )
+    Provider::new(RegionalClients::new(home))
+        .run(&request("Delete", Some(EU_POOL_ID), properties()))
         .await;
     let rebuilt = &wire.sent()[5];
     assert_eq!(rebuilt.host, EU_ENDPOINT);
@@ -1746,17 +1382,13 @@ async fn changing_the_region_on_update_replaces_the_pool_in_the_new_region() {
         mock!(Client::create_identity_pool).then_output(|| created_output(US_WEST_POOL_ID));
     let wire = Wire::default();
     let provider = provider_on(&[&describe, &tagged, &create], &wire);
-    let journal = Journal::default();
 
-    let answer = provider
-        .answer(
-            &update_request(
-                EU_POOL_ID,
-                in_region(properties(), "us-west-2"),
-                in_region(properties(), "eu-west-1"),
-            ),
-            &journal,
-        )
+    let (answer, _) = provider
+        .run(&update_request(
+            EU_POOL_ID,
+            in_region(properties(), "us-west-2"),
+            in_region(properties(), "eu-west-1"),
+        ))
         .await;
 
     assert_eq!(answer.physical_resource_id, US_WEST_POOL_ID);
@@ -1788,11 +1420,8 @@ async fn rollback_delete_of_a_failed_create_with_a_region_looks_for_the_pool_in_
     let wire = Wire::default();
     let provider = provider_on(&[&list, &describe, &delete], &wire);
 
-    let answer = provider
-        .answer(
-            &request("Delete", Some(&placeholder), properties),
-            &Journal::default(),
-        )
+    let (answer, _) = provider
+        .run(&request("Delete", Some(&placeholder), properties))
         .await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
@@ -1818,15 +1447,12 @@ async fn removing_region_moves_a_pool_living_elsewhere_to_the_functions_region()
     let wire = Wire::default();
     let provider = provider_on(&[&describe, &tagged, &create], &wire);
 
-    let answer = provider
-        .answer(
-            &update_request(
-                EU_POOL_ID,
-                properties(),
-                in_region(properties(), "eu-west-1"),
-            ),
-            &Journal::default(),
-        )
+    let (answer, _) = provider
+        .run(&update_request(
+            EU_POOL_ID,
+            properties(),
+            in_region(properties(), "eu-west-1"),
+        ))
         .await;
 
     assert_eq!(answer.physical_resource_id, NEW_POOL_ID);
@@ -1849,14 +1475,14 @@ async fn principal_tags_of_a_provider_removed_from_the_pool_are_reset_before_it_
     let set_tags = set_principal_tags_recording(&set);
     let wire = Wire::default();
     let provider = provider_on(&[&describe, &update, &current, &set_tags], &wire);
-    let journal = Journal::default();
     let no_user_pool = without(properties(), &["CognitoIdentityProviders"]);
 
-    let answer = provider
-        .answer(
-            &update_request(POOL_ID, no_user_pool, with_principal_tags()),
-            &journal,
-        )
+    let (answer, _) = provider
+        .run(&update_request(
+            POOL_ID,
+            no_user_pool,
+            with_principal_tags(),
+        ))
         .await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
@@ -1887,11 +1513,6 @@ fn update_succeeds() -> Rule {
     })
 }
 
-/// A provider whose calls `rules` answer and `wire` records.
-fn provider_on(rules: &[&Rule], wire: &Wire) -> Provider {
-    Provider::new(IdentityPools::new(clients(rules, wire)))
-}
-
 /// The operations that reached the wire, in order.
 fn operations(wire: &Wire) -> Vec<String> {
     wire.calls()
@@ -1911,11 +1532,8 @@ async fn a_provider_dropped_with_its_role_mapping_loses_the_mapping_before_the_p
     let provider = provider_on(&[&describe, &update, &roles_now, &set_roles], &wire);
     let dropped = without(with_roles(), &["CognitoIdentityProviders", "RoleMappings"]);
 
-    let answer = provider
-        .answer(
-            &update_request(POOL_ID, dropped, with_roles()),
-            &Journal::default(),
-        )
+    let (answer, _) = provider
+        .run(&update_request(POOL_ID, dropped, with_roles()))
         .await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
@@ -1970,11 +1588,8 @@ async fn a_provider_added_with_a_role_mapping_is_configured_before_it_is_mapped(
     );
     let old = without(properties(), &["CognitoIdentityProviders"]);
 
-    let answer = provider
-        .answer(
-            &update_request(POOL_ID, with_access(), old),
-            &Journal::default(),
-        )
+    let (answer, _) = provider
+        .run(&update_request(POOL_ID, with_access(), old))
         .await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
@@ -1995,7 +1610,7 @@ async fn a_provider_added_with_a_role_mapping_is_configured_before_it_is_mapped(
 
 // ---- Cognito Sync ----
 
-const TRIGGER: &str = "arn:aws:lambda:us-east-1:123456789012:function:sync-trigger";
+use crate::test_support::SYNC_TRIGGER as TRIGGER;
 pub(super) const STREAM_ROLE: &str = "arn:aws:iam::123456789012:role/identity-pool/streams";
 
 pub(super) fn with_sync() -> Value {
@@ -2027,7 +1642,7 @@ fn provider_with_sync(
         &[&configure, &set_events]
     )
     .into();
-    Provider::new(IdentityPools::new(clients))
+    Provider::new(RegionalClients::new(clients))
 }
 
 #[tokio::test]
@@ -2036,11 +1651,8 @@ async fn create_sets_the_streams_and_the_sync_trigger_on_the_new_pool() {
     let create = mock!(Client::create_identity_pool).then_output(|| created_output(POOL_ID));
     let tagged = tagged_returns(&[]);
     let provider = provider_with_sync(&[&tagged, &create], &configurations, &events);
-    let journal = Journal::default();
 
-    let answer = provider
-        .answer(&request("Create", None, with_sync()), &journal)
-        .await;
+    let (answer, journal) = provider.run(&request("Create", None, with_sync())).await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
     let configuration = configurations.lock().unwrap()[0].clone();
@@ -2081,11 +1693,8 @@ async fn an_update_dropping_sync_settings_disables_streams_and_empties_the_trigg
     let describe = unchanged(POOL_ID);
     let provider = provider_with_sync(&[&describe], &configurations, &events);
 
-    let answer = provider
-        .answer(
-            &update_request(POOL_ID, properties(), with_sync()),
-            &Journal::default(),
-        )
+    let (answer, _) = provider
+        .run(&update_request(POOL_ID, properties(), with_sync()))
         .await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
@@ -2113,10 +1722,9 @@ async fn an_update_with_unchanged_sync_settings_makes_no_sync_call() {
     let (configurations, events) = (recorded(), recorded());
     let describe = unchanged(POOL_ID);
     let provider = provider_with_sync(&[&describe], &configurations, &events);
-    let journal = Journal::default();
 
-    let answer = provider
-        .answer(&update_request(POOL_ID, with_sync(), with_sync()), &journal)
+    let (answer, journal) = provider
+        .run(&update_request(POOL_ID, with_sync(), with_sync()))
         .await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
@@ -2135,11 +1743,8 @@ async fn dropping_principal_tags_named_by_identity_provider_resets_that_provider
         "users": {"IdentityProvider": USER_POOL, "PrincipalTags": {"team": "custom:team"}},
     });
 
-    let answer = provider
-        .answer(
-            &update_request(POOL_ID, properties(), old),
-            &Journal::default(),
-        )
+    let (answer, _) = provider
+        .run(&update_request(POOL_ID, properties(), old))
         .await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
@@ -2159,12 +1764,11 @@ async fn a_redelivered_create_with_roles_reads_them_before_writing() {
     let describe = describe_returns(described(POOL_ID, &[(REQUEST_TAG_KEY, REQUEST_TAG)]));
     let get_seen = recorded::<GetIdentityPoolRolesInput>();
     let get_roles = get_roles_recording(&get_seen, roles_as_with_roles());
-    let provider = provider(&[&tagged, &describe, &get_roles]);
-    let journal = Journal::default();
-
-    let answer = provider
-        .answer(&request("Create", None, with_roles()), &journal)
-        .await;
+    let (answer, journal) = run(
+        &[&tagged, &describe, &get_roles],
+        &request("Create", None, with_roles()),
+    )
+    .await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
     assert!(answer.outcome.is_ok(), "{answer:?}");

@@ -9,10 +9,10 @@ const INVOCATION: Invocation<'static> = Invocation {
 use proptest::prelude::*;
 use serde_json::json;
 
-const STACK_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d";
+use crate::test_support::MY_STACK_ID as STACK_ID;
 const REQUEST_ID: &str = "d8e6a2b0-5f3c-4e1a-9b7d-2c4f6a8e0b1d";
 const SIGNATURE: &str = "deadbeefcafef00d0123456789abcdef0123456789abcdef0123456789abcdef";
-const POOL_ID: &str = "us-east-1:0c5e2a4b-1234-4cde-8f00-123456789abc";
+use crate::test_support::OTHER_POOL_ID as POOL_ID;
 const SERVICE_TOKEN: &str = "arn:aws:lambda:us-east-1:123456789012:function:identity-pool-provider";
 
 fn url_path() -> String {
@@ -40,7 +40,7 @@ fn properties(name: &str) -> Value {
     })
 }
 
-/// A request as CloudFormation sends it (REFERENCE §1.1).
+/// A request as CloudFormation sends it (docs/design.md#the-request).
 fn event(request_type: &str) -> Value {
     let mut event = json!({
         "RequestType": request_type,
@@ -348,7 +348,10 @@ fn pool_ids_classify_as_pools() {
             "us-gov-west-1",
         ),
     ] {
-        assert_eq!(PhysicalId::classify(id), PhysicalId::Pool { id, region });
+        let PhysicalId::Pool(pool) = PhysicalId::classify(id) else {
+            panic!("{id:?} is a pool id");
+        };
+        assert_eq!((pool.as_str(), pool.region()), (id, region));
     }
     let longest = format!("us-east-1:{}", "a".repeat(45));
     assert_eq!(longest.len(), 55);

@@ -1,10 +1,9 @@
 use super::*;
-use crate::trust::{Roots, TrustRoots};
 
 use proptest::prelude::*;
 use serde_json::Value;
 
-const POOL_ID: &str = "us-east-1:0c5e2a4b-1234-4cde-8f00-123456789abc";
+use crate::test_support::OTHER_POOL_ID as POOL_ID;
 
 fn requester() -> Requester {
     Requester {
@@ -201,14 +200,6 @@ proptest! {
 
 // ---- delivery ----
 
-/// A sender that trusts no root: these tests PUT over plain http.
-fn sender() -> ResponseSender {
-    let tls = Roots::of(TrustRoots::from_certs(Vec::new()))
-        .rustls_config()
-        .unwrap();
-    ResponseSender::new(tls).unwrap()
-}
-
 /// A loopback URL nothing listens on: every PUT is refused at once.
 fn dead_receiver() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -218,7 +209,7 @@ fn dead_receiver() -> String {
 
 #[tokio::test(start_paused = true)]
 async fn a_dead_receiver_is_retried_for_a_minute_at_most_and_the_last_error_is_kept() {
-    let sender = sender();
+    let sender = crate::test_support::response_sender();
     let started = Instant::now();
 
     let error = sender
@@ -250,7 +241,7 @@ async fn a_dead_receiver_is_retried_for_a_minute_at_most_and_the_last_error_is_k
 
 #[tokio::test(start_paused = true)]
 async fn a_deadline_sooner_than_a_minute_bounds_the_retries() {
-    let sender = sender();
+    let sender = crate::test_support::response_sender();
     let started = Instant::now();
 
     sender
@@ -267,7 +258,7 @@ async fn a_deadline_sooner_than_a_minute_bounds_the_retries() {
 
 #[tokio::test]
 async fn a_url_that_cannot_be_sent_to_is_not_retried() {
-    let sender = sender();
+    let sender = crate::test_support::response_sender();
     let error = sender
         .deliver(
             "...",

@@ -2,20 +2,24 @@ use super::*;
 
 use serde_json::{Map, json};
 
-use crate::properties::{Access, NameSource, PoolSpec};
+use crate::domain::{
+    Access, AmbiguousRoleResolution, ApiEnum, MappingRule, MatchType, PoolSpec, PrincipalTagMap,
+    RoleMapping, RoleMappingType,
+};
+use crate::properties::NameSource;
 
-const STACK_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d";
+use crate::test_support::MY_STACK_ID as STACK_ID;
 
 const FACEBOOK: &str = "graph.facebook.com";
 const OIDC_ARN: &str = "arn:aws:iam::123456789012:oidc-provider/oidc.example.com";
 const OIDC_ISSUER: &str = "oidc.example.com";
 const SAML_ARN: &str = "arn:aws:iam::123456789012:saml-provider/corp-idp";
-const USER_POOL: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI";
+use crate::test_support::TEMPLATE_USER_POOL as USER_POOL;
 const USER_POOL_CLIENT: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI:client1";
 
-const AUTH_ROLE: &str = "arn:aws:iam::123456789012:role/identity-authenticated";
-const UNAUTH_ROLE: &str = "arn:aws:iam::123456789012:role/identity-unauthenticated";
-const ADMIN_ROLE: &str = "arn:aws:iam::123456789012:role/identity-admin";
+use crate::test_support::ADMIN_ROLE;
+use crate::test_support::AUTH_ROLE;
+use crate::test_support::UNAUTH_ROLE;
 
 fn parse(properties: &Value) -> Result<PoolSpec, Vec<PropertyError>> {
     PoolSpec::from_properties(
@@ -176,8 +180,8 @@ fn a_token_mapping_keyed_by_its_provider_is_read() {
         BTreeMap::from([(
             FACEBOOK.to_owned(),
             RoleMapping {
-                mapping_type: "Token".to_owned(),
-                ambiguous_role_resolution: "AuthenticatedRole".to_owned(),
+                mapping_type: RoleMappingType::Token,
+                ambiguous_role_resolution: AmbiguousRoleResolution::AuthenticatedRole,
                 rules: Vec::new(),
             }
         )])
@@ -209,11 +213,11 @@ fn a_rules_mapping_with_one_rule_is_read() {
     assert_eq!(
         spec.access.roles.mappings[FACEBOOK],
         RoleMapping {
-            mapping_type: "Rules".to_owned(),
-            ambiguous_role_resolution: "Deny".to_owned(),
+            mapping_type: RoleMappingType::Rules,
+            ambiguous_role_resolution: AmbiguousRoleResolution::Deny,
             rules: vec![MappingRule {
                 claim: "cognito:groups".to_owned(),
-                match_type: "Contains".to_owned(),
+                match_type: MatchType::Contains,
                 value: "admins".to_owned(),
                 role_arn: ADMIN_ROLE.to_owned(),
             }],
@@ -242,8 +246,8 @@ fn every_match_type_and_ambiguous_role_resolution_is_accepted() {
             mapping["AmbiguousRoleResolution"] = json!(ambiguous);
             let spec = parsed(json!({"RoleMappings": {FACEBOOK: mapping}}));
             let read = &spec.access.roles.mappings[FACEBOOK];
-            assert_eq!(read.rules[0].match_type, match_type);
-            assert_eq!(read.ambiguous_role_resolution, ambiguous);
+            assert_eq!(read.rules[0].match_type.as_str(), match_type);
+            assert_eq!(read.ambiguous_role_resolution.as_str(), ambiguous);
         }
     }
 }

@@ -1,15 +1,10 @@
 use serde_json::json;
 
 use super::*;
-use crate::properties::PoolSpec;
-use crate::properties::tests::{parse as parse_properties, with};
+use crate::domain::{Adoption, PoolId};
+use crate::test_support::parse_with_required as parse;
 
 const POOL: &str = "eu-west-1:11111111-2222-3333-4444-555555555555";
-
-/// The minimal properties with `extra` merged in, parsed.
-fn parse(extra: Value) -> Result<PoolSpec, Vec<PropertyError>> {
-    parse_properties(with(extra))
-}
 
 fn errors(extra: Value) -> Vec<(String, String)> {
     parse(extra)
@@ -25,7 +20,7 @@ fn an_adopted_pool_is_read_and_lives_in_the_region_its_id_names() {
     assert_eq!(
         spec.adoption,
         Some(Adoption {
-            pool_id: POOL.to_owned(),
+            pool_id: PoolId::parse(POOL).expect("a pool id"),
             from_stack: Some("old-guid".to_owned())
         })
     );

@@ -1,25 +1,11 @@
 use serde_json::json;
 
 use super::*;
-use crate::properties::{NameSource, PoolSpec};
+use crate::domain::{CognitoStreams, PushSync, StreamingStatus, SyncSettings};
+use crate::test_support::parse_with_required as parse;
 
 const STREAM_ROLE: &str = "arn:aws:iam::123456789012:role/identity-pool/streams";
-const TRIGGER: &str = "arn:aws:lambda:us-east-1:123456789012:function:sync-trigger";
-
-fn parse(extra: Value) -> Result<PoolSpec, Vec<PropertyError>> {
-    let mut properties = json!({"AllowUnauthenticatedIdentities": "false"});
-    properties
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    PoolSpec::from_properties(
-        &properties,
-        NameSource {
-            stack_id: "arn:aws:cloudformation:us-east-1:123456789012:stack/s/guid",
-            logical_resource_id: "Pool",
-        },
-    )
-}
+use crate::test_support::SYNC_TRIGGER as TRIGGER;
 
 fn rejected_at(extra: Value) -> Vec<String> {
     parse(extra)
@@ -43,7 +29,7 @@ fn all_three_sync_properties_are_read() {
             streams: Some(CognitoStreams {
                 stream_name: Some("events".to_owned()),
                 role_arn: Some(STREAM_ROLE.to_owned()),
-                streaming_status: Some("ENABLED".to_owned()),
+                streaming_status: Some(StreamingStatus::Enabled),
             }),
             push_sync: Some(PushSync {
                 application_arns: vec![

@@ -21,16 +21,20 @@ use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use serde_json::{Value, json};
 
 use super::sync_put_back;
-use crate::cognito::{IdentityPools, Journal};
+use crate::cognito::RegionalClients;
+use crate::domain::{ApiEnum, CognitoStreams, SyncSettings};
+use crate::idempotency::REQUEST_TAG_KEY;
 use crate::ownership::provisional;
-use crate::properties::{CognitoStreams, REQUEST_TAG_KEY, SyncSettings};
 use crate::provider::Provider;
 use crate::provider::tests::{
-    NEW_POOL_ID, POOL_ARN, POOL_ID, REQUEST_TAG, STREAM_ROLE, Wire, clients, describe_not_found,
-    describe_returns, described, no_roles, properties, provider, recorded, recording, request,
-    roles_as_with_roles, set_roles_recording, unchanged, update_request, with_roles, with_sync,
+    STREAM_ROLE, no_roles, roles_as_with_roles, set_roles_recording, unchanged, with_roles,
+    with_sync,
 };
 use crate::response::Answer;
+use crate::test_support::{
+    NEW_POOL_ID, POOL_ARN, POOL_ID, REQUEST_TAG, Wire, clients, describe_not_found,
+    describe_returns, described, properties, recorded, recording, request, run, update_request,
+};
 
 const OTHER_STACK: &str = "0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d";
 
@@ -118,14 +122,12 @@ async fn create_with_identity_pool_id_claims_updates_and_owns_the_pool_without_c
         updates_recording(&updates),
         create,
     ];
-    let journal = Journal::default();
 
-    let answer = provider(&rules.iter().collect::<Vec<_>>())
-        .answer(
-            &request("Create", None, adopting(properties(), POOL_ID)),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &rules.iter().collect::<Vec<_>>(),
+        &request("Create", None, adopting(properties(), POOL_ID)),
+    )
+    .await;
 
     assert_eq!(answer, Answer::success(POOL_ID, data(POOL_ID)));
     assert_eq!(
@@ -159,14 +161,12 @@ async fn create_with_identity_pool_id_claims_updates_and_owns_the_pool_without_c
 #[tokio::test]
 async fn adopting_a_pool_this_stack_already_owns_makes_no_write_call() {
     let describe = unchanged(POOL_ID);
-    let journal = Journal::default();
 
-    let answer = provider(&[&describe])
-        .answer(
-            &request("Create", None, adopting(properties(), POOL_ID)),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[&describe],
+        &request("Create", None, adopting(properties(), POOL_ID)),
+    )
+    .await;
 
     assert_eq!(answer, Answer::success(POOL_ID, data(POOL_ID)));
     assert_eq!(journal.calls(), ["DescribeIdentityPool"]);
@@ -176,10 +176,9 @@ async fn adopting_a_pool_this_stack_already_owns_makes_no_write_call() {
 async fn adopting_a_pool_of_another_stack_is_refused_with_the_placeholder_before_any_write() {
     let theirs = format!("{OTHER_STACK}/their-request");
     let describe = describe_returns(described(POOL_ID, &[(REQUEST_TAG_KEY, &theirs)]));
-    let journal = Journal::default();
     let request = request("Create", None, adopting(properties(), POOL_ID));
 
-    let answer = provider(&[&describe]).answer(&request, &journal).await;
+    let (answer, journal) = run(&[&describe], &request).await;
 
     assert_eq!(answer.physical_resource_id, request.failed_create_id());
     let reason = answer.outcome.expect_err("FAILED");
@@ -196,12 +195,9 @@ async fn adopting_a_pool_of_another_stack_is_refused_with_the_placeholder_before
 
 #[tokio::test]
 async fn adopting_a_pool_that_does_not_exist_fails_naming_the_id_and_region() {
-    let journal = Journal::default();
     let request = request("Create", None, adopting(properties(), POOL_ID));
 
-    let answer = provider(&[&describe_not_found()])
-        .answer(&request, &journal)
-        .await;
+    let (answer, _) = run(&[&describe_not_found()], &request).await;
 
     assert_eq!(answer.physical_resource_id, request.failed_create_id());
     let reason = answer.outcome.expect_err("FAILED");
@@ -220,11 +216,8 @@ async fn adopting_a_pool_whose_developer_provider_would_change_is_refused_before
     let describe = describe_returns(pool);
     let mut properties = adopting(properties(), POOL_ID);
     properties["DeveloperProviderName"] = json!("login.new");
-    let journal = Journal::default();
 
-    let answer = provider(&[&describe])
-        .answer(&request("Create", None, properties), &journal)
-        .await;
+    let (answer, journal) = run(&[&describe], &request("Create", None, properties)).await;
 
     let reason = answer.outcome.expect_err("FAILED");
     assert!(reason.contains("DeveloperProviderName"), "{reason}");
@@ -276,12 +269,9 @@ async fn a_failed_adoption_reads_the_pool_again_and_puts_back_what_differs() {
         untags_recording(&untags),
         updates_recording(&updates),
     ];
-    let journal = Journal::default();
     let request = request("Create", None, adopting(with_roles(), POOL_ID));
 
-    let answer = provider(&rules.iter().collect::<Vec<_>>())
-        .answer(&request, &journal)
-        .await;
+    let (answer, journal) = run(&rules.iter().collect::<Vec<_>>(), &request).await;
 
     assert_eq!(answer.physical_resource_id, request.failed_create_id());
     let reason = answer.outcome.expect_err("FAILED");
@@ -349,12 +339,11 @@ async fn a_failed_put_back_keeps_the_provisional_claim_and_says_so() {
         untags_recording(&untags),
     ];
 
-    let answer = provider(&rules.iter().collect::<Vec<_>>())
-        .answer(
-            &request("Create", None, adopting(properties(), POOL_ID)),
-            &Journal::default(),
-        )
-        .await;
+    let (answer, _) = run(
+        &rules.iter().collect::<Vec<_>>(),
+        &request("Create", None, adopting(properties(), POOL_ID)),
+    )
+    .await;
 
     let reason = answer.outcome.expect_err("FAILED");
     assert!(
@@ -380,9 +369,11 @@ async fn a_failed_take_over_from_another_stack_gives_the_pool_back_to_it() {
     let mut properties = adopting(properties(), POOL_ID);
     properties["AdoptFromStack"] = json!(OTHER_STACK);
 
-    let answer = provider(&rules.iter().collect::<Vec<_>>())
-        .answer(&request("Create", None, properties), &Journal::default())
-        .await;
+    let (answer, _) = run(
+        &rules.iter().collect::<Vec<_>>(),
+        &request("Create", None, properties),
+    )
+    .await;
 
     assert!(answer.outcome.is_err());
     assert_eq!(ownership_values(&tags), [provisional(REQUEST_TAG), theirs]);
@@ -416,9 +407,7 @@ async fn adopt_from_stack_naming_the_owner_takes_the_pool_over_on_create_and_on_
         let tags = recorded();
         let tag = tags_recording(&tags);
 
-        let answer = provider(&[&describe, &tag])
-            .answer(&request, &Journal::default())
-            .await;
+        let (answer, _) = run(&[&describe, &tag], &request).await;
 
         assert_eq!(answer, Answer::success(POOL_ID, data(POOL_ID)));
         assert_eq!(
@@ -438,18 +427,16 @@ async fn changing_identity_pool_id_adopts_the_other_pool_and_answers_its_id() {
                 &[("team", "identity"), (REQUEST_TAG_KEY, REQUEST_TAG)],
             )
         });
-    let journal = Journal::default();
 
-    let answer = provider(&[&describe])
-        .answer(
-            &update_request(
-                POOL_ID,
-                adopting(properties(), NEW_POOL_ID),
-                adopting(properties(), POOL_ID),
-            ),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[&describe],
+        &update_request(
+            POOL_ID,
+            adopting(properties(), NEW_POOL_ID),
+            adopting(properties(), POOL_ID),
+        ),
+    )
+    .await;
 
     assert_eq!(answer, Answer::success(NEW_POOL_ID, data(NEW_POOL_ID)));
     assert_eq!(journal.calls(), ["DescribeIdentityPool"]);
@@ -457,12 +444,11 @@ async fn changing_identity_pool_id_adopts_the_other_pool_and_answers_its_id() {
 
 #[tokio::test]
 async fn a_failed_change_of_identity_pool_id_answers_the_old_id() {
-    let answer = provider(&[&describe_not_found()])
-        .answer(
-            &update_request(POOL_ID, adopting(properties(), NEW_POOL_ID), properties()),
-            &Journal::default(),
-        )
-        .await;
+    let (answer, _) = run(
+        &[&describe_not_found()],
+        &update_request(POOL_ID, adopting(properties(), NEW_POOL_ID), properties()),
+    )
+    .await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
     assert!(answer.outcome.is_err());
@@ -472,14 +458,12 @@ async fn a_failed_change_of_identity_pool_id_answers_the_old_id() {
 async fn an_update_of_a_pool_another_stack_owns_is_refused_after_reading_it() {
     let theirs = format!("{OTHER_STACK}/their-request");
     let describe = describe_returns(described(POOL_ID, &[(REQUEST_TAG_KEY, &theirs)]));
-    let journal = Journal::default();
 
-    let answer = provider(&[&describe])
-        .answer(
-            &update_request(POOL_ID, properties(), properties()),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[&describe],
+        &update_request(POOL_ID, properties(), properties()),
+    )
+    .await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
     let reason = answer.outcome.expect_err("FAILED");
@@ -494,14 +478,12 @@ async fn an_update_of_a_pool_another_stack_owns_is_refused_after_reading_it() {
 #[tokio::test]
 async fn an_update_of_a_pool_without_the_tag_is_refused() {
     let describe = describe_returns(described(POOL_ID, &[("team", "identity")]));
-    let journal = Journal::default();
 
-    let answer = provider(&[&describe])
-        .answer(
-            &update_request(POOL_ID, properties(), properties()),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[&describe],
+        &update_request(POOL_ID, properties(), properties()),
+    )
+    .await;
 
     let reason = answer.outcome.expect_err("FAILED");
     assert!(reason.contains("neither made nor adopted"), "{reason}");
@@ -517,11 +499,12 @@ async fn a_delete_of_a_pool_another_stack_owns_or_nobody_owns_deletes_nothing() 
     ] {
         let tags: Vec<(&str, &str)> = tags.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let describe = describe_returns(described(POOL_ID, &tags));
-        let journal = Journal::default();
 
-        let answer = provider(&[&describe, &delete])
-            .answer(&request("Delete", Some(POOL_ID), properties()), &journal)
-            .await;
+        let (answer, journal) = run(
+            &[&describe, &delete],
+            &request("Delete", Some(POOL_ID), properties()),
+        )
+        .await;
 
         assert_eq!(answer.physical_resource_id, POOL_ID);
         let reason = answer.outcome.expect_err("FAILED");
@@ -533,14 +516,11 @@ async fn a_delete_of_a_pool_another_stack_owns_or_nobody_owns_deletes_nothing() 
 
 #[tokio::test]
 async fn a_delete_of_the_pool_the_template_adopts_keeps_it_without_a_call() {
-    let journal = Journal::default();
-
-    let answer = provider(&[])
-        .answer(
-            &request("Delete", Some(POOL_ID), adopting(properties(), POOL_ID)),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[],
+        &request("Delete", Some(POOL_ID), adopting(properties(), POOL_ID)),
+    )
+    .await;
 
     assert_eq!(answer, Answer::success(POOL_ID, BTreeMap::new()));
     assert!(journal.calls().is_empty());
@@ -549,18 +529,16 @@ async fn a_delete_of_the_pool_the_template_adopts_keeps_it_without_a_call() {
 #[tokio::test]
 async fn the_rollback_delete_of_a_failed_adoption_looks_for_no_pool() {
     let create = request("Create", None, adopting(properties(), POOL_ID));
-    let journal = Journal::default();
 
-    let answer = provider(&[])
-        .answer(
-            &request(
-                "Delete",
-                Some(&create.failed_create_id()),
-                adopting(properties(), POOL_ID),
-            ),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[],
+        &request(
+            "Delete",
+            Some(&create.failed_create_id()),
+            adopting(properties(), POOL_ID),
+        ),
+    )
+    .await;
 
     assert!(answer.outcome.is_ok());
     assert!(journal.calls().is_empty());
@@ -572,14 +550,12 @@ async fn adoption_sets_the_templates_roles_after_reading_them_once_to_put_them_b
     let get_roles = mock!(Client::get_identity_pool_roles).then_output(roles_as_with_roles);
     let set = mock!(Client::set_identity_pool_roles)
         .then_output(|| SetIdentityPoolRolesOutput::builder().build());
-    let journal = Journal::default();
 
-    let answer = provider(&[&describe, &get_roles, &set])
-        .answer(
-            &request("Create", None, adopting(with_roles(), POOL_ID)),
-            &journal,
-        )
-        .await;
+    let (answer, journal) = run(
+        &[&describe, &get_roles, &set],
+        &request("Create", None, adopting(with_roles(), POOL_ID)),
+    )
+    .await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
     assert_eq!(set.num_calls(), 0, "the roles already are the template's");
@@ -612,7 +588,7 @@ fn streams(name: &str, status: &str) -> CognitoStreams {
     CognitoStreams {
         stream_name: Some(name.to_owned()),
         role_arn: Some(STREAM_ROLE.to_owned()),
-        streaming_status: Some(status.to_owned()),
+        streaming_status: ApiEnum::from_name(status),
     }
 }
 
@@ -695,13 +671,9 @@ async fn a_failed_adoption_reads_the_sync_settings_first_and_puts_them_back() {
         ]
     )
     .into();
-    let journal = Journal::default();
 
-    let answer = Provider::new(IdentityPools::new(clients))
-        .answer(
-            &request("Create", None, adopting(with_sync(), POOL_ID)),
-            &journal,
-        )
+    let (answer, journal) = Provider::new(RegionalClients::new(clients))
+        .run(&request("Create", None, adopting(with_sync(), POOL_ID)))
         .await;
 
     let reason = answer.outcome.expect_err("FAILED");
