@@ -830,7 +830,7 @@ What is measured (`bench/run_bench.py` has the details):
 
 The bench machine is whatever runs it (x86_64 here): the time, CPU and memory
 figures are for the native release binary; only the sizes are arm64. Lambda's
-own figures for comparison: REFERENCE.md §4. The local stand-ins run in the
+own figures for comparison: [Published cold-start figures](docs/design.md#published-cold-start-figures). The local stand-ins run in the
 benchmark's own Python process and share the machine's cores with both
 providers: the absolute numbers include their latency, equally for both.
 

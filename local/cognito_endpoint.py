@@ -4,7 +4,7 @@ the Resource Groups Tagging API, as far as identity pools need them.
 
 Why it exists: moto lacks tags, roles and principal tags for identity pools and
 merges on UpdateIdentityPool, so it cannot show the bugs that matter most here
-(REFERENCE.md section 2). This endpoint follows the documented AWS semantics and
+(docs/design.md#the-cognito-identity-api). This endpoint follows the documented AWS semantics and
 doubles as the fault-injection and scale-simulation tool for reliability tests
 and the benchmark.
 

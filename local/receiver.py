@@ -1,7 +1,7 @@
 """Stand-in for CloudFormation's presigned S3 ResponseURL.
 
 The Lambda's only way to report success or failure is one PUT to that URL, and
-real S3 is strict about it (REFERENCE.md §1.2): a Content-Type on a URL signed
+real S3 is strict about it (docs/design.md#the-response): a Content-Type on a URL signed
 without one is a 403 SignatureDoesNotMatch, and Content-Length must count
 bytes. This receiver enforces the same rules, records every PUT, and can inject
 5xx answers so retry behaviour can be tested.

@@ -6,7 +6,7 @@ like. It does what the Rust provider does for the steps the benchmark drives:
 
 * Create: CreateIdentityPool with the complete configuration and the tags;
 * Update: UpdateIdentityPool with the complete configuration (the API resets
-  whatever is left out, REFERENCE §2.3), then TagResource / UntagResource for
+  whatever is left out, see docs/design.md#updateidentitypool-replaces-the-whole-configuration), then TagResource / UntagResource for
   the tag diff; a DeveloperProviderName change makes a new pool (replacement);
 * Update that changes nothing: no write call;
 * Delete: DeleteIdentityPool, an already-deleted pool counting as success.

@@ -1,4 +1,4 @@
-"""The lifecycle of one custom resource, as CloudFormation drives it (REFERENCE §1).
+"""The lifecycle of one custom resource, as CloudFormation drives it (docs/design.md#the-custom-resource-protocol).
 
 The real binary runs under a local Lambda Runtime API, answers at an https
 ResponseURL that behaves like a presigned S3 URL, and talks to our Cognito

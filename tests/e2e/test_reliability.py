@@ -1,9 +1,9 @@
 """Never leave a stack waiting: every request gets an answer, before the deadline,
 whatever the ResponseURL or Cognito does, and no failure leaves a stray pool.
 
-CloudFormation waits up to an hour for an answer that never comes (REFERENCE
-§1.2); Lambda redelivers async events, and CreateIdentityPool has no client
-token (§1.1, §2.3). Faults are injected through the receiver and through our
+CloudFormation waits up to an hour for an answer that never comes (see
+docs/design.md#the-response); Lambda redelivers async events, and CreateIdentityPool has no client
+token (docs/design.md#delivery-at-least-once-and-retried, #no-client-token-on-createidentitypool). Faults are injected through the receiver and through our
 Cognito endpoint's ``/_admin/faults``.
 """
 

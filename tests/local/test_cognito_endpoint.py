@@ -1,7 +1,7 @@
 """Tests for local/cognito_endpoint.py, driven through boto3 as a real client would.
 
 The endpoint stands in for Amazon Cognito Identity where moto falls short, so
-these tests pin the AWS semantics the Lambda depends on (REFERENCE.md section 2)
+these tests pin the AWS semantics the Lambda depends on (docs/design.md#the-cognito-identity-api)
 and the fault-injection admin API the reliability tests use.
 """
 
