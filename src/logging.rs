@@ -9,11 +9,15 @@ use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
-/// Modules capped below TRACE whatever the level asked for: the runtime logs the
-/// raw event there (and with it the ResponseURL's signature), and the HTTP
-/// stacks may log the URLs they fetch.
-const CAPPED: [(&str, LevelFilter); 5] = [
+/// Modules capped whatever the level asked for: the runtime logs the raw event
+/// at TRACE (and with it the ResponseURL's signature), and the HTTP stacks may
+/// log the URLs they fetch. The runtime's per-invocation span (Lambda's request
+/// id and X-Ray trace id) is left out too: in text logs, as `cargo lambda watch`
+/// prints them, it put ~300 characters in front of every line, and the
+/// provider's own `request` span already names the request.
+const CAPPED: [(&str, LevelFilter); 6] = [
     ("lambda_runtime::layers::api_response", LevelFilter::DEBUG),
+    ("lambda_runtime::layers::trace", LevelFilter::WARN),
     ("reqwest", LevelFilter::INFO),
     ("hyper", LevelFilter::INFO),
     ("hyper_util", LevelFilter::INFO),
@@ -103,6 +107,10 @@ mod tests {
             Level::DEBUG
         ));
         assert!(!enabled("trace", "reqwest::connect", Level::DEBUG));
+        assert!(
+            !enabled("", "lambda_runtime::layers::trace", Level::INFO),
+            "the runtime's invocation span stays out of every line"
+        );
         assert!(
             !enabled("warn", "reqwest", Level::INFO),
             "a cap never raises a level"

@@ -169,6 +169,20 @@ pub enum Claim {
     Take { previous: Option<String> },
 }
 
+/// How the log line of an adoption words the claim: for a person reading the
+/// function's log, not the type's debug form.
+impl std::fmt::Display for Claim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Claim::AlreadyOurs => f.write_str("already this stack's"),
+            Claim::Take { previous: None } => f.write_str("taken (the pool had no owner)"),
+            Claim::Take {
+                previous: Some(tag),
+            } => write!(f, "taken over from the owner tag {tag:?}"),
+        }
+    }
+}
+
 /// Adoption: a pool nobody owns may be adopted, one of this stack is already
 /// its own, and one of another stack only when `adopt_from` (the template's
 /// `AdoptFromStack`) names that very stack.

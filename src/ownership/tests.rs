@@ -199,3 +199,19 @@ fn delete_keeps_only_the_pool_the_template_adopts_by_id() {
         Some("us-east-1:99999999-8888-7777-6666-555555555555")
     ));
 }
+
+#[test]
+fn a_claim_reads_as_words_in_the_log() {
+    assert_eq!(Claim::AlreadyOurs.to_string(), "already this stack's");
+    assert_eq!(
+        Claim::Take { previous: None }.to_string(),
+        "taken (the pool had no owner)"
+    );
+    assert_eq!(
+        Claim::Take {
+            previous: Some("other-guid/req-1".to_owned())
+        }
+        .to_string(),
+        "taken over from the owner tag \"other-guid/req-1\""
+    );
+}

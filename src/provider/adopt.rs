@@ -55,7 +55,7 @@ impl Provider {
         if plan_update(spec, &current, self.clients.home_region()) == UpdatePlan::Replace {
             return Err(ProviderError::AdoptedPoolNotReplaced(pool_id.to_string()));
         }
-        tracing::info!(pool_id = %pool_id, ?claim, "adopting the pool IdentityPoolId names");
+        tracing::info!(pool_id = %pool_id, %claim, "adopting the pool IdentityPoolId names");
         let arn = pool_arn(request, pool_id)?;
         let before = Before::read(&calls, current, arn, spec).await?;
         match self
