@@ -92,6 +92,28 @@ fn unsorted(map: &BTreeMap<String, String>) -> HashMap<String, String> {
     map.clone().into_iter().collect()
 }
 
+/// Pool ids gathered over a paged list call: `fetch` asks for the page after a
+/// token, `read` answers a page's ids and its next token. Only a missing or
+/// empty token ends the list (the APIs may answer an empty page with a token).
+async fn all_pages<Page, Fetch>(
+    mut fetch: impl FnMut(Option<String>) -> Fetch,
+    read: impl Fn(&Page) -> (Vec<PoolId>, Option<String>),
+) -> Result<Vec<PoolId>, CognitoError>
+where
+    Fetch: Future<Output = Result<Page, CognitoError>>,
+{
+    let mut ids = Vec::new();
+    let mut token = None;
+    loop {
+        let (page_ids, next) = read(&fetch(token).await?);
+        ids.extend(page_ids);
+        match next {
+            Some(next) if !next.is_empty() => token = Some(next),
+            _ => return Ok(ids),
+        }
+    }
+}
+
 impl PoolCalls<'_> {
     /// Sends one call, written in the journal first. `send` is the SDK's
     /// `send()` future, which does nothing until it is awaited here.
@@ -204,31 +226,21 @@ impl PoolCalls<'_> {
     /// half of the idempotency look-up (only these pools' tags are read).
     pub async fn ids_named(&self, name: &str) -> Result<Vec<PoolId>, CognitoError> {
         const OP: &str = "ListIdentityPools";
-        let mut ids = Vec::new();
-        let mut next_token = None;
-        loop {
-            let page = self
-                .send(
-                    OP,
-                    self.clients
-                        .identity
-                        .list_identity_pools()
-                        .max_results(LIST_PAGE_SIZE)
-                        .set_next_token(next_token)
-                        .send(),
-                )
-                .await?;
-            ids.extend(
-                page.identity_pools()
+        let list = self.clients.identity.list_identity_pools();
+        let list = list.max_results(LIST_PAGE_SIZE);
+        all_pages(
+            |token| self.send(OP, list.clone().set_next_token(token).send()),
+            |page| {
+                let ids = page
+                    .identity_pools()
                     .iter()
                     .filter(|pool| pool.identity_pool_name() == Some(name))
-                    .filter_map(|pool| pool.identity_pool_id().and_then(PoolId::parse)),
-            );
-            match page.next_token() {
-                Some(token) if !token.is_empty() => next_token = Some(token.to_owned()),
-                _ => return Ok(ids),
-            }
-        }
+                    .filter_map(|pool| pool.identity_pool_id().and_then(PoolId::parse))
+                    .collect();
+                (ids, page.next_token().map(str::to_owned))
+            },
+        )
+        .await
     }
 
     /// TagResource: adds or overwrites these tags.

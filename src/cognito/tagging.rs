@@ -9,7 +9,7 @@
 
 use aws_sdk_resourcegroupstagging::types::TagFilter;
 
-use super::{CognitoError, PoolCalls};
+use super::{CognitoError, PoolCalls, all_pages};
 use crate::domain::PoolId;
 
 /// The resource type of identity pools in the tagging API.
@@ -25,35 +25,24 @@ impl PoolCalls<'_> {
     /// tagging API's index has them now.
     pub async fn ids_tagged(&self, key: &str, value: &str) -> Result<Vec<PoolId>, CognitoError> {
         const OP: &str = "GetResources";
-        let mut ids = Vec::new();
-        let mut token = None;
-        loop {
-            let page = self
-                .send(
-                    OP,
-                    self.clients
-                        .tagging
-                        .get_resources()
-                        .tag_filters(TagFilter::builder().key(key).values(value).build())
-                        .resource_type_filters(IDENTITY_POOL_TYPE)
-                        .set_pagination_token(token)
-                        .send(),
-                )
-                .await?;
-            ids.extend(
-                page.resource_tag_mapping_list()
+        let filter = TagFilter::builder().key(key).values(value).build();
+        let get = self.clients.tagging.get_resources();
+        let get = get
+            .tag_filters(filter)
+            .resource_type_filters(IDENTITY_POOL_TYPE);
+        all_pages(
+            |token| self.send(OP, get.clone().set_pagination_token(token).send()),
+            |page| {
+                let ids = page
+                    .resource_tag_mapping_list()
                     .iter()
-                    .filter_map(|mapping| mapping.resource_arn())
-                    .filter_map(pool_id_of)
-                    .filter_map(PoolId::parse),
-            );
-            // The API may answer a page with no resources and a token: only an
-            // empty token ends the list.
-            match page.pagination_token() {
-                Some(next) if !next.is_empty() => token = Some(next.to_owned()),
-                _ => return Ok(ids),
-            }
-        }
+                    .filter_map(|mapping| mapping.resource_arn().and_then(pool_id_of))
+                    .filter_map(PoolId::parse)
+                    .collect();
+                (ids, page.pagination_token().map(str::to_owned))
+            },
+        )
+        .await
     }
 }
 
