@@ -129,33 +129,34 @@ fn create_event_is_read() {
     );
 }
 
+/// What an Update and a Delete carry alike: who asked, the type, the pool
+/// named, in the request kind `kind` makes of the pool's id.
+fn assert_read_for_the_pool(
+    request: &CustomResourceRequest,
+    request_type: &str,
+    kind: impl Fn(String) -> RequestKind,
+) {
+    assert_eq!(request.requester, expected_requester());
+    assert_eq!(request.kind, kind(POOL_ID.to_owned()));
+    assert_eq!(request.request_type(), request_type);
+    assert_eq!(request.physical_resource_id(), Some(POOL_ID));
+}
+
 #[test]
 fn update_event_is_read_with_the_new_properties() {
     let request = read(event("Update"));
-    assert_eq!(request.requester, expected_requester());
-    assert_eq!(
-        request.kind,
-        RequestKind::Update {
-            physical_resource_id: POOL_ID.to_owned()
-        }
-    );
-    assert_eq!(request.request_type(), "Update");
-    assert_eq!(request.physical_resource_id(), Some(POOL_ID));
+    assert_read_for_the_pool(&request, "Update", |id| RequestKind::Update {
+        physical_resource_id: id,
+    });
     assert_eq!(request.properties, properties("new-name"));
 }
 
 #[test]
 fn delete_event_is_read() {
     let request = read(event("Delete"));
-    assert_eq!(request.requester, expected_requester());
-    assert_eq!(
-        request.kind,
-        RequestKind::Delete {
-            physical_resource_id: POOL_ID.to_owned()
-        }
-    );
-    assert_eq!(request.request_type(), "Delete");
-    assert_eq!(request.physical_resource_id(), Some(POOL_ID));
+    assert_read_for_the_pool(&request, "Delete", |id| RequestKind::Delete {
+        physical_resource_id: id,
+    });
 }
 
 #[test]

@@ -207,19 +207,18 @@ fn dead_receiver() -> String {
     format!("http://127.0.0.1:{port}/response?X-Amz-Signature=secret")
 }
 
+/// Delivers an empty answer to a dead receiver by `deadline`: the error it ends with.
+async fn deliver_to_dead_receiver(deadline: Instant) -> DeliveryError {
+    crate::test_support::response_sender()
+        .deliver(&dead_receiver(), b"{}".to_vec(), deadline)
+        .await
+        .expect_err("nothing listens")
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_dead_receiver_is_retried_for_a_minute_at_most_and_the_last_error_is_kept() {
-    let sender = crate::test_support::response_sender();
     let started = Instant::now();
-
-    let error = sender
-        .deliver(
-            &dead_receiver(),
-            b"{}".to_vec(),
-            started + Duration::from_secs(600),
-        )
-        .await
-        .expect_err("nothing listens");
+    let error = deliver_to_dead_receiver(started + Duration::from_secs(600)).await;
 
     let waited = started.elapsed();
     assert!(
@@ -241,17 +240,8 @@ async fn a_dead_receiver_is_retried_for_a_minute_at_most_and_the_last_error_is_k
 
 #[tokio::test(start_paused = true)]
 async fn a_deadline_sooner_than_a_minute_bounds_the_retries() {
-    let sender = crate::test_support::response_sender();
     let started = Instant::now();
-
-    sender
-        .deliver(
-            &dead_receiver(),
-            b"{}".to_vec(),
-            started + Duration::from_secs(8),
-        )
-        .await
-        .expect_err("nothing listens");
+    deliver_to_dead_receiver(started + Duration::from_secs(8)).await;
 
     assert!(started.elapsed() <= Duration::from_secs(8));
 }
