@@ -442,55 +442,35 @@ fn missing_nested_member_is_named_with_its_path() {
 
 #[test]
 fn pool_name_must_match_pattern_and_length() {
-    assert_rejects(
-        json!({"IdentityPoolName": "my/pool"}),
-        "IdentityPoolName",
-        r"pattern [\w\s+=,.@-]+",
-    );
-    assert_rejects(
-        json!({"IdentityPoolName": "my/pool"}),
-        "IdentityPoolName",
-        "'/'",
-    );
-    assert_rejects(
-        json!({"IdentityPoolName": "pool-é"}),
-        "IdentityPoolName",
-        "'é'",
-    );
-    assert_rejects(
-        json!({"IdentityPoolName": ""}),
-        "IdentityPoolName",
-        "1 to 128 characters long, got 0",
-    );
-    assert_rejects(
-        json!({"IdentityPoolName": "a".repeat(129)}),
-        "IdentityPoolName",
-        "got 129",
-    );
-    assert_rejects(
-        json!({"IdentityPoolName": true}),
-        "IdentityPoolName",
-        "must be a string",
-    );
+    for (name, fragment) in [
+        (json!("my/pool"), r"pattern [\w\s+=,.@-]+"),
+        (json!("my/pool"), "'/'"),
+        (json!("pool-é"), "'é'"),
+        (json!(""), "1 to 128 characters long, got 0"),
+        (json!("a".repeat(129)), "got 129"),
+        (json!(true), "must be a string"),
+    ] {
+        assert_rejects(
+            json!({"IdentityPoolName": name}),
+            "IdentityPoolName",
+            fragment,
+        );
+    }
 }
 
 #[test]
 fn developer_provider_name_must_match_pattern() {
-    assert_rejects(
-        json!({"DeveloperProviderName": "login my app"}),
-        "DeveloperProviderName",
-        r"[\w._-]+",
-    );
-    assert_rejects(
-        json!({"DeveloperProviderName": "login:app"}),
-        "DeveloperProviderName",
-        "':'",
-    );
-    assert_rejects(
-        json!({"DeveloperProviderName": "d".repeat(129)}),
-        "DeveloperProviderName",
-        "got 129",
-    );
+    for (name, fragment) in [
+        ("login my app".to_owned(), r"[\w._-]+"),
+        ("login:app".to_owned(), "':'"),
+        ("d".repeat(129), "got 129"),
+    ] {
+        assert_rejects(
+            json!({"DeveloperProviderName": name}),
+            "DeveloperProviderName",
+            fragment,
+        );
+    }
 }
 
 #[test]
