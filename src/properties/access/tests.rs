@@ -75,6 +75,17 @@ fn assert_rejects(extra: Value, field: &str, fragment: &str) -> PropertyError {
     error
 }
 
+/// [`assert_rejects`] for a Facebook role mapping alone in `RoleMappings`:
+/// `member` is the rejected field's path below the mapping.
+fn assert_mapping_rejected(mapping: Value, member: &str, fragment: &str) -> PropertyError {
+    let field = format!("RoleMappings.{FACEBOOK}.{member}");
+    assert_rejects(
+        json!({"RoleMappings": {FACEBOOK: mapping}}),
+        &field,
+        fragment,
+    )
+}
+
 fn rule(claim: &str, match_type: &str, value: &str, role: &str) -> Value {
     json!({"Claim": claim, "MatchType": match_type, "Value": value, "RoleARN": role})
 }
@@ -268,27 +279,27 @@ fn more_than_ten_mappings_are_rejected() {
 
 #[test]
 fn a_rules_mapping_with_no_rules_is_rejected() {
-    assert_rejects(
-        json!({"RoleMappings": {FACEBOOK: rules_mapping(vec![])}}),
-        "RoleMappings.graph.facebook.com.RulesConfiguration.Rules",
+    assert_mapping_rejected(
+        rules_mapping(vec![]),
+        "RulesConfiguration.Rules",
         "1 to 25 rules, got 0",
     );
 }
 
 #[test]
 fn a_rules_mapping_with_26_rules_is_rejected() {
-    assert_rejects(
-        json!({"RoleMappings": {FACEBOOK: rules_mapping(numbered_rules(26))}}),
-        "RoleMappings.graph.facebook.com.RulesConfiguration.Rules",
+    assert_mapping_rejected(
+        rules_mapping(numbered_rules(26)),
+        "RulesConfiguration.Rules",
         "at most 25 entries, got 26",
     );
 }
 
 #[test]
 fn type_rules_without_rules_configuration_is_rejected() {
-    assert_rejects(
-        json!({"RoleMappings": {FACEBOOK: {"Type": "Rules", "AmbiguousRoleResolution": "Deny"}}}),
-        "RoleMappings.graph.facebook.com.RulesConfiguration",
+    assert_mapping_rejected(
+        json!({"Type": "Rules", "AmbiguousRoleResolution": "Deny"}),
+        "RulesConfiguration",
         "required when Type is Rules",
     );
 }
@@ -297,9 +308,9 @@ fn type_rules_without_rules_configuration_is_rejected() {
 fn type_token_with_rules_configuration_is_rejected() {
     let mut mapping = rules_mapping(numbered_rules(1));
     mapping["Type"] = json!("Token");
-    assert_rejects(
-        json!({"RoleMappings": {FACEBOOK: mapping}}),
-        "RoleMappings.graph.facebook.com.RulesConfiguration",
+    assert_mapping_rejected(
+        mapping,
+        "RulesConfiguration",
         "only allowed when Type is Rules",
     );
 }
@@ -308,47 +319,47 @@ fn type_token_with_rules_configuration_is_rejected() {
 fn a_bad_or_missing_type_is_rejected() {
     let mut mapping = token_mapping();
     mapping["Type"] = json!("Roles");
-    assert_rejects(
-        json!({"RoleMappings": {FACEBOOK: mapping}}),
-        "RoleMappings.graph.facebook.com.Type",
+    assert_mapping_rejected(
+        mapping,
+        "Type",
         "must be one of Token, Rules, got \"Roles\"",
     );
-    assert_rejects(
-        json!({"RoleMappings": {FACEBOOK: {"AmbiguousRoleResolution": "Deny"}}}),
-        "RoleMappings.graph.facebook.com.Type",
+    assert_mapping_rejected(
+        json!({"AmbiguousRoleResolution": "Deny"}),
+        "Type",
         "required property is missing",
     );
 }
 
 #[test]
 fn a_missing_or_invalid_ambiguous_role_resolution_is_rejected() {
-    assert_rejects(
-        json!({"RoleMappings": {FACEBOOK: {"Type": "Token"}}}),
-        "RoleMappings.graph.facebook.com.AmbiguousRoleResolution",
+    assert_mapping_rejected(
+        json!({"Type": "Token"}),
+        "AmbiguousRoleResolution",
         "required property is missing",
     );
-    assert_rejects(
-        json!({"RoleMappings": {FACEBOOK: {"Type": "Token", "AmbiguousRoleResolution": null}}}),
-        "RoleMappings.graph.facebook.com.AmbiguousRoleResolution",
+    assert_mapping_rejected(
+        json!({"Type": "Token", "AmbiguousRoleResolution": null}),
+        "AmbiguousRoleResolution",
         "required property is missing",
     );
     let mut mapping = rules_mapping(numbered_rules(1));
     mapping["AmbiguousRoleResolution"] = json!("Allow");
-    assert_rejects(
-        json!({"RoleMappings": {FACEBOOK: mapping}}),
-        "RoleMappings.graph.facebook.com.AmbiguousRoleResolution",
+    assert_mapping_rejected(
+        mapping,
+        "AmbiguousRoleResolution",
         "must be one of AuthenticatedRole, Deny, got \"Allow\"",
     );
 }
 
 #[test]
 fn a_bad_match_type_is_rejected_naming_the_rule() {
-    assert_rejects(
-        json!({"RoleMappings": {FACEBOOK: rules_mapping(vec![
+    assert_mapping_rejected(
+        rules_mapping(vec![
             rule("email", "Equals", "a@example.com", AUTH_ROLE),
             rule("email", "Regex", ".*", AUTH_ROLE),
-        ])}}),
-        "RoleMappings.graph.facebook.com.RulesConfiguration.Rules[1].MatchType",
+        ]),
+        "RulesConfiguration.Rules[1].MatchType",
         "must be one of Equals, Contains, StartsWith, NotEqual, got \"Regex\"",
     );
 }
@@ -357,21 +368,26 @@ fn a_bad_match_type_is_rejected_naming_the_rule() {
 fn a_rule_missing_its_claim_is_rejected() {
     let mut incomplete = rule("email", "Equals", "a@example.com", AUTH_ROLE);
     incomplete.as_object_mut().unwrap().remove("Claim");
-    assert_rejects(
-        json!({"RoleMappings": {FACEBOOK: rules_mapping(vec![incomplete])}}),
-        "RoleMappings.graph.facebook.com.RulesConfiguration.Rules[0].Claim",
+    assert_mapping_rejected(
+        rules_mapping(vec![incomplete]),
+        "RulesConfiguration.Rules[0].Claim",
         "required property is missing",
     );
 }
 
 #[test]
 fn a_rule_with_a_bad_role_arn_is_rejected() {
-    assert_rejects(
-        json!({"RoleMappings": {FACEBOOK: rules_mapping(vec![
+    assert_mapping_rejected(
+        rules_mapping(vec![
             rule("email", "Equals", "a@example.com", AUTH_ROLE),
-            rule("email", "Equals", "b@example.com", "arn:aws:iam::123456789012:policy/admin"),
-        ])}}),
-        "RoleMappings.graph.facebook.com.RulesConfiguration.Rules[1].RoleARN",
+            rule(
+                "email",
+                "Equals",
+                "b@example.com",
+                "arn:aws:iam::123456789012:policy/admin",
+            ),
+        ]),
+        "RulesConfiguration.Rules[1].RoleARN",
         "must be an IAM role ARN",
     );
 }
@@ -380,17 +396,13 @@ fn a_rule_with_a_bad_role_arn_is_rejected() {
 fn an_unknown_member_of_a_mapping_or_a_rule_is_rejected_with_its_path() {
     let mut mapping = token_mapping();
     mapping["AmbiguousRoleResolutoin"] = json!("Deny");
-    assert_rejects(
-        json!({"RoleMappings": {FACEBOOK: mapping}}),
-        "RoleMappings.graph.facebook.com.AmbiguousRoleResolutoin",
-        "unknown property",
-    );
+    assert_mapping_rejected(mapping, "AmbiguousRoleResolutoin", "unknown property");
 
     let mut extra = rule("email", "Equals", "a@example.com", AUTH_ROLE);
     extra["Priority"] = json!("1");
-    assert_rejects(
-        json!({"RoleMappings": {FACEBOOK: rules_mapping(vec![extra])}}),
-        "RoleMappings.graph.facebook.com.RulesConfiguration.Rules[0].Priority",
+    assert_mapping_rejected(
+        rules_mapping(vec![extra]),
+        "RulesConfiguration.Rules[0].Priority",
         "unknown property",
     );
 }
