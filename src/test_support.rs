@@ -342,6 +342,12 @@ pub async fn run(rules: &[&Rule], request: &CustomResourceRequest) -> (Answer, J
     provider(rules).run(request).await
 }
 
+/// The Reason of `answer`, which must be FAILED and name `physical_resource_id`.
+pub fn failure_reason(answer: Answer, physical_resource_id: &str) -> String {
+    assert_eq!(answer.physical_resource_id, physical_resource_id);
+    answer.outcome.expect_err("FAILED")
+}
+
 impl Provider {
     /// Carries `request` out with a journal of its own: the answer, and the
     /// journal, which says which calls were made.

@@ -213,8 +213,7 @@ async fn a_create_the_service_refuses_fails_with_the_code_and_a_placeholder_id()
 
     let (answer, _) = provider.run(&request).await;
 
-    assert_eq!(answer.physical_resource_id, request.failed_create_id());
-    let reason = answer.outcome.expect_err("FAILED");
+    let reason = failure_reason(answer, &request.failed_create_id());
     assert_eq!(
         reason,
         "CreateIdentityPool failed: InvalidParameterException: bad provider"
@@ -442,8 +441,7 @@ async fn an_update_of_an_unknown_pool_says_what_is_known_and_the_likely_causes()
     )
     .await;
 
-    assert_eq!(answer.physical_resource_id, POOL_ID);
-    let reason = answer.outcome.expect_err("FAILED");
+    let reason = failure_reason(answer, POOL_ID);
     assert!(
         reason.starts_with(&format!("There is no identity pool {POOL_ID} in us-east-1")),
         "{reason}"
@@ -990,8 +988,7 @@ async fn a_create_whose_roles_are_refused_deletes_its_pool_and_fails_with_the_pl
     )
     .await;
 
-    assert_eq!(answer.physical_resource_id, request.failed_create_id());
-    let reason = answer.outcome.expect_err("FAILED");
+    let reason = failure_reason(answer, &request.failed_create_id());
     assert!(
         reason.starts_with("SetIdentityPoolRoles failed: InvalidParameterException"),
         "{reason}"
@@ -1244,8 +1241,7 @@ async fn a_replacement_whose_roles_are_refused_deletes_the_new_pool_and_fails_wi
     )
     .await;
 
-    assert_eq!(answer.physical_resource_id, POOL_ID);
-    let reason = answer.outcome.expect_err("FAILED");
+    let reason = failure_reason(answer, POOL_ID);
     assert!(
         reason.starts_with("SetIdentityPoolRoles failed: InvalidParameterException"),
         "{reason}"

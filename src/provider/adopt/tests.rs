@@ -33,7 +33,8 @@ use crate::provider::tests::{
 use crate::response::Answer;
 use crate::test_support::{
     NEW_POOL_ID, POOL_ARN, POOL_ID, REQUEST_TAG, Wire, clients, describe_not_found,
-    describe_returns, described, properties, recorded, recording, request, run, update_request,
+    describe_returns, described, failure_reason, properties, recorded, recording, request, run,
+    update_request,
 };
 
 const OTHER_STACK: &str = "0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d";
@@ -180,8 +181,7 @@ async fn adopting_a_pool_of_another_stack_is_refused_with_the_placeholder_before
 
     let (answer, journal) = run(&[&describe], &request).await;
 
-    assert_eq!(answer.physical_resource_id, request.failed_create_id());
-    let reason = answer.outcome.expect_err("FAILED");
+    let reason = failure_reason(answer, &request.failed_create_id());
     assert!(
         reason.contains(&format!("belongs to stack {OTHER_STACK}")),
         "{reason}"
@@ -199,8 +199,7 @@ async fn adopting_a_pool_that_does_not_exist_fails_naming_the_id_and_region() {
 
     let (answer, _) = run(&[&describe_not_found()], &request).await;
 
-    assert_eq!(answer.physical_resource_id, request.failed_create_id());
-    let reason = answer.outcome.expect_err("FAILED");
+    let reason = failure_reason(answer, &request.failed_create_id());
     assert!(
         reason.contains(&format!(
             "IdentityPoolId {POOL_ID}: there is no such identity pool in us-east-1"
@@ -273,8 +272,7 @@ async fn a_failed_adoption_reads_the_pool_again_and_puts_back_what_differs() {
 
     let (answer, journal) = run(&rules.iter().collect::<Vec<_>>(), &request).await;
 
-    assert_eq!(answer.physical_resource_id, request.failed_create_id());
-    let reason = answer.outcome.expect_err("FAILED");
+    let reason = failure_reason(answer, &request.failed_create_id());
     assert!(
         reason.starts_with(&format!(
             "Adopting identity pool {POOL_ID} failed, and everything it changed was put back"
@@ -465,8 +463,7 @@ async fn an_update_of_a_pool_another_stack_owns_is_refused_after_reading_it() {
     )
     .await;
 
-    assert_eq!(answer.physical_resource_id, POOL_ID);
-    let reason = answer.outcome.expect_err("FAILED");
+    let reason = failure_reason(answer, POOL_ID);
     assert!(
         reason.contains(&format!("names stack {OTHER_STACK}")),
         "{reason}"
@@ -506,8 +503,7 @@ async fn a_delete_of_a_pool_another_stack_owns_or_nobody_owns_deletes_nothing() 
         )
         .await;
 
-        assert_eq!(answer.physical_resource_id, POOL_ID);
-        let reason = answer.outcome.expect_err("FAILED");
+        let reason = failure_reason(answer, POOL_ID);
         assert!(reason.contains("was not deleted"), "{reason}");
         assert!(reason.contains("DeletionPolicy: Retain"), "{reason}");
         assert_eq!(journal.calls(), ["DescribeIdentityPool"]);
