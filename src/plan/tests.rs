@@ -417,6 +417,13 @@ fn user_pool_client(client: &str) -> CognitoProvider {
     }
 }
 
+/// The base configuration with one user pool client configured.
+fn with_client(client: &str) -> PoolConfig {
+    let mut with_user_pool = config();
+    with_user_pool.cognito_identity_providers = vec![user_pool_client(client)];
+    with_user_pool
+}
+
 fn token_mapping() -> RoleMapping {
     RoleMapping {
         mapping_type: RoleMappingType::Token,
@@ -486,8 +493,7 @@ fn at_the_tag_limit_both_directions_pass_only_through_accepted_counts() {
 
 #[test]
 fn a_provider_dropped_with_its_mapping_is_unmapped_before_the_pool_update() {
-    let mut with_user_pool = config();
-    with_user_pool.cognito_identity_providers = vec![user_pool_client("c1")];
+    let with_user_pool = with_client("c1");
     let model = Model {
         config: with_user_pool,
         tags: pool(config(), &[]).tags,
@@ -514,8 +520,7 @@ fn a_provider_dropped_with_its_mapping_is_unmapped_before_the_pool_update() {
 
 #[test]
 fn a_provider_added_with_a_mapping_is_configured_before_it_is_mapped() {
-    let mut with_user_pool = config();
-    with_user_pool.cognito_identity_providers = vec![user_pool_client("c1")];
+    let with_user_pool = with_client("c1");
     let mut desired = spec(with_user_pool.clone(), &[]);
     desired.access.roles.mappings = BTreeMap::from([(format!("{USER_POOL}:c1"), token_mapping())]);
     desired.access.principal_tags =
@@ -539,8 +544,7 @@ fn a_provider_added_with_a_mapping_is_configured_before_it_is_mapped() {
 
 #[test]
 fn a_dropped_providers_principal_tags_are_reset_while_it_is_still_configured() {
-    let mut with_user_pool = config();
-    with_user_pool.cognito_identity_providers = vec![user_pool_client("c1")];
+    let with_user_pool = with_client("c1");
     let custom = PrincipalTagMap {
         use_defaults: false,
         tags: tags(&[("dept", "custom:dept")]),
