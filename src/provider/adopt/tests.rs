@@ -61,6 +61,33 @@ fn untags_recording(seen: &Arc<Mutex<Vec<UntagResourceInput>>>) -> Rule {
         .then_compute_output(recording(seen, UntagResourceOutput::builder().build()))
 }
 
+/// Carries out a Create adopting with `properties`, whose pool `describe` and
+/// `update` answer for: the answer, and the TagResource and UntagResource
+/// calls it made.
+async fn adopt_recording_tag_changes(
+    describe: Rule,
+    update: Rule,
+    properties: Value,
+) -> (
+    Answer,
+    Arc<Mutex<Vec<TagResourceInput>>>,
+    Arc<Mutex<Vec<UntagResourceInput>>>,
+) {
+    let (tags, untags) = (recorded(), recorded());
+    let rules = [
+        describe,
+        update,
+        tags_recording(&tags),
+        untags_recording(&untags),
+    ];
+    let (answer, _) = run(
+        &rules.iter().collect::<Vec<_>>(),
+        &request("Create", None, properties),
+    )
+    .await;
+    (answer, tags, untags)
+}
+
 fn updates_recording(seen: &Arc<Mutex<Vec<UpdateIdentityPoolInput>>>) -> Rule {
     let output = UpdateIdentityPoolOutput::builder()
         .identity_pool_id(POOL_ID)
@@ -329,19 +356,9 @@ async fn a_failed_put_back_keeps_the_provisional_claim_and_says_so() {
         .output(|| described(POOL_ID, &[(REQUEST_TAG_KEY, &provisional(REQUEST_TAG))]))
         .build();
     let update = update_refused!().repeatedly().build();
-    let (tags, untags) = (recorded(), recorded());
-    let rules = [
-        describe,
-        update,
-        tags_recording(&tags),
-        untags_recording(&untags),
-    ];
 
-    let (answer, _) = run(
-        &rules.iter().collect::<Vec<_>>(),
-        &request("Create", None, adopting(properties(), POOL_ID)),
-    )
-    .await;
+    let (answer, _, untags) =
+        adopt_recording_tag_changes(describe, update, adopting(properties(), POOL_ID)).await;
 
     let reason = answer.outcome.expect_err("FAILED");
     assert!(
@@ -357,21 +374,10 @@ async fn a_failed_take_over_from_another_stack_gives_the_pool_back_to_it() {
     let theirs = format!("{OTHER_STACK}/their-request");
     let describe = describe_returns(legacy(&[(REQUEST_TAG_KEY, &theirs)]));
     let update = update_refused!().build();
-    let (tags, untags) = (recorded(), recorded());
-    let rules = [
-        describe,
-        update,
-        tags_recording(&tags),
-        untags_recording(&untags),
-    ];
     let mut properties = adopting(properties(), POOL_ID);
     properties["AdoptFromStack"] = json!(OTHER_STACK);
 
-    let (answer, _) = run(
-        &rules.iter().collect::<Vec<_>>(),
-        &request("Create", None, properties),
-    )
-    .await;
+    let (answer, tags, untags) = adopt_recording_tag_changes(describe, update, properties).await;
 
     assert!(answer.outcome.is_err());
     assert_eq!(ownership_values(&tags), [provisional(REQUEST_TAG), theirs]);
