@@ -20,10 +20,10 @@ use crate::journal::Journal;
 
 mod access;
 mod clients;
-mod create_retry;
 mod error;
 mod lazy;
 mod network;
+mod retry_rules;
 mod sync;
 mod tagging;
 
@@ -148,7 +148,7 @@ impl PoolCalls<'_> {
             .customize()
             .config_override(
                 aws_sdk_cognitoidentity::config::Builder::default()
-                    .retry_classifier(create_retry::OnlyWhenThrottled),
+                    .retry_classifier(retry_rules::RetryRule::CreateIdentityPool),
             );
         let output = self.send(OP, call.send()).await?;
         let id = PoolId::parse(output.identity_pool_id()).ok_or_else(|| CognitoError {

@@ -1,10 +1,10 @@
 //! The Lambda bootstrap: wires the clients together once and serves events.
 #![recursion_limit = "256"]
 
-use aws_config::BehaviorVersion;
 use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_cognitoidentity::config::ProvideCredentials;
 use identity_pool_provider::cognito::{Lazy, RegionClients, RegionalClients};
 use identity_pool_provider::handler::Handler;
@@ -34,6 +34,39 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     // Read while the rest starts up; both clients wait for it at their first
     // handshake only.
     let roots = Roots::read_in_background();
+    let config = sdk_config(&roots).await;
+    let clients = RegionalClients::new(RegionClients {
+        identity: aws_sdk_cognitoidentity::Client::new(&config),
+        sync: Lazy::new({
+            let config = config.clone();
+            move || aws_sdk_cognitosync::Client::new(&config)
+        }),
+        tagging: aws_sdk_resourcegroupstagging::Client::new(&config),
+    });
+    let handler = Arc::new(Handler::new(
+        Provider::new(clients),
+        ResponseSender::new(roots.rustls_config()?)?,
+    ));
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        "identity-pool-provider started"
+    );
+    // `run_concurrent` reads AWS_LAMBDA_MAX_CONCURRENCY: unset (classic Lambda) or
+    // 1 (`cargo lambda watch` sets 1) is one request at a time, as `run` does;
+    // more (Lambda Managed Instances) serves that many at once, which the handler
+    // allows (each request has its own journal, clients are shared). `run` would
+    // warn whenever the variable is set, also when it is 1.
+    lambda_runtime::run_concurrent(service_fn(move |event| {
+        let handler = Arc::clone(&handler);
+        async move { handler.handle(event).await }
+    }))
+    .await
+}
+
+/// The SDK's configuration from the environment (so `AWS_ENDPOINT_URL…` and
+/// the region work as everywhere), with the function's HTTP client, retries
+/// and timeouts.
+async fn sdk_config(roots: &Roots) -> SdkConfig {
     // Throttling and 5xx are retried by the SDK, with exponential backoff and
     // full jitter: the backoff meant for many independent clients sharing one
     // quota, as a fleet of provider functions does. Adaptive mode is worse
@@ -64,31 +97,5 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         Ok(_) => loader.credentials_provider(environment),
         Err(_) => loader,
     };
-    let config = loader.load().await;
-    let clients = RegionalClients::new(RegionClients {
-        identity: aws_sdk_cognitoidentity::Client::new(&config),
-        sync: Lazy::new({
-            let config = config.clone();
-            move || aws_sdk_cognitosync::Client::new(&config)
-        }),
-        tagging: aws_sdk_resourcegroupstagging::Client::new(&config),
-    });
-    let handler = Arc::new(Handler::new(
-        Provider::new(clients),
-        ResponseSender::new(roots.rustls_config()?)?,
-    ));
-    tracing::info!(
-        version = env!("CARGO_PKG_VERSION"),
-        "identity-pool-provider started"
-    );
-    // `run_concurrent` reads AWS_LAMBDA_MAX_CONCURRENCY: unset (classic Lambda) or
-    // 1 (`cargo lambda watch` sets 1) is one request at a time, as `run` does;
-    // more (Lambda Managed Instances) serves that many at once, which the handler
-    // allows (each request has its own journal, clients are shared). `run` would
-    // warn whenever the variable is set, also when it is 1.
-    lambda_runtime::run_concurrent(service_fn(move |event| {
-        let handler = Arc::clone(&handler);
-        async move { handler.handle(event).await }
-    }))
-    .await
+    loader.load().await
 }

@@ -73,22 +73,27 @@ impl Provider {
             (RequestKind::Create, None) => Answer::failed(request.failed_answer_id(), error),
             (_, created) => {
                 if let Some(pool_id) = created {
-                    remove_created(&self.calls_for_pool(&pool_id, journal), &pool_id).await;
+                    let calls = self.clients.for_request(pool_id.region(), journal);
+                    remove_created(&calls, &pool_id).await;
                 }
                 Answer::failed(request.failed_answer_id(), error)
             }
         }
     }
 
-    /// The client for the region a new pool of `spec` goes to.
-    fn calls_for_spec<'a>(&self, spec: &PoolSpec, journal: &'a Journal) -> PoolCalls<'a> {
-        self.clients
-            .for_request(spec.region_or(self.clients.home_region()), journal)
-    }
-
-    /// The client for the region an existing pool lives in (its id says so).
-    fn calls_for_pool<'a>(&self, pool_id: &PoolId, journal: &'a Journal) -> PoolCalls<'a> {
-        self.clients.for_request(pool_id.region(), journal)
+    /// The request with its template parsed, as the steps after parsing take it.
+    fn job<'a>(
+        &'a self,
+        request: &'a CustomResourceRequest,
+        spec: &'a PoolSpec,
+        journal: &'a Journal,
+    ) -> Job<'a> {
+        Job {
+            clients: &self.clients,
+            request,
+            spec,
+            journal,
+        }
     }
 
     async fn create(&self, request: &CustomResourceRequest, journal: &Journal) -> Answer {
@@ -97,13 +102,14 @@ impl Provider {
             Ok(spec) => spec,
             Err(error) => return Answer::failed(placeholder, &error),
         };
+        let job = self.job(request, &spec, journal);
         if let Some(adoption) = &spec.adoption {
-            return match self.adopt(request, &spec, adoption, journal).await {
+            return match job.adopt(adoption).await {
                 Ok(answer) => answer,
                 Err(error) => Answer::failed(placeholder, &error),
             };
         }
-        let calls = self.calls_for_spec(&spec, journal);
+        let calls = job.calls_for_spec();
         match new_pool(request, &calls, &spec).await {
             Ok(answer) => answer,
             Err(error) => match journal.created_pool() {
@@ -122,15 +128,16 @@ impl Provider {
         journal: &Journal,
     ) -> Result<Answer, ProviderError> {
         let spec = parse(request)?;
+        let job = self.job(request, &spec, journal);
         let PhysicalId::Pool(pool_id) = PhysicalId::classify(physical_resource_id) else {
             return Err(ProviderError::NotAPoolId(physical_resource_id.to_owned()));
         };
         // Another pool named by IdentityPoolId: a replacement by adoption.
         if let Some(adoption) = spec.adoption.as_ref().filter(|a| a.pool_id != pool_id) {
-            return self.adopt(request, &spec, adoption, journal).await;
+            return job.adopt(adoption).await;
         }
-        let calls = self.calls_for_pool(&pool_id, journal);
-        let current = calls
+        let current = job
+            .calls_for_pool(&pool_id)
             .describe(&pool_id)
             .await?
             .ok_or_else(|| ProviderError::pool_gone(&pool_id))?;
@@ -143,60 +150,12 @@ impl Provider {
         if let Err(refusal) = owned {
             // The template names this very pool: it is adopted explicitly.
             return match &spec.adoption {
-                Some(adoption) => self.adopt(request, &spec, adoption, journal).await,
+                Some(adoption) => job.adopt(adoption).await,
                 None => Err(refusal.into()),
             };
         }
         let previously = properties::previously_managed(&request.old_properties);
-        self.update_described(request, &spec, &calls, &current, &previously, journal)
-            .await
-    }
-
-    /// The Update's decision and calls for a pool just described, and the
-    /// answer: an Update and an adoption share them, so both follow the same rules.
-    async fn update_described(
-        &self,
-        request: &CustomResourceRequest,
-        spec: &PoolSpec,
-        calls: &PoolCalls<'_>,
-        current: &Pool,
-        previously: &Managed,
-        journal: &Journal,
-    ) -> Result<Answer, ProviderError> {
-        let changes = match plan::plan_update(spec, current, self.clients.home_region()) {
-            UpdatePlan::Replace if spec.adoption.is_some() => {
-                return Err(ProviderError::AdoptedPoolNotReplaced(
-                    current.id.to_string(),
-                ));
-            }
-            UpdatePlan::Replace => return self.replace(request, spec, journal).await,
-            UpdatePlan::NoChange => (None, TagChanges::default()),
-            UpdatePlan::InPlace { config, tags } => (config, tags),
-        };
-        bring_to_template(calls, request, current, spec, changes, previously).await?;
-        Ok(Answer::success(
-            current.id.as_str(),
-            attributes(request, &current.id, spec),
-        ))
-    }
-
-    /// A new pool in place of the old one; if anything fails after it was made,
-    /// it is removed again and the old pool stays in charge.
-    async fn replace(
-        &self,
-        request: &CustomResourceRequest,
-        spec: &PoolSpec,
-        journal: &Journal,
-    ) -> Result<Answer, ProviderError> {
-        let calls = self.calls_for_spec(spec, journal);
-        let error = match new_pool(request, &calls, spec).await {
-            Ok(answer) => return Ok(answer),
-            Err(error) => error,
-        };
-        if let Some(created) = journal.created_pool() {
-            remove_created(&calls, &created).await;
-        }
-        Err(error)
+        job.update_described(&current, &previously).await
     }
 
     /// Delete: a pool id is deleted (already gone is fine) if this stack owns it,
@@ -218,7 +177,7 @@ impl Provider {
                 );
             }
             PhysicalId::Pool(id) => {
-                let calls = self.calls_for_pool(&id, journal);
+                let calls = self.clients.for_request(id.region(), journal);
                 if let Some(pool) = calls.describe(&id).await? {
                     ownership::may_change(
                         id.as_str(),
@@ -233,7 +192,7 @@ impl Provider {
             PhysicalId::FailedCreate { request_tag } => {
                 // Properties that do not parse never made a pool.
                 if let Ok(spec) = parse(request) {
-                    let calls = self.calls_for_spec(&spec, journal);
+                    let calls = self.job(request, &spec, journal).calls_for_spec();
                     // The Create may have made its pool seconds ago: list, the
                     // tagging index may not have it yet.
                     let name = &spec.config.name;
@@ -247,6 +206,69 @@ impl Provider {
             PhysicalId::Other => {}
         }
         Ok(())
+    }
+}
+
+/// One request being carried out, with its template parsed: what every step
+/// of an Update, a replacement and an adoption needs, held together so that
+/// each step takes only what is its own (the pool it works on).
+struct Job<'a> {
+    clients: &'a RegionalClients,
+    request: &'a CustomResourceRequest,
+    spec: &'a PoolSpec,
+    journal: &'a Journal,
+}
+
+impl<'a> Job<'a> {
+    /// The client for the region a new pool of the template goes to.
+    fn calls_for_spec(&self) -> PoolCalls<'a> {
+        let region = self.spec.region_or(self.clients.home_region());
+        self.clients.for_request(region, self.journal)
+    }
+
+    /// The client for the region an existing pool lives in (its id says so).
+    fn calls_for_pool(&self, pool_id: &PoolId) -> PoolCalls<'a> {
+        self.clients.for_request(pool_id.region(), self.journal)
+    }
+
+    /// The Update's decision and calls for a pool just described, and the
+    /// answer: an Update and an adoption share them, so both follow the same rules.
+    async fn update_described(
+        &self,
+        current: &Pool,
+        previously: &Managed,
+    ) -> Result<Answer, ProviderError> {
+        let (request, spec) = (self.request, self.spec);
+        let changes = match plan::plan_update(spec, current, self.clients.home_region()) {
+            UpdatePlan::Replace if spec.adoption.is_some() => {
+                return Err(ProviderError::AdoptedPoolNotReplaced(
+                    current.id.to_string(),
+                ));
+            }
+            UpdatePlan::Replace => return self.replace().await,
+            UpdatePlan::NoChange => (None, TagChanges::default()),
+            UpdatePlan::InPlace { config, tags } => (config, tags),
+        };
+        let calls = self.calls_for_pool(&current.id);
+        bring_to_template(&calls, request, current, spec, changes, previously).await?;
+        Ok(Answer::success(
+            current.id.as_str(),
+            attributes(request, &current.id, spec),
+        ))
+    }
+
+    /// A new pool in place of the old one; if anything fails after it was made,
+    /// it is removed again and the old pool stays in charge.
+    async fn replace(&self) -> Result<Answer, ProviderError> {
+        let calls = self.calls_for_spec();
+        let error = match new_pool(self.request, &calls, self.spec).await {
+            Ok(answer) => return Ok(answer),
+            Err(error) => error,
+        };
+        if let Some(created) = self.journal.created_pool() {
+            remove_created(&calls, &created).await;
+        }
+        Err(error)
     }
 }
 

@@ -210,6 +210,23 @@ impl RootsVerifier {
     }
 }
 
+/// A `ServerCertVerifier` signature check handed to rustls' function of the
+/// same name with the provider's algorithms: TLS 1.2 and 1.3 differ only in
+/// which function checks, so one definition serves both.
+macro_rules! delegate_signature_check {
+    ($check:ident) => {
+        fn $check(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            let algorithms = &self.provider.signature_verification_algorithms;
+            rustls::crypto::$check(message, cert, dss, algorithms)
+        }
+    };
+}
+
 impl ServerCertVerifier for RootsVerifier {
     fn verify_server_cert(
         &self,
@@ -228,33 +245,8 @@ impl ServerCertVerifier for RootsVerifier {
         )
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
+    delegate_signature_check!(verify_tls12_signature);
+    delegate_signature_check!(verify_tls13_signature);
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.provider

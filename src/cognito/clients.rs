@@ -6,7 +6,8 @@ use std::sync::Mutex;
 use aws_sdk_cognitoidentity::Client;
 use aws_sdk_cognitoidentity::config::Region;
 
-use super::network::{NameTheEndpoint, NoRetryOnQuota};
+use super::network::NameTheEndpoint;
+use super::retry_rules::RetryRule;
 use super::{Lazy, PoolCalls};
 use crate::journal::Journal;
 
@@ -32,26 +33,26 @@ macro_rules! rebuilt {
 
 impl RegionClients {
     /// These clients, with failures worded for a person and quotas never
-    /// retried (see [`network`]); every region's clients copy this.
+    /// retried (see [`super::network`] and [`super::retry_rules`]); every region's clients copy this.
     fn refined(self) -> Self {
         RegionClients {
             identity: rebuilt!(aws_sdk_cognitoidentity, self.identity, |config| config
                 .interceptor(NameTheEndpoint {
                     service: "Cognito Identity"
                 })
-                .retry_classifier(NoRetryOnQuota)),
+                .retry_classifier(RetryRule::EveryCall)),
             sync: self.sync.map(|sync| {
                 rebuilt!(aws_sdk_cognitosync, sync, |config| config
                     .interceptor(NameTheEndpoint {
                         service: "Cognito Sync"
                     })
-                    .retry_classifier(NoRetryOnQuota))
+                    .retry_classifier(RetryRule::EveryCall))
             }),
             tagging: rebuilt!(aws_sdk_resourcegroupstagging, self.tagging, |config| config
                 .interceptor(NameTheEndpoint {
                     service: "the Resource Groups Tagging API"
                 })
-                .retry_classifier(NoRetryOnQuota)),
+                .retry_classifier(RetryRule::EveryCall)),
         }
     }
 

@@ -3,7 +3,8 @@
 use aws_sdk_cognitoidentity::config::http::HttpResponse;
 use aws_sdk_cognitoidentity::error::{ProvideErrorMetadata, SdkError};
 
-use super::network::{self, Unreachable};
+use super::network::Unreachable;
+use super::retry_rules;
 
 /// A failed Cognito call, worded for the CloudFormation console: the operation,
 /// the service's error code and its message, or, when the service could not be
@@ -38,10 +39,10 @@ const QUOTAS_HELP: &str = "Adjustable quotas are raised in the Service Quotas co
 /// What a person can do about a code the service's own message leaves unexplained.
 fn advice(operation: &str, code: &str) -> Option<String> {
     match (operation, code) {
-        ("CreateIdentityPool", network::QUOTA_CODE) => Some(format!(
+        ("CreateIdentityPool", retry_rules::QUOTA_CODE) => Some(format!(
             "The account has reached its quota of identity pools in this Region (1,000 per account per Region unless raised): delete pools no longer used, or request a higher quota. {QUOTAS_HELP}"
         )),
-        (_, network::QUOTA_CODE) => Some(format!("A Cognito quota was reached. {QUOTAS_HELP}")),
+        (_, retry_rules::QUOTA_CODE) => Some(format!("A Cognito quota was reached. {QUOTAS_HELP}")),
         _ => None,
     }
 }
@@ -77,7 +78,7 @@ impl CognitoError {
                         code.as_str(),
                         "TooManyRequestsException"
                             | "ThrottlingException"
-                            | network::CONCURRENT_CODE
+                            | retry_rules::CONCURRENT_CODE
                     )
             }
             _ => false,

@@ -1,24 +1,15 @@
-//! Two refinements of the SDK's behaviour, installed on every client:
-//!
-//! - [`NameTheEndpoint`] turns a connection, timeout or TLS failure into an
-//!   error that names the service, the endpoint it tried and the cause, so the
-//!   Reason is one sentence a person can act on instead of the SDK's debug dump;
-//! - [`NoRetryOnQuota`] stops the SDK from retrying `LimitExceededException` (its
-//!   default classifier counts it as throttling, but an account at its pool quota
-//!   stays there) and lets it retry `ConcurrentModificationException`, which
-//!   clears once the other change is done.
+//! Network failures worded for a person: [`NameTheEndpoint`], installed on
+//! every client, turns a connection, timeout or TLS failure into an error that
+//! names the service, the endpoint it tried and the cause, so the Reason is one
+//! sentence a person can act on instead of the SDK's debug dump.
 
 use std::error::Error;
 
 use aws_sdk_cognitoidentity::config::endpoint::Endpoint;
-use aws_sdk_cognitoidentity::config::interceptors::{
-    FinalizerInterceptorContextMut, InterceptorContext,
-};
-use aws_sdk_cognitoidentity::config::retry::{ClassifyRetry, RetryAction};
+use aws_sdk_cognitoidentity::config::interceptors::FinalizerInterceptorContextMut;
 use aws_sdk_cognitoidentity::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_cognitoidentity::error::{BoxError, ConnectorError};
 use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
-use aws_smithy_runtime_api::client::retries::classifiers::RetryClassifierPriority;
 
 /// A service that could not be reached, and why. Its `Display` is the sentence
 /// the Reason carries.
@@ -124,49 +115,6 @@ fn rustls_error<'a>(error: &'a (dyn Error + 'static)) -> Option<&'a rustls::Erro
     }
     let io = error.downcast_ref::<std::io::Error>()?;
     rustls_error(io.get_ref()?)
-}
-
-/// The error code of a failed attempt, as the JSON protocol carries it: the
-/// `x-amzn-errortype` header, else the body's `__type` (either may be prefixed
-/// with the model's namespace, `…#Code`).
-fn error_code(context: &InterceptorContext) -> Option<String> {
-    let response = context.response()?;
-    let raw = match response.headers().get("x-amzn-errortype") {
-        Some(header) => header.to_owned(),
-        None => {
-            let body: serde_json::Value = serde_json::from_slice(response.body().bytes()?).ok()?;
-            body.get("__type")?.as_str()?.to_owned()
-        }
-    };
-    let code = raw.split(':').next().unwrap_or_default();
-    Some(code.rsplit('#').next().unwrap_or_default().to_owned())
-}
-
-/// Decides last: a quota is final, a concurrent modification is retried.
-#[derive(Debug, Clone, Copy)]
-pub struct NoRetryOnQuota;
-
-/// Cognito's code for a quota reached (the account's pools, a pool's providers).
-pub const QUOTA_CODE: &str = "LimitExceededException";
-/// Cognito's code for a change that collided with another change of the pool.
-pub const CONCURRENT_CODE: &str = "ConcurrentModificationException";
-
-impl ClassifyRetry for NoRetryOnQuota {
-    fn classify_retry(&self, context: &InterceptorContext) -> RetryAction {
-        match error_code(context).as_deref() {
-            Some(QUOTA_CODE) => RetryAction::RetryForbidden,
-            Some(CONCURRENT_CODE) => RetryAction::transient_error(),
-            _ => RetryAction::NoActionIndicated,
-        }
-    }
-
-    fn name(&self) -> &'static str {
-        "NoRetryOnQuota"
-    }
-
-    fn priority(&self) -> RetryClassifierPriority {
-        RetryClassifierPriority::run_after(RetryClassifierPriority::transient_error_classifier())
-    }
 }
 
 #[cfg(test)]

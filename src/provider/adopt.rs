@@ -13,31 +13,25 @@
 
 use std::collections::BTreeMap;
 
-use super::Provider;
+use super::Job;
 use super::apply::{bring_to_template, pool_arn, read_access};
 use crate::cognito::PoolCalls;
 use crate::domain::{Access, Adoption, CognitoStreams, Pool, PoolSpec, SyncSettings};
 use crate::error::ProviderError;
 use crate::idempotency::REQUEST_TAG_KEY;
-use crate::journal::Journal;
 use crate::ownership::{self, Claim};
 use crate::plan::{AccessNow, Managed, UpdatePlan, plan_update, tag_changes};
 use crate::request::CustomResourceRequest;
 use crate::response::Answer;
 
-impl Provider {
-    /// Takes over `adoption.pool_id` for `request` (a Create, an Update that
+impl Job<'_> {
+    /// Takes over `adoption.pool_id` for the request (a Create, an Update that
     /// changed `IdentityPoolId`, or one whose pool this stack does not own yet)
     /// and answers its id.
-    pub(super) async fn adopt(
-        &self,
-        request: &CustomResourceRequest,
-        spec: &PoolSpec,
-        adoption: &Adoption,
-        journal: &Journal,
-    ) -> Result<Answer, ProviderError> {
+    pub(super) async fn adopt(&self, adoption: &Adoption) -> Result<Answer, ProviderError> {
+        let (request, spec) = (self.request, self.spec);
         let pool_id = &adoption.pool_id;
-        let calls = self.calls_for_pool(pool_id, journal);
+        let calls = self.calls_for_pool(pool_id);
         let current =
             calls
                 .describe(pool_id)
@@ -58,10 +52,7 @@ impl Provider {
         tracing::info!(pool_id = %pool_id, %claim, "adopting the pool IdentityPoolId names");
         let arn = pool_arn(request, pool_id)?;
         let before = Before::read(&calls, current, arn, spec).await?;
-        match self
-            .take_over(request, spec, &calls, &before, &claim, journal)
-            .await
-        {
+        match self.take_over(&before, &claim).await {
             Ok(answer) => Ok(answer),
             Err(cause) => {
                 let put_back = before.put_back(request, &calls, spec, &claim).await;
@@ -81,29 +72,16 @@ impl Provider {
     /// would (same plan, same calls; nothing was managed before, so roles and
     /// principal tags the template leaves out stay as the pool has them), then
     /// makes the claim final.
-    async fn take_over(
-        &self,
-        request: &CustomResourceRequest,
-        spec: &PoolSpec,
-        calls: &PoolCalls<'_>,
-        before: &Before,
-        claim: &Claim,
-        journal: &Journal,
-    ) -> Result<Answer, ProviderError> {
+    async fn take_over(&self, before: &Before, claim: &Claim) -> Result<Answer, ProviderError> {
+        let request = self.request;
+        let calls = self.calls_for_pool(&before.pool.id);
         let taken = matches!(claim, Claim::Take { .. });
         if taken {
             let provisional = ownership::provisional(&request.request_tag());
             calls.tag(&before.arn, &ownership_tag(provisional)).await?;
         }
         let answer = self
-            .update_described(
-                request,
-                spec,
-                calls,
-                &before.pool,
-                &Managed::default(),
-                journal,
-            )
+            .update_described(&before.pool, &Managed::default())
             .await?;
         if taken {
             calls

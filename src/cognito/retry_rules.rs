@@ -1,44 +1,93 @@
-//! Which CreateIdentityPool failures the SDK may retry: throttling only.
+//! Cognito's retry rules on top of the SDK's standard ones, which they run
+//! after and may overrule:
 //!
-//! CreateIdentityPool takes no client token, so a retry after a timeout, a
-//! dropped connection or a 5xx could make a second pool; those go back to the
-//! provider, which looks for the pool before trying again. A throttled call was
-//! refused before anything was made, so the SDK retries it as it retries any
-//! other throttled call, with jittered backoff. A burst of Creates then waits
-//! its turn instead of failing.
+//! - every call: `LimitExceededException` is final (the SDK's default
+//!   classifier counts it as throttling, but an account at its pool quota stays
+//!   there) and `ConcurrentModificationException` is retried (it clears once
+//!   the other change is done);
+//! - CreateIdentityPool: only a throttled call is retried. It takes no client
+//!   token, so a retry after a timeout, a dropped connection or a 5xx could make
+//!   a second pool; those go back to the provider, which looks for the pool
+//!   before trying again. A throttled call was refused before anything was
+//!   made, so the SDK retries it as it retries any other throttled call, with
+//!   jittered backoff: a burst of Creates waits its turn instead of failing.
 
 use aws_sdk_cognitoidentity::config::interceptors::InterceptorContext;
 use aws_sdk_cognitoidentity::config::retry::{ClassifyRetry, RetryAction};
 use aws_smithy_runtime_api::client::retries::classifiers::{RetryClassifierPriority, RetryReason};
 use aws_smithy_types::retry::ErrorKind;
 
-/// Runs after the SDK's own classifiers and forbids every retry they asked for
-/// except a throttling one.
-#[derive(Debug)]
-pub(super) struct OnlyWhenThrottled;
+/// Cognito's code for a quota reached (the account's pools, a pool's providers).
+pub const QUOTA_CODE: &str = "LimitExceededException";
+/// Cognito's code for a change that collided with another change of the pool.
+pub const CONCURRENT_CODE: &str = "ConcurrentModificationException";
 
-impl ClassifyRetry for OnlyWhenThrottled {
-    fn classify_retry(&self, _ctx: &InterceptorContext) -> RetryAction {
-        RetryAction::RetryForbidden
+/// Which of the rules a client or an operation follows.
+#[derive(Debug, Clone, Copy)]
+pub enum RetryRule {
+    /// Installed on every client: a quota is final, a concurrent
+    /// modification is retried.
+    EveryCall,
+    /// Installed on CreateIdentityPool: every retry the classifiers before it
+    /// asked for is forbidden, except a throttling one.
+    CreateIdentityPool,
+}
+
+impl ClassifyRetry for RetryRule {
+    fn classify_retry(&self, context: &InterceptorContext) -> RetryAction {
+        self.classify_retry_v2(context, &RetryAction::NoActionIndicated)
     }
 
-    fn classify_retry_v2(&self, _ctx: &InterceptorContext, previous: &RetryAction) -> RetryAction {
-        match previous {
-            RetryAction::RetryIndicated(RetryReason::RetryableError {
-                kind: ErrorKind::ThrottlingError,
-                ..
-            }) => RetryAction::NoActionIndicated,
-            _ => RetryAction::RetryForbidden,
+    fn classify_retry_v2(
+        &self,
+        context: &InterceptorContext,
+        previous: &RetryAction,
+    ) -> RetryAction {
+        match self {
+            RetryRule::EveryCall => match error_code(context).as_deref() {
+                Some(QUOTA_CODE) => RetryAction::RetryForbidden,
+                Some(CONCURRENT_CODE) => RetryAction::transient_error(),
+                _ => RetryAction::NoActionIndicated,
+            },
+            RetryRule::CreateIdentityPool => match previous {
+                RetryAction::RetryIndicated(RetryReason::RetryableError {
+                    kind: ErrorKind::ThrottlingError,
+                    ..
+                }) => RetryAction::NoActionIndicated,
+                _ => RetryAction::RetryForbidden,
+            },
         }
     }
 
     fn name(&self) -> &'static str {
-        "OnlyWhenThrottled"
+        match self {
+            RetryRule::EveryCall => "Cognito: quotas final, concurrent changes retried",
+            RetryRule::CreateIdentityPool => {
+                "Cognito: CreateIdentityPool retried only when throttled"
+            }
+        }
     }
 
+    /// Last, so that the rules see (and may overrule) the SDK's verdict.
     fn priority(&self) -> RetryClassifierPriority {
         RetryClassifierPriority::run_after(RetryClassifierPriority::transient_error_classifier())
     }
+}
+
+/// The error code of a failed attempt, as the JSON protocol carries it: the
+/// `x-amzn-errortype` header, else the body's `__type` (either may be prefixed
+/// with the model's namespace, `…#Code`).
+fn error_code(context: &InterceptorContext) -> Option<String> {
+    let response = context.response()?;
+    let raw = match response.headers().get("x-amzn-errortype") {
+        Some(header) => header.to_owned(),
+        None => {
+            let body: serde_json::Value = serde_json::from_slice(response.body().bytes()?).ok()?;
+            body.get("__type")?.as_str()?.to_owned()
+        }
+    };
+    let code = raw.split(':').next().unwrap_or_default();
+    Some(code.rsplit('#').next().unwrap_or_default().to_owned())
 }
 
 #[cfg(test)]
