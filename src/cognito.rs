@@ -15,7 +15,7 @@ use aws_sdk_cognitoidentity::config::http::HttpResponse;
 use aws_sdk_cognitoidentity::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentity::types::CognitoIdentityProvider;
 
-use crate::domain::{CognitoProvider, Pool, PoolConfig, PoolId};
+use crate::domain::{CognitoProvider, Pool, PoolConfig, PoolId, Tags};
 use crate::journal::Journal;
 
 mod access;
@@ -97,7 +97,7 @@ fn unsorted(map: &BTreeMap<String, String>) -> HashMap<String, String> {
 /// empty token ends the list (the APIs may answer an empty page with a token).
 async fn all_pages<Page, Fetch>(
     mut fetch: impl FnMut(Option<String>) -> Fetch,
-    read: impl Fn(&Page) -> (Vec<PoolId>, Option<String>),
+    read: impl Fn(&Page) -> (Vec<PoolId>, Option<&str>),
 ) -> Result<Vec<PoolId>, CognitoError>
 where
     Fetch: Future<Output = Result<Page, CognitoError>>,
@@ -105,10 +105,11 @@ where
     let mut ids = Vec::new();
     let mut token = None;
     loop {
-        let (page_ids, next) = read(&fetch(token).await?);
+        let page = fetch(token).await?;
+        let (page_ids, next) = read(&page);
         ids.extend(page_ids);
         match next {
-            Some(next) if !next.is_empty() => token = Some(next),
+            Some(next) if !next.is_empty() => token = Some(next.to_owned()),
             _ => return Ok(ids),
         }
     }
@@ -136,11 +137,7 @@ impl PoolCalls<'_> {
     /// throttled (refused before anything was made): a retry after a lost
     /// response would make a second pool, so the provider retries those itself,
     /// looking for the pool by its request tag first.
-    pub async fn create(
-        &self,
-        config: &PoolConfig,
-        tags: &BTreeMap<String, String>,
-    ) -> Result<PoolId, CognitoError> {
+    pub async fn create(&self, config: &PoolConfig, tags: &Tags) -> Result<PoolId, CognitoError> {
         const OP: &str = "CreateIdentityPool";
         let builder = with_config!(self.clients.identity.create_identity_pool(), config);
         let call = builder
@@ -225,30 +222,23 @@ impl PoolCalls<'_> {
     /// Ids of the pools with exactly this name, in pages of 60: the cheap first
     /// half of the idempotency look-up (only these pools' tags are read).
     pub async fn ids_named(&self, name: &str) -> Result<Vec<PoolId>, CognitoError> {
-        const OP: &str = "ListIdentityPools";
         let list = self.clients.identity.list_identity_pools();
         let list = list.max_results(LIST_PAGE_SIZE);
-        all_pages(
-            |token| self.send(OP, list.clone().set_next_token(token).send()),
-            |page| {
-                let ids = page
-                    .identity_pools()
-                    .iter()
-                    .filter(|pool| pool.identity_pool_name() == Some(name))
-                    .filter_map(|pool| pool.identity_pool_id().and_then(PoolId::parse))
-                    .collect();
-                (ids, page.next_token().map(str::to_owned))
-            },
-        )
+        let fetch = |token| {
+            let page = list.clone().set_next_token(token);
+            self.send("ListIdentityPools", page.send())
+        };
+        all_pages(fetch, |page| {
+            let named = page.identity_pools().iter();
+            let named = named.filter(|pool| pool.identity_pool_name() == Some(name));
+            let ids = named.filter_map(|pool| pool.identity_pool_id().and_then(PoolId::parse));
+            (ids.collect(), page.next_token())
+        })
         .await
     }
 
     /// TagResource: adds or overwrites these tags.
-    pub async fn tag(
-        &self,
-        pool_arn: &str,
-        tags: &BTreeMap<String, String>,
-    ) -> Result<(), CognitoError> {
+    pub async fn tag(&self, pool_arn: &str, tags: &Tags) -> Result<(), CognitoError> {
         let call = self.clients.identity.tag_resource();
         let call = call.resource_arn(pool_arn).set_tags(Some(unsorted(tags)));
         self.send("TagResource", call.send()).await.map(drop)

@@ -74,12 +74,17 @@ impl PartialEq<&str> for PoolId {
     }
 }
 
+/// Resource tags, key to value, in key order: an identity pool's (Pool, the
+/// template's `IdentityPoolTags`) and a change to them. Sorted, so that plans
+/// and calls come out in the same order every time.
+pub type Tags = BTreeMap<String, String>;
+
 /// A pool as Cognito describes it now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pool {
     pub id: PoolId,
     pub config: PoolConfig,
-    pub tags: BTreeMap<String, String>,
+    pub tags: Tags,
 }
 
 /// The desired state of one identity pool: its configuration, its user tags,
@@ -87,7 +92,7 @@ pub struct Pool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PoolSpec {
     pub config: PoolConfig,
-    pub tags: BTreeMap<String, String>,
+    pub tags: Tags,
     /// Roles and principal tags: set by their own calls once the pool exists.
     pub access: Access,
     /// Cognito Sync settings, set through the Cognito Sync API once the pool exists.

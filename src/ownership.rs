@@ -9,9 +9,9 @@
 //! template names that stack (`AdoptFromStack`), so nobody takes over a pool by
 //! a mistyped id. Everything here is decided from the tags alone, without a call.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::domain::Tags;
 use crate::idempotency::REQUEST_TAG_KEY;
 
 /// The value an adoption first puts in the request tag, before the pool is
@@ -48,7 +48,7 @@ pub enum Owner<'a> {
 }
 
 /// The owner the request tag among `tags` names.
-pub fn owner(tags: &BTreeMap<String, String>) -> Owner<'_> {
+pub fn owner(tags: &Tags) -> Owner<'_> {
     match tags.get(REQUEST_TAG_KEY) {
         None => Owner::Nobody,
         Some(value) => {
@@ -137,12 +137,7 @@ fn retain_hint() -> String {
 /// Update and Delete: only a pool of the request's own stack (`stack`, as
 /// [`stack_key`] names it) may be changed or deleted. A provisional claim of this
 /// stack counts: it is the stack's own adoption under way.
-pub fn may_change(
-    pool_id: &str,
-    tags: &BTreeMap<String, String>,
-    stack: &str,
-    action: Action,
-) -> Result<(), Refusal> {
+pub fn may_change(pool_id: &str, tags: &Tags, stack: &str, action: Action) -> Result<(), Refusal> {
     match owner(tags) {
         Owner::Stack { stack: owner, .. } if owner == stack => Ok(()),
         Owner::Stack { stack: owner, .. } => Err(Refusal::Foreign {
@@ -188,7 +183,7 @@ impl std::fmt::Display for Claim {
 /// `AdoptFromStack`) names that very stack.
 pub fn may_adopt(
     pool_id: &str,
-    tags: &BTreeMap<String, String>,
+    tags: &Tags,
     stack: &str,
     adopt_from: Option<&str>,
 ) -> Result<Claim, Refusal> {

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::domain::{
     CognitoStreams, Pool, PoolConfig, PoolSpec, PrincipalTagMap, PushSync, RoleSettings,
-    SyncSettings,
+    SyncSettings, Tags,
 };
 use crate::idempotency::REQUEST_TAG_KEY;
 
@@ -42,7 +42,7 @@ pub enum UpdatePlan {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TagChanges {
     /// Tags to add or overwrite.
-    pub set: BTreeMap<String, String>,
+    pub set: Tags,
     /// Tag keys to remove.
     pub remove: Vec<String>,
 }
@@ -73,10 +73,7 @@ pub fn plan_update(desired: &PoolSpec, current: &Pool, home_region: &str) -> Upd
 
 /// The diff from the pool's tags to the template's user tags. The provider's own
 /// request tag is not the user's: it is never removed.
-pub fn tag_changes(
-    desired: &BTreeMap<String, String>,
-    current: &BTreeMap<String, String>,
-) -> TagChanges {
+pub fn tag_changes(desired: &Tags, current: &Tags) -> TagChanges {
     TagChanges {
         set: desired
             .iter()
@@ -97,7 +94,7 @@ pub enum Write {
     /// UntagResource.
     Untag(Vec<String>),
     /// TagResource.
-    Tag(BTreeMap<String, String>),
+    Tag(Tags),
     /// SetIdentityPoolRoles.
     SetRoles(RoleSettings),
     /// SetPrincipalTagAttributeMap for one provider.

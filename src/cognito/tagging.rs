@@ -24,24 +24,21 @@ impl PoolCalls<'_> {
     /// Ids of the identity pools of this region tagged `key` = `value`, as the
     /// tagging API's index has them now.
     pub async fn ids_tagged(&self, key: &str, value: &str) -> Result<Vec<PoolId>, CognitoError> {
-        const OP: &str = "GetResources";
         let filter = TagFilter::builder().key(key).values(value).build();
         let get = self.clients.tagging.get_resources();
         let get = get
             .tag_filters(filter)
             .resource_type_filters(IDENTITY_POOL_TYPE);
-        all_pages(
-            |token| self.send(OP, get.clone().set_pagination_token(token).send()),
-            |page| {
-                let ids = page
-                    .resource_tag_mapping_list()
-                    .iter()
-                    .filter_map(|mapping| mapping.resource_arn().and_then(pool_id_of))
-                    .filter_map(PoolId::parse)
-                    .collect();
-                (ids, page.pagination_token().map(str::to_owned))
-            },
-        )
+        let fetch = |token| {
+            let page = get.clone().set_pagination_token(token);
+            self.send("GetResources", page.send())
+        };
+        all_pages(fetch, |page| {
+            let arns = page.resource_tag_mapping_list().iter();
+            let arns = arns.filter_map(|mapping| mapping.resource_arn());
+            let ids = arns.filter_map(pool_id_of).filter_map(PoolId::parse);
+            (ids.collect(), page.pagination_token())
+        })
         .await
     }
 }

@@ -4,14 +4,14 @@ const STACK: &str = "8e2f1b40-5a4d-11ef-9c1e-0a1b2c3d4e5f";
 const OTHER: &str = "0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d";
 const POOL: &str = "us-east-1:11111111-2222-3333-4444-555555555555";
 
-fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+fn tags(pairs: &[(&str, &str)]) -> Tags {
     pairs
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
 }
 
-fn tagged(value: &str) -> BTreeMap<String, String> {
+fn tagged(value: &str) -> Tags {
     tags(&[("team", "identity"), (REQUEST_TAG_KEY, value)])
 }
 

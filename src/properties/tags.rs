@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::rules::{PropertyError, TextRule, members, shown, text};
+use crate::domain::Tags;
 use crate::idempotency::REQUEST_TAG_KEY;
 
 /// Cognito allows 50 tags on a pool (see the Cognito quotas page); one of them is
@@ -16,7 +17,7 @@ const TAG_VALUE: TextRule = TextRule::length(0, 256);
 
 /// Tags as CloudFormation writes them (a list of `{Key, Value}`) or as the API
 /// does (a map).
-pub(super) fn tags(field: &str, value: &Value) -> Result<BTreeMap<String, String>, PropertyError> {
+pub(super) fn tags(field: &str, value: &Value) -> Result<Tags, PropertyError> {
     let pairs = pairs(field, value)?;
     if pairs.len() > MAX_USER_TAGS {
         return Err(PropertyError::new(

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use super::Job;
 use super::apply::{bring_to_template, pool_arn, read_access};
 use crate::cognito::PoolCalls;
-use crate::domain::{Access, Adoption, CognitoStreams, Pool, PoolSpec, SyncSettings};
+use crate::domain::{Access, Adoption, CognitoStreams, Pool, PoolSpec, SyncSettings, Tags};
 use crate::error::ProviderError;
 use crate::idempotency::REQUEST_TAG_KEY;
 use crate::ownership::{self, Claim};
@@ -92,7 +92,7 @@ impl Job<'_> {
     }
 }
 
-fn ownership_tag(value: String) -> BTreeMap<String, String> {
+fn ownership_tag(value: String) -> Tags {
     BTreeMap::from([(REQUEST_TAG_KEY.to_owned(), value)])
 }
 
