@@ -146,10 +146,7 @@ pub fn describe_not_found() -> Rule {
         .sequence()
         .http_status(
             400,
-            Some(
-                r#"{"__type":"ResourceNotFoundException","message":"IdentityPool 'x' not found."}"#
-                    .to_owned(),
-            ),
+            aws_error("ResourceNotFoundException", "IdentityPool 'x' not found."),
         )
         .build()
 }
@@ -202,9 +199,17 @@ pub fn tagging_refused() -> Rule {
         .sequence()
         .http_status(
             400,
-            Some(r#"{"__type":"AccessDeniedException","message":"not authorized to perform: tag:GetResources"}"#.to_owned()),
+            aws_error(
+                "AccessDeniedException",
+                "not authorized to perform: tag:GetResources",
+            ),
         )
         .build()
+}
+
+/// The body of an AWS JSON-protocol error answer (HTTP 400) with this code.
+pub fn aws_error(code: &str, message: &str) -> Option<String> {
+    Some(json!({"__type": code, "message": message}).to_string())
 }
 
 /// A rule that records every input it receives and answers `output`.
@@ -219,8 +224,18 @@ pub fn recording<I: Clone + Send + 'static, O: Clone + Send + Sync + 'static>(
     }
 }
 
-pub fn recorded<I>() -> Arc<Mutex<Vec<I>>> {
+pub fn recorded<I>() -> Inputs<I> {
     Arc::new(Mutex::new(Vec::new()))
+}
+
+/// What a recording rule received, in order.
+pub type Inputs<I> = Arc<Mutex<Vec<I>>>;
+
+/// The one input a recording rule received: it must have received exactly one.
+pub fn only_input<I: Clone + std::fmt::Debug>(seen: &Inputs<I>) -> I {
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    seen[0].clone()
 }
 
 pub fn created_output(id: &str) -> CreateIdentityPoolOutput {
@@ -340,6 +355,12 @@ pub fn call(operation: &str, host: &str) -> (String, String) {
 /// were made.
 pub async fn run(rules: &[&Rule], request: &CustomResourceRequest) -> (Answer, Journal) {
     provider(rules).run(request).await
+}
+
+/// The physical id of `answer`, which must be SUCCESS.
+pub fn success_id(answer: &Answer) -> &str {
+    assert!(answer.outcome.is_ok(), "{answer:?}");
+    &answer.physical_resource_id
 }
 
 /// The Reason of `answer`, which must be FAILED and name `physical_resource_id`.

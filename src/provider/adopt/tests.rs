@@ -32,7 +32,7 @@ use crate::provider::tests::{
 };
 use crate::response::Answer;
 use crate::test_support::{
-    NEW_POOL_ID, POOL_ARN, POOL_ID, REQUEST_TAG, Wire, clients, describe_not_found,
+    NEW_POOL_ID, POOL_ARN, POOL_ID, REQUEST_TAG, Wire, aws_error, clients, describe_not_found,
     describe_returns, described, failure_reason, properties, recorded, recording, request, run,
     update_request,
 };
@@ -102,10 +102,9 @@ fn updates_recording(seen: &Arc<Mutex<Vec<UpdateIdentityPoolInput>>>) -> Rule {
 /// sequence of answers (the builder's type is not nameable outside the crate).
 macro_rules! update_refused {
     () => {
-        mock!(Client::update_identity_pool).sequence().http_status(
-            400,
-            Some(r#"{"__type":"InvalidParameterException","message":"no"}"#.to_owned()),
-        )
+        mock!(Client::update_identity_pool)
+            .sequence()
+            .http_status(400, aws_error("InvalidParameterException", "no"))
     };
 }
 
@@ -273,17 +272,13 @@ async fn a_failed_adoption_reads_the_pool_again_and_puts_back_what_differs() {
         .times(2)
         .output(roles_as_with_roles)
         .build();
-    let roles = recorded();
-    let set_roles = set_roles_recording(&roles);
+    let (set_roles, roles) = set_roles_recording();
     // The last call of the adoption, the final claim, is refused.
     let tag = mock!(Client::tag_resource)
         .sequence()
         .output(|| TagResourceOutput::builder().build())
         .times(2)
-        .http_status(
-            400,
-            Some(r#"{"__type":"InvalidParameterException","message":"refused"}"#.to_owned()),
-        )
+        .http_status(400, aws_error("InvalidParameterException", "refused"))
         .output(|| TagResourceOutput::builder().build())
         .build();
     let (untags, updates) = (recorded(), recorded());
