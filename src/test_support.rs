@@ -363,6 +363,13 @@ pub fn success_id(answer: &Answer) -> &str {
     &answer.physical_resource_id
 }
 
+/// The `Fn::GetAtt` attribute `name` of `answer`, which must be SUCCESS.
+pub fn attribute(answer: &Answer, name: &str) -> String {
+    let data = answer.outcome.as_ref().expect("SUCCESS");
+    let value = data.get(name).cloned();
+    value.unwrap_or_else(|| panic!("no attribute {name} in {data:?}"))
+}
+
 /// The Reason of `answer`, which must be FAILED and name `physical_resource_id`.
 pub fn failure_reason(answer: Answer, physical_resource_id: &str) -> String {
     assert_eq!(answer.physical_resource_id, physical_resource_id);

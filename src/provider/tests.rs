@@ -241,16 +241,7 @@ async fn invalid_properties_fail_before_any_call() {
 
 #[tokio::test]
 async fn update_sends_the_complete_configuration_so_nothing_is_reset() {
-    let updates = recorded::<UpdateIdentityPoolInput>();
-    let update = mock!(Client::update_identity_pool).then_compute_output(recording(
-        &updates,
-        UpdateIdentityPoolOutput::builder()
-            .identity_pool_id(POOL_ID)
-            .identity_pool_name("renamed")
-            .allow_unauthenticated_identities(false)
-            .build()
-            .unwrap(),
-    ));
+    let (update, updates) = update_recording();
     let describe = describe_returns(described(
         POOL_ID,
         &[("team", "identity"), (REQUEST_TAG_KEY, REQUEST_TAG)],
@@ -265,10 +256,7 @@ async fn update_sends_the_complete_configuration_so_nothing_is_reset() {
     .await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
-    assert_eq!(
-        answer.outcome.as_ref().map(|d| d["Name"].clone()),
-        Ok("renamed".to_owned())
-    );
+    assert_eq!(attribute(&answer, "Name"), "renamed");
     let sent = updates.lock().unwrap()[0].clone();
     assert_eq!(sent.identity_pool_id(), Some(POOL_ID));
     assert_eq!(sent.identity_pool_name(), Some("renamed"));
@@ -293,16 +281,7 @@ async fn update_sends_the_complete_configuration_so_nothing_is_reset() {
 
 #[tokio::test]
 async fn update_removing_providers_sends_them_empty() {
-    let updates = recorded::<UpdateIdentityPoolInput>();
-    let update = mock!(Client::update_identity_pool).then_compute_output(recording(
-        &updates,
-        UpdateIdentityPoolOutput::builder()
-            .identity_pool_id(POOL_ID)
-            .identity_pool_name("demo_pool")
-            .allow_unauthenticated_identities(false)
-            .build()
-            .unwrap(),
-    ));
+    let (update, updates) = update_recording();
     let describe = unchanged(POOL_ID);
     let mut fewer = properties();
     fewer
@@ -988,13 +967,9 @@ async fn an_update_with_unchanged_roles_reads_them_and_does_not_set_them() {
     let describe = unchanged(POOL_ID);
     let (get_roles, get_seen) = get_roles_recording(roles_as_with_roles());
     let (set_roles, _) = set_roles_recording();
-    let (answer, journal) = run(
-        &[&describe, &get_roles, &set_roles],
-        &update_request(POOL_ID, with_roles(), with_roles()),
-    )
-    .await;
+    let rules = [&describe, &get_roles, &set_roles];
+    let journal = successful_update(&rules, with_roles(), with_roles()).await;
 
-    assert!(answer.outcome.is_ok(), "{answer:?}");
     assert_eq!(
         get_seen.lock().unwrap()[0].identity_pool_id(),
         Some(POOL_ID)
@@ -1051,13 +1026,9 @@ async fn an_update_dropping_roles_the_old_template_had_clears_them() {
     let describe = unchanged(POOL_ID);
     let get_roles = get_roles_returns(roles_as_with_roles());
     let (set_roles, set_seen) = set_roles_recording();
-    let (answer, journal) = run(
-        &[&describe, &get_roles, &set_roles],
-        &update_request(POOL_ID, properties(), with_roles()),
-    )
-    .await;
+    let rules = [&describe, &get_roles, &set_roles];
+    let journal = successful_update(&rules, properties(), with_roles()).await;
 
-    assert!(answer.outcome.is_ok(), "{answer:?}");
     let sent = only_input(&set_seen);
     assert_eq!(sent.identity_pool_id(), Some(POOL_ID));
     assert_eq!(sent.roles(), Some(&HashMap::new()));
@@ -1080,13 +1051,9 @@ async fn an_update_where_neither_old_nor_new_properties_have_roles_makes_no_role
     let get_roles = get_roles_returns(roles_as_with_roles());
     let (set_roles, _) = set_roles_recording();
     let get_tags = principal_tags_returns(false, &[("department", "custom:dept")]);
-    let (answer, journal) = run(
-        &[&describe, &get_roles, &set_roles, &get_tags],
-        &update_request(POOL_ID, properties(), properties()),
-    )
-    .await;
+    let rules = [&describe, &get_roles, &set_roles, &get_tags];
+    let journal = successful_update(&rules, properties(), properties()).await;
 
-    assert!(answer.outcome.is_ok(), "{answer:?}");
     assert_eq!(get_roles.num_calls(), 0);
     assert_eq!(set_roles.num_calls(), 0);
     assert_eq!(get_tags.num_calls(), 0);
@@ -1101,13 +1068,9 @@ async fn an_update_dropping_a_providers_principal_tags_sets_it_back_to_the_defau
         &[("department", "custom:dept"), ("team", "custom:team")],
     );
     let (set_tags, set_seen) = set_principal_tags_recording();
-    let (answer, journal) = run(
-        &[&describe, &get_tags, &set_tags],
-        &update_request(POOL_ID, properties(), with_principal_tags()),
-    )
-    .await;
+    let rules = [&describe, &get_tags, &set_tags];
+    let journal = successful_update(&rules, properties(), with_principal_tags()).await;
 
-    assert!(answer.outcome.is_ok(), "{answer:?}");
     let sent = only_input(&set_seen);
     assert_eq!(sent.identity_pool_id(), Some(POOL_ID));
     assert_eq!(sent.identity_provider_name(), Some(USER_POOL));
@@ -1214,9 +1177,16 @@ const HOME_TAGGING: &str = "tagging.us-east-1.amazonaws.com";
 const EU_TAGGING: &str = "tagging.eu-west-1.amazonaws.com";
 const US_WEST_TAGGING: &str = "tagging.us-west-2.amazonaws.com";
 
-fn in_region(mut properties: Value, region: &str) -> Value {
+/// `properties()` with this Region.
+fn in_region(region: &str) -> Value {
+    let mut properties = properties();
     properties["Region"] = json!(region);
     properties
+}
+
+/// The ARN of pool `id` of the tests' account in `region`.
+fn arn_in(region: &str, id: &str) -> String {
+    format!("arn:aws:cognito-identity:{region}:123456789012:identitypool/{id}")
 }
 
 #[tokio::test]
@@ -1227,20 +1197,11 @@ async fn a_create_with_a_region_creates_the_pool_through_that_regions_endpoint()
     let provider = provider_on(&[&tagged, &create], &wire);
 
     let (answer, _) = provider
-        .run(&request(
-            "Create",
-            None,
-            in_region(properties(), "eu-west-1"),
-        ))
+        .run(&request("Create", None, in_region("eu-west-1")))
         .await;
 
     assert_eq!(answer.physical_resource_id, EU_POOL_ID);
-    assert_eq!(
-        answer.outcome.as_ref().map(|data| data["Arn"].clone()),
-        Ok(format!(
-            "arn:aws:cognito-identity:eu-west-1:123456789012:identitypool/{EU_POOL_ID}"
-        ))
-    );
+    assert_eq!(attribute(&answer, "Arn"), arn_in("eu-west-1", EU_POOL_ID));
     assert_eq!(
         wire.calls(),
         [
@@ -1272,8 +1233,8 @@ async fn update_and_delete_of_a_pool_in_another_region_share_one_client_built_fo
     let (update, _) = provider
         .run(&update_request(
             EU_POOL_ID,
-            in_region(properties(), "eu-west-1"),
-            in_region(properties(), "eu-west-1"),
+            in_region("eu-west-1"),
+            in_region("eu-west-1"),
         ))
         .await;
     let (delete_answer, _) = provider
@@ -1325,17 +1286,15 @@ async fn changing_the_region_on_update_replaces_the_pool_in_the_new_region() {
     let (answer, _) = provider
         .run(&update_request(
             EU_POOL_ID,
-            in_region(properties(), "us-west-2"),
-            in_region(properties(), "eu-west-1"),
+            in_region("us-west-2"),
+            in_region("eu-west-1"),
         ))
         .await;
 
     assert_eq!(answer.physical_resource_id, US_WEST_POOL_ID);
     assert_eq!(
-        answer.outcome.as_ref().map(|data| data["Arn"].clone()),
-        Ok(format!(
-            "arn:aws:cognito-identity:us-west-2:123456789012:identitypool/{US_WEST_POOL_ID}"
-        ))
+        attribute(&answer, "Arn"),
+        arn_in("us-west-2", US_WEST_POOL_ID)
     );
     assert_eq!(
         wire.calls(),
@@ -1350,7 +1309,7 @@ async fn changing_the_region_on_update_replaces_the_pool_in_the_new_region() {
 
 #[tokio::test]
 async fn rollback_delete_of_a_failed_create_with_a_region_looks_for_the_pool_in_that_region() {
-    let properties = in_region(properties(), "eu-west-1");
+    let properties = in_region("eu-west-1");
     let placeholder = request("Create", None, properties.clone()).failed_create_id();
     let list = list_returns(&[(EU_POOL_ID, "demo_pool")]);
     let describe = describe_returns(described(EU_POOL_ID, &[(REQUEST_TAG_KEY, REQUEST_TAG)]));
@@ -1389,7 +1348,7 @@ async fn removing_region_moves_a_pool_living_elsewhere_to_the_functions_region()
         .run(&update_request(
             EU_POOL_ID,
             properties(),
-            in_region(properties(), "eu-west-1"),
+            in_region("eu-west-1"),
         ))
         .await;
 
@@ -1407,7 +1366,7 @@ async fn removing_region_moves_a_pool_living_elsewhere_to_the_functions_region()
 #[tokio::test]
 async fn principal_tags_of_a_provider_removed_from_the_pool_are_reset_before_it_is_dropped() {
     let describe = unchanged(POOL_ID);
-    let update = update_succeeds();
+    let (update, _) = update_recording();
     let current = principal_tags_returns(false, &[("department", "custom:dept")]);
     let (set_tags, set) = set_principal_tags_recording();
     let no_user_pool = without(properties(), &["CognitoIdentityProviders"]);
@@ -1430,25 +1389,38 @@ async fn principal_tags_of_a_provider_removed_from_the_pool_are_reset_before_it_
     assert_eq!(reset.use_defaults(), Some(true));
 }
 
-/// An UpdateIdentityPool that succeeds.
-fn update_succeeds() -> Rule {
-    mock!(Client::update_identity_pool).then_output(|| {
-        UpdateIdentityPoolOutput::builder()
-            .identity_pool_id(POOL_ID)
-            .identity_pool_name("demo_pool")
-            .allow_unauthenticated_identities(false)
-            .build()
-            .unwrap()
-    })
+/// An UpdateIdentityPool that succeeds, and what it was sent.
+pub(super) fn update_recording() -> (Rule, Inputs<UpdateIdentityPoolInput>) {
+    let seen = recorded();
+    let output = UpdateIdentityPoolOutput::builder()
+        .identity_pool_id(POOL_ID)
+        .identity_pool_name("demo_pool")
+        .allow_unauthenticated_identities(false)
+        .build()
+        .unwrap();
+    let rule = mock!(Client::update_identity_pool).then_compute_output(recording(&seen, output));
+    (rule, seen)
 }
 
-/// Carries out an Update of the pool from `old` to `new` on `rules`, which
-/// must succeed: the operations that reached the wire, in order.
+/// Carries out an Update of the pool from `old` to `new` on `rules` and `wire`,
+/// which must succeed: the journal of the calls begun.
+async fn update_on(rules: &[&Rule], wire: &Wire, new: Value, old: Value) -> Journal {
+    let provider = provider_on(rules, wire);
+    let (answer, journal) = provider.run(&update_request(POOL_ID, new, old)).await;
+    success_id(&answer);
+    journal
+}
+
+/// The journal of a successful Update from `old` to `new` on `rules`.
+async fn successful_update(rules: &[&Rule], new: Value, old: Value) -> Journal {
+    update_on(rules, &Wire::default(), new, old).await
+}
+
+/// The operations a successful Update from `old` to `new` on `rules` put on
+/// the wire, in order.
 async fn operations_of_update(rules: &[&Rule], new: Value, old: Value) -> Vec<String> {
     let wire = Wire::default();
-    let provider = provider_on(rules, &wire);
-    let (answer, _) = provider.run(&update_request(POOL_ID, new, old)).await;
-    success_id(&answer);
+    update_on(rules, &wire, new, old).await;
     let calls = wire.calls().into_iter();
     calls.map(|(operation, _)| operation).collect()
 }
@@ -1456,7 +1428,7 @@ async fn operations_of_update(rules: &[&Rule], new: Value, old: Value) -> Vec<St
 #[tokio::test]
 async fn a_provider_dropped_with_its_role_mapping_loses_the_mapping_before_the_pool_update() {
     let describe = unchanged(POOL_ID);
-    let update = update_succeeds();
+    let (update, _) = update_recording();
     let roles_now = get_roles_returns(roles_as_with_roles());
     let (set_roles, set) = set_roles_recording();
     let dropped = without(with_roles(), &["CognitoIdentityProviders", "RoleMappings"]);
@@ -1497,7 +1469,7 @@ async fn a_provider_added_with_a_role_mapping_is_configured_before_it_is_mapped(
             .build()
             .unwrap(),
     );
-    let update = update_succeeds();
+    let (update, _) = update_recording();
     let roles_now = get_roles_returns(no_roles());
     let (set_roles, set) = set_roles_recording();
     let (set_tags, _) = set_principal_tags_recording();

@@ -9,9 +9,7 @@ use aws_sdk_cognitoidentity::operation::describe_identity_pool::DescribeIdentity
 use aws_sdk_cognitoidentity::operation::set_identity_pool_roles::SetIdentityPoolRolesOutput;
 use aws_sdk_cognitoidentity::operation::tag_resource::{TagResourceInput, TagResourceOutput};
 use aws_sdk_cognitoidentity::operation::untag_resource::{UntagResourceInput, UntagResourceOutput};
-use aws_sdk_cognitoidentity::operation::update_identity_pool::{
-    UpdateIdentityPoolInput, UpdateIdentityPoolOutput,
-};
+use aws_sdk_cognitoidentity::operation::update_identity_pool::UpdateIdentityPoolOutput;
 use aws_sdk_cognitosync::operation::get_cognito_events::GetCognitoEventsOutput;
 use aws_sdk_cognitosync::operation::get_identity_pool_configuration::GetIdentityPoolConfigurationOutput;
 use aws_sdk_cognitosync::operation::set_cognito_events::SetCognitoEventsOutput;
@@ -27,8 +25,8 @@ use crate::idempotency::REQUEST_TAG_KEY;
 use crate::ownership::provisional;
 use crate::provider::Provider;
 use crate::provider::tests::{
-    STREAM_ROLE, no_roles, roles_as_with_roles, set_roles_recording, unchanged, with_roles,
-    with_sync,
+    STREAM_ROLE, no_roles, roles_as_with_roles, set_roles_recording, unchanged, update_recording,
+    with_roles, with_sync,
 };
 use crate::response::Answer;
 use crate::test_support::{
@@ -88,16 +86,6 @@ async fn adopt_recording_tag_changes(
     (answer, tags, untags)
 }
 
-fn updates_recording(seen: &Arc<Mutex<Vec<UpdateIdentityPoolInput>>>) -> Rule {
-    let output = UpdateIdentityPoolOutput::builder()
-        .identity_pool_id(POOL_ID)
-        .identity_pool_name("demo_pool")
-        .allow_unauthenticated_identities(false)
-        .build()
-        .unwrap();
-    mock!(Client::update_identity_pool).then_compute_output(recording(seen, output))
-}
-
 /// UpdateIdentityPool refused (not a transient error), as the start of a
 /// sequence of answers (the builder's type is not nameable outside the crate).
 macro_rules! update_refused {
@@ -140,13 +128,14 @@ fn data(pool_id: &str) -> BTreeMap<String, String> {
 #[tokio::test]
 async fn create_with_identity_pool_id_claims_updates_and_owns_the_pool_without_creating_one() {
     let describe = describe_returns(legacy(&[("owner", "ops")]));
-    let (tags, untags, updates) = (recorded(), recorded(), recorded());
+    let (tags, untags) = (recorded(), recorded());
+    let (update, updates) = update_recording();
     let create = mock!(Client::create_identity_pool).then_output(|| unreachable!("no new pool"));
     let rules = [
         describe,
         tags_recording(&tags),
         untags_recording(&untags),
-        updates_recording(&updates),
+        update,
         create,
     ];
 
@@ -281,14 +270,15 @@ async fn a_failed_adoption_reads_the_pool_again_and_puts_back_what_differs() {
         .http_status(400, aws_error("InvalidParameterException", "refused"))
         .output(|| TagResourceOutput::builder().build())
         .build();
-    let (untags, updates) = (recorded(), recorded());
+    let untags = recorded();
+    let (update, updates) = update_recording();
     let rules = [
         describe,
         get_roles,
         set_roles,
         tag,
         untags_recording(&untags),
-        updates_recording(&updates),
+        update,
     ];
     let request = request("Create", None, adopting(with_roles(), POOL_ID));
 
