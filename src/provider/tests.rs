@@ -100,11 +100,8 @@ async fn a_redelivered_create_answers_the_pool_it_already_made_without_creating_
         POOL_ID,
         &[("team", "identity"), (REQUEST_TAG_KEY, REQUEST_TAG)],
     ));
-    let (answer, journal) = run(
-        &[&tagged, &describe, &create],
-        &request("Create", None, properties()),
-    )
-    .await;
+    let rules = [&tagged, &describe, &create];
+    let (answer, journal) = run(&rules, &request("Create", None, properties())).await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
     assert!(answer.outcome.is_ok());
@@ -130,11 +127,8 @@ async fn a_same_named_pool_of_another_request_does_not_count_as_already_created(
         POOL_ID,
         &[(REQUEST_TAG_KEY, "other-stack/other-request")],
     ));
-    let (answer, journal) = run(
-        &[&tagged, &list, &describe, &create],
-        &request("Create", None, properties()),
-    )
-    .await;
+    let rules = [&tagged, &list, &describe, &create];
+    let (answer, journal) = run(&rules, &request("Create", None, properties())).await;
 
     assert_eq!(answer.physical_resource_id, NEW_POOL_ID);
     assert_eq!(create.num_calls(), 1);
@@ -154,11 +148,8 @@ async fn a_pool_the_index_still_lists_after_its_deletion_is_not_answered() {
     let create = mock!(Client::create_identity_pool).then_output(|| created_output(NEW_POOL_ID));
     let tagged = tagged_returns(&[POOL_ID]);
     let describe = describe_not_found();
-    let (answer, _) = run(
-        &[&tagged, &describe, &create],
-        &request("Create", None, properties()),
-    )
-    .await;
+    let rules = [&tagged, &describe, &create];
+    let (answer, _) = run(&rules, &request("Create", None, properties())).await;
 
     assert_eq!(answer.physical_resource_id, NEW_POOL_ID);
     assert_eq!(create.num_calls(), 1);
@@ -176,11 +167,8 @@ async fn after_an_ambiguous_create_failure_the_retry_lists_and_finds_the_pool_th
     let tagged = tagged_returns(&[]);
     let list = list_returns(&[(POOL_ID, "demo_pool")]);
     let describe = describe_returns(described(POOL_ID, &[(REQUEST_TAG_KEY, REQUEST_TAG)]));
-    let (answer, journal) = run(
-        &[&tagged, &create, &list, &describe],
-        &request("Create", None, properties()),
-    )
-    .await;
+    let rules = [&tagged, &create, &list, &describe];
+    let (answer, journal) = run(&rules, &request("Create", None, properties())).await;
 
     assert_eq!(success_id(&answer), POOL_ID);
     assert_eq!(create.num_calls(), 1, "no second pool");
@@ -249,11 +237,9 @@ async fn update_sends_the_complete_configuration_so_nothing_is_reset() {
     let mut renamed = properties();
     renamed["IdentityPoolName"] = json!("renamed");
 
-    let (answer, journal) = run(
-        &[&describe, &update],
-        &request("Update", Some(POOL_ID), renamed),
-    )
-    .await;
+    let rules = [&describe, &update];
+
+    let (answer, journal) = run(&rules, &request("Update", Some(POOL_ID), renamed)).await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
     assert_eq!(attribute(&answer, "Name"), "renamed");
@@ -293,11 +279,9 @@ async fn update_removing_providers_sends_them_empty() {
         .unwrap()
         .remove("CognitoIdentityProviders");
 
-    let (answer, _) = run(
-        &[&describe, &update],
-        &request("Update", Some(POOL_ID), fewer),
-    )
-    .await;
+    let rules = [&describe, &update];
+
+    let (answer, _) = run(&rules, &request("Update", Some(POOL_ID), fewer)).await;
 
     assert!(answer.outcome.is_ok());
     let sent = updates.lock().unwrap()[0].clone();
@@ -327,11 +311,9 @@ async fn tags_change_by_diff_against_the_pool_and_keep_the_request_tag() {
     let mut retagged = properties();
     retagged["IdentityPoolTags"] = json!([{"Key": "team", "Value": "identity"}, {"Key": "env", "Value": "prod"}, {"Key": "cost", "Value": "42"}]);
 
-    let (answer, journal) = run(
-        &[&describe, &tag, &untag, &update],
-        &request("Update", Some(POOL_ID), retagged),
-    )
-    .await;
+    let rules = [&describe, &tag, &untag, &update];
+
+    let (answer, journal) = run(&rules, &request("Update", Some(POOL_ID), retagged)).await;
 
     assert!(answer.outcome.is_ok(), "{answer:?}");
     let tag_input = tagged.lock().unwrap()[0].clone();
@@ -360,11 +342,8 @@ async fn an_update_that_changes_nothing_makes_no_write_call() {
         POOL_ID,
         &[("team", "identity"), (REQUEST_TAG_KEY, REQUEST_TAG)],
     ));
-    let (answer, journal) = run(
-        &[&describe],
-        &request("Update", Some(POOL_ID), properties()),
-    )
-    .await;
+    let rules = [&describe];
+    let (answer, journal) = run(&rules, &request("Update", Some(POOL_ID), properties())).await;
 
     assert_eq!(answer.physical_resource_id, POOL_ID);
     assert!(answer.outcome.is_ok());
@@ -386,11 +365,9 @@ async fn changing_a_set_developer_provider_name_replaces_the_pool() {
     let mut changed = properties();
     changed["DeveloperProviderName"] = json!("login.new");
 
-    let (answer, journal) = run(
-        &[&describe, &tagged, &create],
-        &request("Update", Some(POOL_ID), changed),
-    )
-    .await;
+    let rules = [&describe, &tagged, &create];
+
+    let (answer, journal) = run(&rules, &request("Update", Some(POOL_ID), changed)).await;
 
     assert_eq!(answer.physical_resource_id, NEW_POOL_ID);
     assert!(answer.outcome.is_ok());
@@ -409,11 +386,8 @@ async fn an_update_of_an_unknown_pool_says_what_is_known_and_the_likely_causes()
     let describe = describe_not_found();
     let create =
         mock!(Client::create_identity_pool).then_output(|| unreachable!("no silent new pool"));
-    let (answer, _) = run(
-        &[&describe, &create],
-        &request("Update", Some(POOL_ID), properties()),
-    )
-    .await;
+    let rules = [&describe, &create];
+    let (answer, _) = run(&rules, &request("Update", Some(POOL_ID), properties())).await;
 
     let reason = failure_reason(answer, POOL_ID);
     assert!(
@@ -545,11 +519,8 @@ async fn the_sdk_retries_a_concurrent_modification_but_never_a_quota() {
 async fn delete_deletes_the_pool_and_a_missing_pool_is_success() {
     let (delete, deletes) = delete_recording();
     let describe = unchanged(POOL_ID);
-    let (answer, _) = run(
-        &[&describe, &delete],
-        &request("Delete", Some(POOL_ID), properties()),
-    )
-    .await;
+    let rules = [&describe, &delete];
+    let (answer, _) = run(&rules, &request("Delete", Some(POOL_ID), properties())).await;
     assert_eq!(answer, Answer::success(POOL_ID, BTreeMap::new()));
     assert_eq!(deletes.lock().unwrap()[0].identity_pool_id(), Some(POOL_ID));
 
@@ -576,11 +547,8 @@ async fn delete_deletes_the_pool_and_a_missing_pool_is_success() {
 #[tokio::test]
 async fn delete_of_an_id_that_names_no_pool_makes_no_call() {
     let list = list_returns(&[]);
-    let (answer, journal) = run(
-        &[&list],
-        &request("Delete", Some("not-a-pool"), properties()),
-    )
-    .await;
+    let rules = [&list];
+    let (answer, journal) = run(&rules, &request("Delete", Some("not-a-pool"), properties())).await;
 
     assert!(answer.outcome.is_ok());
     assert!(journal.calls().is_empty());
@@ -592,11 +560,8 @@ async fn rollback_delete_of_a_failed_create_removes_the_pool_that_create_made() 
     let list = list_returns(&[(POOL_ID, "demo_pool")]);
     let describe = describe_returns(described(POOL_ID, &[(REQUEST_TAG_KEY, REQUEST_TAG)]));
     let (delete, deletes) = delete_recording();
-    let (answer, _) = run(
-        &[&list, &describe, &delete],
-        &request("Delete", Some(&placeholder), properties()),
-    )
-    .await;
+    let rules = [&list, &describe, &delete];
+    let (answer, _) = run(&rules, &request("Delete", Some(&placeholder), properties())).await;
 
     assert!(answer.outcome.is_ok());
     assert_eq!(deletes.lock().unwrap()[0].identity_pool_id(), Some(POOL_ID));
@@ -872,13 +837,10 @@ async fn create_sets_roles_mapping_and_principal_tags_on_the_new_pool() {
     let (set_roles, set_roles_seen) = set_roles_recording();
     let get_tags = principal_tags_returns(true, &[]);
     let (set_tags, set_tags_seen) = set_principal_tags_recording();
-    let (answer, journal) = run(
-        &[
-            &tagged, &create, &get_roles, &set_roles, &get_tags, &set_tags,
-        ],
-        &request("Create", None, with_access()),
-    )
-    .await;
+    let rules = [
+        &tagged, &create, &get_roles, &set_roles, &get_tags, &set_tags,
+    ];
+    let (answer, journal) = run(&rules, &request("Create", None, with_access())).await;
 
     assert_eq!(success_id(&answer), POOL_ID);
     assert_eq!(
@@ -938,11 +900,9 @@ async fn a_create_whose_roles_are_refused_deletes_its_pool_and_fails_with_the_pl
     let (delete, deletes) = delete_recording();
     let request = request("Create", None, with_access());
 
-    let (answer, journal) = run(
-        &[&tagged, &create, &get_roles, &set_roles, &delete],
-        &request,
-    )
-    .await;
+    let rules = [&tagged, &create, &get_roles, &set_roles, &delete];
+
+    let (answer, journal) = run(&rules, &request).await;
 
     let reason = failure_reason(answer, &request.failed_create_id());
     assert!(
@@ -961,6 +921,14 @@ async fn a_create_whose_roles_are_refused_deletes_its_pool_and_fails_with_the_pl
         ]
     );
 }
+
+/// The calls of an Update that changes nothing but the roles: the pool and its
+/// roles are read, the roles written.
+const ROLES_REWRITTEN: [&str; 3] = [
+    "DescribeIdentityPool",
+    "GetIdentityPoolRoles",
+    "SetIdentityPoolRoles",
+];
 
 #[tokio::test]
 async fn an_update_with_unchanged_roles_reads_them_and_does_not_set_them() {
@@ -990,11 +958,9 @@ async fn an_update_that_changes_a_rule_sets_the_new_roles() {
     changed["RoleMappings"]["userpool"]["RulesConfiguration"]["Rules"][0]["Value"] =
         json!("administrators");
 
-    let (answer, journal) = run(
-        &[&describe, &get_roles, &set_roles],
-        &update_request(POOL_ID, changed, with_roles()),
-    )
-    .await;
+    let rules = [&describe, &get_roles, &set_roles];
+
+    let (answer, journal) = run(&rules, &update_request(POOL_ID, changed, with_roles())).await;
 
     assert_eq!(success_id(&answer), POOL_ID);
     let sent = only_input(&set_seen);
@@ -1011,14 +977,7 @@ async fn an_update_that_changes_a_rule_sets_the_new_roles() {
             ("email", "StartsWith", "ops@", AUTH_ROLE),
         ]
     );
-    assert_eq!(
-        journal.calls(),
-        [
-            "DescribeIdentityPool",
-            "GetIdentityPoolRoles",
-            "SetIdentityPoolRoles"
-        ]
-    );
+    assert_eq!(journal.calls(), ROLES_REWRITTEN);
 }
 
 #[tokio::test]
@@ -1033,14 +992,7 @@ async fn an_update_dropping_roles_the_old_template_had_clears_them() {
     assert_eq!(sent.identity_pool_id(), Some(POOL_ID));
     assert_eq!(sent.roles(), Some(&HashMap::new()));
     assert_eq!(sent.role_mappings().map(HashMap::len), Some(0));
-    assert_eq!(
-        journal.calls(),
-        [
-            "DescribeIdentityPool",
-            "GetIdentityPoolRoles",
-            "SetIdentityPoolRoles"
-        ]
-    );
+    assert_eq!(journal.calls(), ROLES_REWRITTEN);
 }
 
 #[tokio::test]
@@ -1230,13 +1182,8 @@ async fn update_and_delete_of_a_pool_in_another_region_share_one_client_built_fo
     let home = clients(&[&describe, &delete], &wire);
     let provider = Provider::new(RegionalClients::new(home.clone()));
 
-    let (update, _) = provider
-        .run(&update_request(
-            EU_POOL_ID,
-            in_region("eu-west-1"),
-            in_region("eu-west-1"),
-        ))
-        .await;
+    let moved = update_request(EU_POOL_ID, in_region("eu-west-1"), in_region("eu-west-1"));
+    let (update, _) = provider.run(&moved).await;
     let (delete_answer, _) = provider
         .run(&request("Delete", Some(EU_POOL_ID), properties()))
         .await;
@@ -1283,13 +1230,8 @@ async fn changing_the_region_on_update_replaces_the_pool_in_the_new_region() {
     let wire = Wire::default();
     let provider = provider_on(&[&describe, &tagged, &create], &wire);
 
-    let (answer, _) = provider
-        .run(&update_request(
-            EU_POOL_ID,
-            in_region("us-west-2"),
-            in_region("eu-west-1"),
-        ))
-        .await;
+    let moved = update_request(EU_POOL_ID, in_region("us-west-2"), in_region("eu-west-1"));
+    let (answer, _) = provider.run(&moved).await;
 
     assert_eq!(answer.physical_resource_id, US_WEST_POOL_ID);
     assert_eq!(
@@ -1366,11 +1308,10 @@ async fn removing_region_moves_a_pool_living_elsewhere_to_the_functions_region()
 #[tokio::test]
 async fn principal_tags_of_a_provider_removed_from_the_pool_are_reset_before_it_is_dropped() {
     let describe = unchanged(POOL_ID);
-    let (update, _) = update_recording();
     let current = principal_tags_returns(false, &[("department", "custom:dept")]);
     let (set_tags, set) = set_principal_tags_recording();
     let no_user_pool = without(properties(), &["CognitoIdentityProviders"]);
-    let rules = [&describe, &update, &current, &set_tags];
+    let rules = [&describe, &current, &set_tags];
 
     let operations = operations_of_update(&rules, no_user_pool, with_principal_tags()).await;
 
@@ -1384,7 +1325,7 @@ async fn principal_tags_of_a_provider_removed_from_the_pool_are_reset_before_it_
         ],
         "the provider's principal tags go back to the defaults while it is still configured"
     );
-    let reset = set.lock().unwrap()[0].clone();
+    let reset = only_input(&set);
     assert_eq!(reset.identity_provider_name(), Some(USER_POOL));
     assert_eq!(reset.use_defaults(), Some(true));
 }
@@ -1402,10 +1343,9 @@ pub(super) fn update_recording() -> (Rule, Inputs<UpdateIdentityPoolInput>) {
     (rule, seen)
 }
 
-/// Carries out an Update of the pool from `old` to `new` on `rules` and `wire`,
+/// Carries out an Update of the pool from `old` to `new` with `provider`,
 /// which must succeed: the journal of the calls begun.
-async fn update_on(rules: &[&Rule], wire: &Wire, new: Value, old: Value) -> Journal {
-    let provider = provider_on(rules, wire);
+async fn update_with(provider: &Provider, new: Value, old: Value) -> Journal {
     let (answer, journal) = provider.run(&update_request(POOL_ID, new, old)).await;
     success_id(&answer);
     journal
@@ -1413,14 +1353,16 @@ async fn update_on(rules: &[&Rule], wire: &Wire, new: Value, old: Value) -> Jour
 
 /// The journal of a successful Update from `old` to `new` on `rules`.
 async fn successful_update(rules: &[&Rule], new: Value, old: Value) -> Journal {
-    update_on(rules, &Wire::default(), new, old).await
+    update_with(&provider(rules), new, old).await
 }
 
-/// The operations a successful Update from `old` to `new` on `rules` put on
-/// the wire, in order.
+/// The operations a successful Update from `old` to `new` put on the wire, in
+/// order: `rules` answer, and UpdateIdentityPool succeeds.
 async fn operations_of_update(rules: &[&Rule], new: Value, old: Value) -> Vec<String> {
     let wire = Wire::default();
-    update_on(rules, &wire, new, old).await;
+    let (update, _) = update_recording();
+    let rules = [rules, &[&update]].concat();
+    update_with(&provider_on(&rules, &wire), new, old).await;
     let calls = wire.calls().into_iter();
     calls.map(|(operation, _)| operation).collect()
 }
@@ -1428,11 +1370,10 @@ async fn operations_of_update(rules: &[&Rule], new: Value, old: Value) -> Vec<St
 #[tokio::test]
 async fn a_provider_dropped_with_its_role_mapping_loses_the_mapping_before_the_pool_update() {
     let describe = unchanged(POOL_ID);
-    let (update, _) = update_recording();
     let roles_now = get_roles_returns(roles_as_with_roles());
     let (set_roles, set) = set_roles_recording();
     let dropped = without(with_roles(), &["CognitoIdentityProviders", "RoleMappings"]);
-    let rules = [&describe, &update, &roles_now, &set_roles];
+    let rules = [&describe, &roles_now, &set_roles];
 
     let operations = operations_of_update(&rules, dropped, with_roles()).await;
 
@@ -1445,7 +1386,7 @@ async fn a_provider_dropped_with_its_role_mapping_loses_the_mapping_before_the_p
             "UpdateIdentityPool"
         ]
     );
-    let sent = set.lock().unwrap()[0].clone();
+    let sent = only_input(&set);
     assert!(
         sent.role_mappings().is_none_or(HashMap::is_empty),
         "{sent:?}"
@@ -1469,12 +1410,11 @@ async fn a_provider_added_with_a_role_mapping_is_configured_before_it_is_mapped(
             .build()
             .unwrap(),
     );
-    let (update, _) = update_recording();
     let roles_now = get_roles_returns(no_roles());
     let (set_roles, set) = set_roles_recording();
     let (set_tags, _) = set_principal_tags_recording();
     let old = without(properties(), &["CognitoIdentityProviders"]);
-    let rules = [&describe, &update, &roles_now, &set_roles, &set_tags];
+    let rules = [&describe, &roles_now, &set_roles, &set_tags];
 
     let operations = operations_of_update(&rules, with_access(), old).await;
 
@@ -1489,7 +1429,7 @@ async fn a_provider_added_with_a_role_mapping_is_configured_before_it_is_mapped(
         ],
         "nothing can be read or mapped for a provider before UpdateIdentityPool adds it"
     );
-    let sent = set.lock().unwrap()[0].clone();
+    let sent = only_input(&set);
     assert!(sent.role_mappings().unwrap().contains_key(USER_POOL_CLIENT));
 }
 
@@ -1590,11 +1530,8 @@ async fn an_update_dropping_sync_settings_disables_streams_and_empties_the_trigg
     let describe = unchanged(POOL_ID);
     let (provider, sync) = provider_with_sync(&[&describe]);
 
-    let (answer, _) = provider
-        .run(&update_request(POOL_ID, properties(), with_sync()))
-        .await;
+    update_with(&provider, properties(), with_sync()).await;
 
-    assert!(answer.outcome.is_ok(), "{answer:?}");
     assert_eq!(sync.streaming_status().as_deref(), Some("DISABLED"));
     assert_eq!(
         sync.trigger().as_deref(),
@@ -1608,11 +1545,8 @@ async fn an_update_with_unchanged_sync_settings_makes_no_sync_call() {
     let describe = unchanged(POOL_ID);
     let (provider, _) = provider_with_sync(&[&describe]);
 
-    let (answer, journal) = provider
-        .run(&update_request(POOL_ID, with_sync(), with_sync()))
-        .await;
+    let journal = update_with(&provider, with_sync(), with_sync()).await;
 
-    assert!(answer.outcome.is_ok(), "{answer:?}");
     assert_eq!(journal.calls(), ["DescribeIdentityPool"]);
 }
 #[tokio::test]
@@ -1645,11 +1579,8 @@ async fn a_redelivered_create_with_roles_reads_them_before_writing() {
     let tagged = tagged_returns(&[POOL_ID]);
     let describe = describe_returns(described(POOL_ID, &[(REQUEST_TAG_KEY, REQUEST_TAG)]));
     let (get_roles, _) = get_roles_recording(roles_as_with_roles());
-    let (answer, journal) = run(
-        &[&tagged, &describe, &get_roles],
-        &request("Create", None, with_roles()),
-    )
-    .await;
+    let rules = [&tagged, &describe, &get_roles];
+    let (answer, journal) = run(&rules, &request("Create", None, with_roles())).await;
 
     assert_eq!(success_id(&answer), POOL_ID);
     assert_eq!(
