@@ -8,18 +8,14 @@ use crate::domain::{
 };
 use crate::properties::NameSource;
 
-use crate::test_support::MY_STACK_ID as STACK_ID;
+use crate::test_support::{
+    ADMIN_ROLE, AUTH_ROLE, POOL_ID, STACK_ID, UNAUTH_ROLE, USER_POOL, USER_POOL_CLIENT, string_map,
+};
 
 const FACEBOOK: &str = "graph.facebook.com";
 const OIDC_ARN: &str = "arn:aws:iam::123456789012:oidc-provider/oidc.example.com";
 const OIDC_ISSUER: &str = "oidc.example.com";
 const SAML_ARN: &str = "arn:aws:iam::123456789012:saml-provider/corp-idp";
-use crate::test_support::TEMPLATE_USER_POOL as USER_POOL;
-const USER_POOL_CLIENT: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI:client1";
-
-use crate::test_support::ADMIN_ROLE;
-use crate::test_support::AUTH_ROLE;
-use crate::test_support::UNAUTH_ROLE;
 
 fn parse(properties: &Value) -> Result<PoolSpec, Vec<PropertyError>> {
     PoolSpec::from_properties(
@@ -105,13 +101,6 @@ fn token_mapping() -> Value {
 fn numbered_rules(count: usize) -> Vec<Value> {
     (0..count)
         .map(|i| rule("cognito:groups", "Equals", &format!("group{i}"), ADMIN_ROLE))
-        .collect()
-}
-
-fn string_map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
 }
 
@@ -679,7 +668,7 @@ fn a_claim_with_an_invisible_or_private_use_character_is_refused_at_its_path() {
 fn a_principal_tag_entry_copied_with_its_pool_id_says_to_drop_it() {
     assert_rejects(
         json!({"PrincipalTags": {"users": {
-            "IdentityPoolId": "us-east-1:0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d",
+            "IdentityPoolId": POOL_ID,
             "IdentityProviderName": USER_POOL,
         }}}),
         "PrincipalTags.users.IdentityPoolId",
