@@ -25,26 +25,37 @@ use crate::request::{CustomResourceRequest, Invocation};
 use crate::response::{Answer, ResponseSender};
 use crate::trust::{Roots, TrustRoots};
 
+/// The stack every test request comes from: its name, the guid that ends its
+/// id, and the id (see `the_fixtures_agree`).
+pub const STACK_NAME: &str = "demo";
+pub const STACK_GUID: &str = "8e2f1b40-5a4d-11ef-9c1e-0a1b2c3d4e5f";
 pub const STACK_ID: &str =
     "arn:aws:cloudformation:us-east-1:123456789012:stack/demo/8e2f1b40-5a4d-11ef-9c1e-0a1b2c3d4e5f";
+/// The request tag of every [`request`]: the stack's guid and the request's id.
 pub const REQUEST_TAG: &str = "8e2f1b40-5a4d-11ef-9c1e-0a1b2c3d4e5f/req-1";
+/// The pool the tests' stack owns, its ARN, and the pool an adoption names.
 pub const POOL_ID: &str = "us-east-1:11111111-2222-3333-4444-555555555555";
-pub const NEW_POOL_ID: &str = "us-east-1:99999999-8888-7777-6666-555555555555";
 pub const POOL_ARN: &str = "arn:aws:cognito-identity:us-east-1:123456789012:identitypool/us-east-1:11111111-2222-3333-4444-555555555555";
+pub const NEW_POOL_ID: &str = "us-east-1:99999999-8888-7777-6666-555555555555";
 
 /// The roles a template hands out.
 pub const AUTH_ROLE: &str = "arn:aws:iam::123456789012:role/identity-authenticated";
 pub const UNAUTH_ROLE: &str = "arn:aws:iam::123456789012:role/identity-unauthenticated";
 pub const ADMIN_ROLE: &str = "arn:aws:iam::123456789012:role/identity-admin";
-/// A pool id and a stack as the envelope, plan and answer tests name them.
-pub const OTHER_POOL_ID: &str = "us-east-1:0c5e2a4b-1234-4cde-8f00-123456789abc";
-pub const MY_STACK_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d";
 /// A Lambda function a template names as its Cognito Sync trigger.
 pub const SYNC_TRIGGER: &str = "arn:aws:lambda:us-east-1:123456789012:function:sync-trigger";
-/// A user pool as the provider and plan tests configure it.
+/// The user pool a template configures, and its app client `client1` as a role
+/// mapping names it.
 pub const USER_POOL: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc";
-/// A user pool as the property tests write it in a template.
-pub const TEMPLATE_USER_POOL: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI";
+pub const USER_POOL_CLIENT: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc:client1";
+
+/// A map of strings, as tags, roles and answer data are.
+pub fn string_map<M: FromIterator<(String, String)>>(pairs: &[(&str, &str)]) -> M {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
 
 /// A request as CloudFormation sends it: every scalar a string.
 pub fn request(
@@ -105,7 +116,7 @@ pub fn properties() -> Value {
         "AllowClassicFlow": "true",
         "SupportedLoginProviders": {"graph.facebook.com": "7346241598935555"},
         "CognitoIdentityProviders": [{
-            "ProviderName": "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc",
+            "ProviderName": USER_POOL,
             "ClientId": "client1",
             "ServerSideTokenCheck": "true"
         }],
@@ -123,7 +134,7 @@ pub fn described(id: &str, tags: &[(&str, &str)]) -> DescribeIdentityPoolOutput 
         .supported_login_providers("graph.facebook.com", "7346241598935555")
         .cognito_identity_providers(
             CognitoIdentityProvider::builder()
-                .provider_name("cognito-idp.us-east-1.amazonaws.com/us-east-1_abc")
+                .provider_name(USER_POOL)
                 .client_id("client1")
                 .server_side_token_check(true)
                 .build(),
@@ -410,4 +421,25 @@ pub fn parse_with_required(
             logical_resource_id: "Pool",
         },
     )
+}
+
+/// The constants that restate another one say the same: the stack's id ends in
+/// its name and guid, the request tag is that guid and [`request`]'s id, the
+/// pool's ARN and the user pool client name the pool and the user pool.
+#[test]
+fn the_fixtures_agree() {
+    assert_eq!(
+        STACK_ID,
+        format!("arn:aws:cloudformation:us-east-1:123456789012:stack/{STACK_NAME}/{STACK_GUID}")
+    );
+    assert_eq!(REQUEST_TAG, format!("{STACK_GUID}/req-1"));
+    assert_eq!(
+        request("Create", None, properties()).request_tag(),
+        REQUEST_TAG
+    );
+    assert_eq!(
+        POOL_ARN,
+        format!("arn:aws:cognito-identity:us-east-1:123456789012:identitypool/{POOL_ID}")
+    );
+    assert_eq!(USER_POOL_CLIENT, format!("{USER_POOL}:client1"));
 }

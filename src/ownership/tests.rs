@@ -1,25 +1,18 @@
 use super::*;
 
-const STACK: &str = "8e2f1b40-5a4d-11ef-9c1e-0a1b2c3d4e5f";
-const OTHER: &str = "0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d";
-const POOL: &str = "us-east-1:11111111-2222-3333-4444-555555555555";
+use crate::test_support::{POOL_ID, STACK_GUID, STACK_ID, string_map};
 
-fn tags(pairs: &[(&str, &str)]) -> Tags {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
+/// Another stack's guid.
+const OTHER: &str = "0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d";
 
 fn tagged(value: &str) -> Tags {
-    tags(&[("team", "identity"), (REQUEST_TAG_KEY, value)])
+    string_map(&[("team", "identity"), (REQUEST_TAG_KEY, value)])
 }
 
 #[test]
 fn a_stack_is_named_by_the_last_part_of_its_id_or_by_its_guid_alone() {
-    let arn = format!("arn:aws:cloudformation:us-east-1:123456789012:stack/demo/{STACK}");
-    assert_eq!(stack_key(&arn), STACK);
-    assert_eq!(stack_key(STACK), STACK);
+    assert_eq!(stack_key(STACK_ID), STACK_GUID);
+    assert_eq!(stack_key(STACK_GUID), STACK_GUID);
     assert_eq!(stack_key(""), "");
     let long = "x".repeat(70);
     assert_eq!(stack_key(&long).len(), 64);
@@ -27,7 +20,7 @@ fn a_stack_is_named_by_the_last_part_of_its_id_or_by_its_guid_alone() {
 
 #[test]
 fn the_owner_is_the_stack_before_the_first_slash_of_the_request_tag() {
-    assert_eq!(owner(&tags(&[("team", "identity")])), Owner::Nobody);
+    assert_eq!(owner(&string_map(&[("team", "identity")])), Owner::Nobody);
     assert_eq!(
         owner(&tagged("direct-request-1")),
         Owner::Stack {
@@ -37,16 +30,18 @@ fn the_owner_is_the_stack_before_the_first_slash_of_the_request_tag() {
         "a direct invocation without StackId tags its pool with its RequestId alone"
     );
     assert_eq!(
-        owner(&tagged(&format!("{STACK}/req-1"))),
+        owner(&tagged(&format!("{STACK_GUID}/req-1"))),
         Owner::Stack {
-            stack: STACK,
+            stack: STACK_GUID,
             provisional: false
         }
     );
     assert_eq!(
-        owner(&tagged(&provisional(&format!("{STACK}/req/with/slashes")))),
+        owner(&tagged(&provisional(&format!(
+            "{STACK_GUID}/req/with/slashes"
+        )))),
         Owner::Stack {
-            stack: STACK,
+            stack: STACK_GUID,
             provisional: true
         }
     );
@@ -62,38 +57,55 @@ fn a_pool_made_by_a_direct_invocation_without_stack_id_belongs_to_the_empty_stac
             provisional: false
         }
     );
-    assert_eq!(may_change(POOL, &direct, "", Action::Update), Ok(()));
-    assert!(may_change(POOL, &direct, STACK, Action::Delete).is_err());
-    assert!(may_change(POOL, &tagged(&format!("{STACK}/r")), "", Action::Delete).is_err());
+    assert_eq!(may_change(POOL_ID, &direct, "", Action::Update), Ok(()));
+    assert!(may_change(POOL_ID, &direct, STACK_GUID, Action::Delete).is_err());
+    assert!(
+        may_change(
+            POOL_ID,
+            &tagged(&format!("{STACK_GUID}/r")),
+            "",
+            Action::Delete
+        )
+        .is_err()
+    );
 }
 
 #[test]
 fn update_and_delete_act_only_on_pools_of_the_requests_stack() {
-    let ours = tagged(&format!("{STACK}/req-1"));
-    assert_eq!(may_change(POOL, &ours, STACK, Action::Update), Ok(()));
-    assert_eq!(may_change(POOL, &ours, STACK, Action::Delete), Ok(()));
-    let claimed = tagged(&provisional(&format!("{STACK}/req-2")));
-    assert_eq!(may_change(POOL, &claimed, STACK, Action::Update), Ok(()));
+    let ours = tagged(&format!("{STACK_GUID}/req-1"));
+    assert_eq!(
+        may_change(POOL_ID, &ours, STACK_GUID, Action::Update),
+        Ok(())
+    );
+    assert_eq!(
+        may_change(POOL_ID, &ours, STACK_GUID, Action::Delete),
+        Ok(())
+    );
+    let claimed = tagged(&provisional(&format!("{STACK_GUID}/req-2")));
+    assert_eq!(
+        may_change(POOL_ID, &claimed, STACK_GUID, Action::Update),
+        Ok(())
+    );
 }
 
 #[test]
 fn a_pool_of_another_stack_is_refused_naming_that_stack_and_the_way_out() {
     let theirs = tagged(&format!("{OTHER}/req-9"));
-    let update = may_change(POOL, &theirs, STACK, Action::Update).unwrap_err();
+    let update = may_change(POOL_ID, &theirs, STACK_GUID, Action::Update).unwrap_err();
     let text = update.to_string();
     assert!(text.contains(&format!("names stack {OTHER}")), "{text}");
     assert!(
-        text.contains(&format!("not this stack ({STACK})")),
+        text.contains(&format!("not this stack ({STACK_GUID})")),
         "{text}"
     );
     assert!(text.contains("was not updated"), "{text}");
     assert!(
         text.contains(&format!(
-            "IdentityPoolId: {POOL} with AdoptFromStack: {OTHER}"
+            "IdentityPoolId: {POOL_ID} with AdoptFromStack: {OTHER}"
         )),
         "{text}"
     );
-    let delete = may_change(POOL, &theirs, STACK, Action::Delete)
+    let delete = may_change(POOL_ID, &theirs, STACK_GUID, Action::Delete)
         .unwrap_err()
         .to_string();
     assert!(delete.contains("was not deleted"), "{delete}");
@@ -102,21 +114,21 @@ fn a_pool_of_another_stack_is_refused_naming_that_stack_and_the_way_out() {
 
 #[test]
 fn a_pool_without_the_tag_is_neither_updated_nor_deleted() {
-    let untagged = tags(&[("team", "identity")]);
-    let update = may_change(POOL, &untagged, STACK, Action::Update).unwrap_err();
+    let untagged = string_map(&[("team", "identity")]);
+    let update = may_change(POOL_ID, &untagged, STACK_GUID, Action::Update).unwrap_err();
     assert_eq!(
         update,
         Refusal::Unowned {
-            pool_id: POOL.to_owned(),
+            pool_id: POOL_ID.to_owned(),
             action: Action::Update
         }
     );
     assert!(
         update
             .to_string()
-            .contains(&format!("set IdentityPoolId: {POOL}"))
+            .contains(&format!("set IdentityPoolId: {POOL_ID}"))
     );
-    let delete = may_change(POOL, &untagged, STACK, Action::Delete)
+    let delete = may_change(POOL_ID, &untagged, STACK_GUID, Action::Delete)
         .unwrap_err()
         .to_string();
     assert!(delete.contains("neither made nor adopted it, so it was not deleted"));
@@ -126,22 +138,30 @@ fn a_pool_without_the_tag_is_neither_updated_nor_deleted() {
 #[test]
 fn adoption_takes_an_untagged_pool_and_remembers_it_had_no_tag() {
     assert_eq!(
-        may_adopt(POOL, &tags(&[("team", "identity")]), STACK, None),
+        may_adopt(
+            POOL_ID,
+            &string_map(&[("team", "identity")]),
+            STACK_GUID,
+            None
+        ),
         Ok(Claim::Take { previous: None })
     );
 }
 
 #[test]
 fn adopting_a_pool_this_stack_owns_is_idempotent() {
-    let ours = tagged(&format!("{STACK}/req-1"));
-    assert_eq!(may_adopt(POOL, &ours, STACK, None), Ok(Claim::AlreadyOurs));
+    let ours = tagged(&format!("{STACK_GUID}/req-1"));
+    assert_eq!(
+        may_adopt(POOL_ID, &ours, STACK_GUID, None),
+        Ok(Claim::AlreadyOurs)
+    );
 }
 
 #[test]
 fn an_unfinished_adoption_of_this_stack_is_taken_again() {
-    let value = provisional(&format!("{STACK}/req-1"));
+    let value = provisional(&format!("{STACK_GUID}/req-1"));
     assert_eq!(
-        may_adopt(POOL, &tagged(&value), STACK, None),
+        may_adopt(POOL_ID, &tagged(&value), STACK_GUID, None),
         Ok(Claim::Take {
             previous: Some(value)
         })
@@ -152,11 +172,11 @@ fn an_unfinished_adoption_of_this_stack_is_taken_again() {
 fn a_pool_of_another_stack_is_adopted_only_when_adopt_from_stack_names_it() {
     let value = format!("{OTHER}/req-9");
     let theirs = tagged(&value);
-    let refused = may_adopt(POOL, &theirs, STACK, None).unwrap_err();
+    let refused = may_adopt(POOL_ID, &theirs, STACK_GUID, None).unwrap_err();
     assert_eq!(
         refused,
         Refusal::AdoptForeign {
-            pool_id: POOL.to_owned(),
+            pool_id: POOL_ID.to_owned(),
             owner: OTHER.to_owned(),
             unfinished: false
         }
@@ -169,19 +189,19 @@ fn a_pool_of_another_stack_is_adopted_only_when_adopt_from_stack_names_it() {
     let by_arn = format!("arn:aws:cloudformation:us-east-1:123456789012:stack/old/{OTHER}");
     for named in [OTHER, by_arn.as_str()] {
         assert_eq!(
-            may_adopt(POOL, &theirs, STACK, Some(named)),
+            may_adopt(POOL_ID, &theirs, STACK_GUID, Some(named)),
             Ok(Claim::Take {
                 previous: Some(value.clone())
             })
         );
     }
-    assert!(may_adopt(POOL, &theirs, STACK, Some("some-third-stack")).is_err());
+    assert!(may_adopt(POOL_ID, &theirs, STACK_GUID, Some("some-third-stack")).is_err());
 }
 
 #[test]
 fn an_unfinished_adoption_by_another_stack_says_so() {
     let theirs = tagged(&provisional(&format!("{OTHER}/req-9")));
-    let text = may_adopt(POOL, &theirs, STACK, None)
+    let text = may_adopt(POOL_ID, &theirs, STACK_GUID, None)
         .unwrap_err()
         .to_string();
     assert!(
@@ -192,10 +212,10 @@ fn an_unfinished_adoption_by_another_stack_says_so() {
 
 #[test]
 fn delete_keeps_only_the_pool_the_template_adopts_by_id() {
-    assert!(kept_on_delete(POOL, Some(POOL)));
-    assert!(!kept_on_delete(POOL, None));
+    assert!(kept_on_delete(POOL_ID, Some(POOL_ID)));
+    assert!(!kept_on_delete(POOL_ID, None));
     assert!(!kept_on_delete(
-        POOL,
+        POOL_ID,
         Some("us-east-1:99999999-8888-7777-6666-555555555555")
     ));
 }

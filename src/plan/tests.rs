@@ -7,20 +7,11 @@ use crate::domain::{Access, StreamingStatus};
 
 use proptest::prelude::*;
 
-use crate::test_support::OTHER_POOL_ID as POOL_ID;
-const REQUEST_TAG: &str =
-    "0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d/d8e6a2b0-5f3c-4e1a-9b7d-2c4f6a8e0b1d";
-
-fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
+use crate::test_support::{POOL_ID, REQUEST_TAG, STACK_NAME, string_map};
 
 fn config() -> PoolConfig {
     PoolConfig {
-        name: "my-stack-IdentityPool".to_owned(),
+        name: format!("{STACK_NAME}-IdentityPool"),
         allow_unauthenticated_identities: false,
         allow_classic_flow: true,
         open_id_connect_provider_arns: vec![
@@ -40,7 +31,7 @@ fn with_developer(name: Option<&str>) -> PoolConfig {
 fn spec(config: PoolConfig, user_tags: &[(&str, &str)]) -> PoolSpec {
     PoolSpec {
         config,
-        tags: tags(user_tags),
+        tags: string_map(user_tags),
         access: Access::default(),
         sync: Default::default(),
         region: None,
@@ -50,7 +41,7 @@ fn spec(config: PoolConfig, user_tags: &[(&str, &str)]) -> PoolSpec {
 
 /// The pool as Cognito describes it: the user's tags plus the provider's request tag.
 fn pool(config: PoolConfig, user_tags: &[(&str, &str)]) -> Pool {
-    let mut tags = tags(user_tags);
+    let mut tags: Tags = string_map(user_tags);
     tags.insert(REQUEST_TAG_KEY.to_owned(), REQUEST_TAG.to_owned());
     Pool {
         id: PoolId::parse(POOL_ID).expect("a pool id"),
@@ -61,7 +52,7 @@ fn pool(config: PoolConfig, user_tags: &[(&str, &str)]) -> Pool {
 
 fn changes(set: &[(&str, &str)], remove: &[&str]) -> TagChanges {
     TagChanges {
-        set: tags(set),
+        set: string_map(set),
         remove: remove.iter().map(|key| key.to_string()).collect(),
     }
 }
@@ -233,7 +224,7 @@ fn tag_changes_small_cases() {
         ),
     ];
     for (desired, current, expected) in cases {
-        let actual = tag_changes(&tags(desired), &tags(current));
+        let actual = tag_changes(&string_map(desired), &string_map(current));
         assert_eq!(actual, expected, "desired {desired:?}, current {current:?}");
         assert_eq!(
             actual.is_empty(),
@@ -472,7 +463,7 @@ fn at_the_tag_limit_a_renamed_key_is_untagged_before_the_new_one_is_tagged() {
         writes,
         [
             Write::Untag(vec!["tag00".to_owned()]),
-            Write::Tag(tags(&[("renamed", "v")])),
+            Write::Tag(string_map(&[("renamed", "v")])),
         ]
     );
     assert_eq!(after.tags.len(), 50);
@@ -498,7 +489,7 @@ fn a_provider_dropped_with_its_mapping_is_unmapped_before_the_pool_update() {
         config: with_user_pool,
         tags: pool(config(), &[]).tags,
         roles: RoleSettings {
-            roles: tags(&[("authenticated", "arn:aws:iam::123456789012:role/a")]),
+            roles: string_map(&[("authenticated", "arn:aws:iam::123456789012:role/a")]),
             mappings: BTreeMap::from([(format!("{USER_POOL}:c1"), token_mapping())]),
         },
         principal_tags: BTreeMap::new(),
@@ -547,7 +538,7 @@ fn a_dropped_providers_principal_tags_are_reset_while_it_is_still_configured() {
     let with_user_pool = with_client("c1");
     let custom = PrincipalTagMap {
         use_defaults: false,
-        tags: tags(&[("dept", "custom:dept")]),
+        tags: string_map(&[("dept", "custom:dept")]),
     };
     let model = Model {
         config: with_user_pool,
@@ -602,7 +593,7 @@ fn access_for(
     ];
     let taggable = [USER_POOL.to_owned(), "accounts.google.com".to_owned()];
     let roles = RoleSettings {
-        roles: tags(&[("authenticated", "arn:aws:iam::123456789012:role/a")]),
+        roles: string_map(&[("authenticated", "arn:aws:iam::123456789012:role/a")]),
         mappings: mappable
             .iter()
             .enumerate()
@@ -617,7 +608,7 @@ fn access_for(
         .map(|(i, name)| {
             let map = PrincipalTagMap {
                 use_defaults: false,
-                tags: tags(&[("k", if i == 0 { "sub" } else { "email" })]),
+                tags: string_map(&[("k", if i == 0 { "sub" } else { "email" })]),
             };
             (name.clone(), map)
         })
@@ -677,7 +668,7 @@ fn sync_settings() -> SyncSettings {
             application_arns: vec!["arn:aws:sns:us-east-1:123456789012:app/GCM/app".to_owned()],
             role_arn: None,
         }),
-        events: tags(&[("SyncTrigger", TRIGGER)]),
+        events: string_map(&[("SyncTrigger", TRIGGER)]),
     }
 }
 
@@ -693,7 +684,7 @@ fn sync_settings_the_template_drops_are_turned_off() {
                 }),
                 push_sync: Some(PushSync::default()),
             },
-            Write::SetCognitoEvents(tags(&[("SyncTrigger", "")])),
+            Write::SetCognitoEvents(string_map(&[("SyncTrigger", "")])),
         ]
     );
 }
@@ -724,7 +715,7 @@ fn managed_access() -> PoolSpec {
         },
         &[],
     );
-    desired.access.roles.roles = tags(&[("authenticated", "arn:aws:iam::1:role/a")]);
+    desired.access.roles.roles = string_map(&[("authenticated", "arn:aws:iam::1:role/a")]);
     desired
         .access
         .principal_tags

@@ -14,9 +14,8 @@ use super::{NameSource, PoolSpec, PropertyError};
 
 const CONSTRAINTS: &str = include_str!("../../tests/model/cognito-constraints.json");
 
-use crate::test_support::TEMPLATE_USER_POOL as USER_POOL;
-const MAPPED: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI:client1";
 use crate::test_support::ADMIN_ROLE as ROLE;
+use crate::test_support::{USER_POOL, USER_POOL_CLIENT};
 const ROLE_PREFIX: &str = "arn:aws:iam::123456789012:role/";
 
 /// Members the provider fills itself: no template value reaches them.
@@ -114,7 +113,7 @@ fn numbered(n: usize, entry: impl Fn(usize) -> (String, Value)) -> Value {
 /// service and operation), or None for a member the mapping does not know.
 #[allow(clippy::too_many_lines)] // A table: one arm for each member of the API models.
 fn probe(member: &str) -> Option<Probe> {
-    let rules_path = format!("RoleMappings.{MAPPED}.RulesConfiguration.Rules");
+    let rules_path = format!("RoleMappings.{USER_POOL_CLIENT}.RulesConfiguration.Rules");
     let pool = match member.split_once('.') {
         Some((
             "cognito-identity:CreateIdentityPool" | "cognito-identity:UpdateIdentityPool",
@@ -264,8 +263,8 @@ fn probe(member: &str) -> Option<Probe> {
                         json!({"Rules": [rule("groups", "Contains", "admin", ROLE)]});
                 }
                 (
-                    mapped(json!({MAPPED: mapping})),
-                    format!("RoleMappings.{MAPPED}.Type"),
+                    mapped(json!({USER_POOL_CLIENT: mapping})),
+                    format!("RoleMappings.{USER_POOL_CLIENT}.Type"),
                 )
             })
         }
@@ -274,8 +273,8 @@ fn probe(member: &str) -> Option<Probe> {
             _,
         ) => text("Deny", None, |s| {
             (
-                mapped(json!({MAPPED: {"Type": "Token", "AmbiguousRoleResolution": s}})),
-                format!("RoleMappings.{MAPPED}.AmbiguousRoleResolution"),
+                mapped(json!({USER_POOL_CLIENT: {"Type": "Token", "AmbiguousRoleResolution": s}})),
+                format!("RoleMappings.{USER_POOL_CLIENT}.AmbiguousRoleResolution"),
             )
         }),
         (
@@ -284,7 +283,7 @@ fn probe(member: &str) -> Option<Probe> {
         ) => count(move |n| {
             (
                 mapped(
-                    json!({MAPPED: rules_mapping((0..n).map(|i| rule("groups", "Equals", &format!("g{i}"), ROLE)).collect())}),
+                    json!({USER_POOL_CLIENT: rules_mapping((0..n).map(|i| rule("groups", "Equals", &format!("g{i}"), ROLE)).collect())}),
                 ),
                 rules_path.clone(),
             )
@@ -294,8 +293,10 @@ fn probe(member: &str) -> Option<Probe> {
             _,
         ) => text("groups", Some('g'), |s| {
             (
-                mapped(json!({MAPPED: rules_mapping(json!([rule(s, "Equals", "v", ROLE)]))})),
-                format!("RoleMappings.{MAPPED}.RulesConfiguration.Rules[0].Claim"),
+                mapped(
+                    json!({USER_POOL_CLIENT: rules_mapping(json!([rule(s, "Equals", "v", ROLE)]))}),
+                ),
+                format!("RoleMappings.{USER_POOL_CLIENT}.RulesConfiguration.Rules[0].Claim"),
             )
         }),
         (
@@ -303,8 +304,10 @@ fn probe(member: &str) -> Option<Probe> {
             _,
         ) => text("Equals", None, |s| {
             (
-                mapped(json!({MAPPED: rules_mapping(json!([rule("groups", s, "v", ROLE)]))})),
-                format!("RoleMappings.{MAPPED}.RulesConfiguration.Rules[0].MatchType"),
+                mapped(
+                    json!({USER_POOL_CLIENT: rules_mapping(json!([rule("groups", s, "v", ROLE)]))}),
+                ),
+                format!("RoleMappings.{USER_POOL_CLIENT}.RulesConfiguration.Rules[0].MatchType"),
             )
         }),
         (
@@ -312,8 +315,10 @@ fn probe(member: &str) -> Option<Probe> {
             _,
         ) => text("v", Some('v'), |s| {
             (
-                mapped(json!({MAPPED: rules_mapping(json!([rule("groups", "Equals", s, ROLE)]))})),
-                format!("RoleMappings.{MAPPED}.RulesConfiguration.Rules[0].Value"),
+                mapped(
+                    json!({USER_POOL_CLIENT: rules_mapping(json!([rule("groups", "Equals", s, ROLE)]))}),
+                ),
+                format!("RoleMappings.{USER_POOL_CLIENT}.RulesConfiguration.Rules[0].Value"),
             )
         }),
         (
@@ -321,8 +326,10 @@ fn probe(member: &str) -> Option<Probe> {
             _,
         ) => text(ROLE_PREFIX, Some('r'), |s| {
             (
-                mapped(json!({MAPPED: rules_mapping(json!([rule("groups", "Equals", "v", s)]))})),
-                format!("RoleMappings.{MAPPED}.RulesConfiguration.Rules[0].RoleARN"),
+                mapped(
+                    json!({USER_POOL_CLIENT: rules_mapping(json!([rule("groups", "Equals", "v", s)]))}),
+                ),
+                format!("RoleMappings.{USER_POOL_CLIENT}.RulesConfiguration.Rules[0].RoleARN"),
             )
         }),
         ("cognito-identity:SetPrincipalTagAttributeMap.IdentityProviderName", _) => {

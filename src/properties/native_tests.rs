@@ -15,7 +15,7 @@ use super::{NameSource, PoolSpec};
 const NATIVE: &str = include_str!("../../tests/model/native-schema.json");
 
 use crate::test_support::ADMIN_ROLE as ROLE;
-use crate::test_support::TEMPLATE_USER_POOL as USER_POOL;
+use crate::test_support::{USER_POOL, USER_POOL_CLIENT};
 
 /// Properties with a value at every path any of the three schemas has.
 fn complete() -> Value {
@@ -40,7 +40,7 @@ fn complete() -> Value {
         "Roles": {"authenticated": ROLE},
         "RoleMappings": {
             "users": {
-                "IdentityProvider": format!("{USER_POOL}:client1"),
+                "IdentityProvider": USER_POOL_CLIENT,
                 "Type": "Rules",
                 "AmbiguousRoleResolution": "Deny",
                 "RulesConfiguration": {"Rules": [

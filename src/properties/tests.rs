@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::error::ProviderError;
 
-use crate::test_support::MY_STACK_ID as STACK_ID;
+use crate::test_support::{STACK_ID, STACK_NAME, USER_POOL, string_map};
 const LOGICAL_ID: &str = "IdentityPool";
 
 fn names() -> NameSource<'static> {
@@ -61,13 +61,6 @@ fn assert_rejects(extra: Value, field: &str, fragment: &str) {
     );
 }
 
-fn string_map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
 fn tag_list(count: usize) -> Value {
     Value::Array(
         (0..count)
@@ -78,7 +71,7 @@ fn tag_list(count: usize) -> Value {
 
 fn cognito_provider(client_id: &str) -> Value {
     json!({
-        "ProviderName": "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI",
+        "ProviderName": USER_POOL,
         "ClientId": client_id,
         "ServerSideTokenCheck": "false",
     })
@@ -101,7 +94,7 @@ fn stringified_and_json_booleans_are_read_in_any_case() {
             "AllowUnauthenticatedIdentities": value,
             "AllowClassicFlow": value,
             "CognitoIdentityProviders": [{
-                "ProviderName": "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI",
+                "ProviderName": USER_POOL,
                 "ClientId": "abc",
                 "ServerSideTokenCheck": value,
             }],
@@ -161,8 +154,7 @@ fn every_property_as_cloudformation_sends_it_is_read() {
             ],
             cognito_identity_providers: vec![
                 CognitoProvider {
-                    provider_name: "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI"
-                        .to_owned(),
+                    provider_name: USER_POOL.to_owned(),
                     client_id: "client1".to_owned(),
                     server_side_token_check: false,
                 },
@@ -187,7 +179,7 @@ fn every_property_as_cloudformation_sends_it_is_read() {
 #[test]
 fn absent_and_null_optional_properties_take_empty_values() {
     let expected = PoolConfig {
-        name: "my-stack-IdentityPool".to_owned(),
+        name: format!("{STACK_NAME}-{LOGICAL_ID}"),
         ..PoolConfig::default()
     };
     let absent = parsed(with(json!({})));
@@ -260,7 +252,10 @@ fn generated(stack_id: &str, logical_resource_id: &str) -> String {
 
 #[test]
 fn absent_name_is_generated_from_stack_name_and_logical_id() {
-    assert_eq!(parsed(with(json!({}))).config.name, "my-stack-IdentityPool");
+    assert_eq!(
+        parsed(with(json!({}))).config.name,
+        format!("{STACK_NAME}-{LOGICAL_ID}")
+    );
     assert_eq!(
         parsed(with(json!({}))).config.name,
         parsed(with(json!({}))).config.name,

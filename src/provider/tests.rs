@@ -626,12 +626,6 @@ async fn a_cut_off_create_answers_the_pool_it_made_so_the_rollback_deletes_it() 
 
 // ---- Roles, role mappings and principal tags ----
 
-use crate::test_support::USER_POOL;
-const USER_POOL_CLIENT: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc:client1";
-use crate::test_support::ADMIN_ROLE;
-use crate::test_support::AUTH_ROLE;
-use crate::test_support::UNAUTH_ROLE;
-
 /// `properties()` with both roles, a Rules mapping for the user pool's app
 /// client (keyed by a free name, as `IdentityPoolRoleAttachment` allows), and
 /// principal tags for the user pool.
@@ -800,13 +794,6 @@ fn both_roles() -> HashMap<String, String> {
         ("authenticated", AUTH_ROLE),
         ("unauthenticated", UNAUTH_ROLE),
     ])
-}
-
-fn string_map(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 /// (claim, match type, value, role) of each rule of one mapping, in order.

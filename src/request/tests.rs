@@ -9,16 +9,19 @@ const INVOCATION: Invocation<'static> = Invocation {
 use proptest::prelude::*;
 use serde_json::json;
 
-use crate::test_support::MY_STACK_ID as STACK_ID;
+use crate::test_support::{POOL_ID, STACK_GUID, STACK_ID};
 const REQUEST_ID: &str = "d8e6a2b0-5f3c-4e1a-9b7d-2c4f6a8e0b1d";
 const SIGNATURE: &str = "deadbeefcafef00d0123456789abcdef0123456789abcdef0123456789abcdef";
-use crate::test_support::OTHER_POOL_ID as POOL_ID;
 const SERVICE_TOKEN: &str = "arn:aws:lambda:us-east-1:123456789012:function:identity-pool-provider";
 
+/// The response URL without its query: the stack's id (colons escaped), the
+/// logical id and the request id.
 fn url_path() -> String {
-    "https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/\
-     arn%3Aaws%3Acloudformation%3Aus-east-1%3A123456789012%3Astack/my-stack/0c5e2a4b%7CIdentityPool%7Cd8e6a2b0"
-        .to_owned()
+    format!(
+        "https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/\
+         {}%7CIdentityPool%7C{REQUEST_ID}",
+        STACK_ID.replace(':', "%3A")
+    )
 }
 
 fn response_url() -> String {
@@ -285,7 +288,7 @@ fn no_event_error_shows_the_response_url_signature() {
 fn request_tag_is_stack_guid_and_request_id() {
     assert_eq!(
         request(STACK_ID, REQUEST_ID).request_tag(),
-        format!("0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d/{REQUEST_ID}")
+        format!("{STACK_GUID}/{REQUEST_ID}")
     );
 }
 
@@ -300,8 +303,9 @@ fn request_identities_are_stable_for_the_same_request_and_differ_for_another() {
     assert_ne!(first.request_tag(), other.request_tag());
     assert_ne!(first.failed_create_id(), other.failed_create_id());
 
+    // A stack of the same name, created again.
     let other_stack = request(
-        "arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/ffffffff-9d1f-4f8a-b2c3-5e6f7a8b9c0d",
+        &STACK_ID.replace(STACK_GUID, "ffffffff-5a4d-11ef-9c1e-0a1b2c3d4e5f"),
         REQUEST_ID,
     );
     assert_ne!(first.request_tag(), other_stack.request_tag());

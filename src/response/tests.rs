@@ -3,13 +3,14 @@ use super::*;
 use proptest::prelude::*;
 use serde_json::Value;
 
-use crate::test_support::OTHER_POOL_ID as POOL_ID;
+use crate::test_support::{POOL_ID, STACK_ID, STACK_NAME, string_map};
 
 fn requester() -> Requester {
     Requester {
-        response_url: Some("https://bucket.s3.amazonaws.com/key?X-Amz-Signature=deadbeef".to_owned()),
-        stack_id: "arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d"
-            .to_owned(),
+        response_url: Some(
+            "https://bucket.s3.amazonaws.com/key?X-Amz-Signature=deadbeef".to_owned(),
+        ),
+        stack_id: STACK_ID.to_owned(),
         request_id: "d8e6a2b0-5f3c-4e1a-9b7d-2c4f6a8e0b1d".to_owned(),
         logical_resource_id: "IdentityPool".to_owned(),
     }
@@ -20,13 +21,6 @@ fn failing(reason: &str) -> Answer {
         physical_resource_id: POOL_ID.to_owned(),
         outcome: Err(reason.to_owned()),
     }
-}
-
-fn data(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 /// The body, checked to be within the limit and to echo the request verbatim.
@@ -75,15 +69,13 @@ fn assert_truncated(body: &Value, original: &str) -> usize {
 
 #[test]
 fn success_body_echoes_the_request_and_carries_data() {
-    let answer = Answer::success(
-        POOL_ID,
-        data(&[("Id", POOL_ID), ("Name", "my-stack-IdentityPool")]),
-    );
+    let name = format!("{STACK_NAME}-IdentityPool");
+    let answer = Answer::success(POOL_ID, string_map(&[("Id", POOL_ID), ("Name", &name)]));
     let body = body(&answer);
     assert_eq!(body["Status"], "SUCCESS");
     assert_eq!(
         body["Data"],
-        serde_json::json!({"Id": POOL_ID, "Name": "my-stack-IdentityPool"})
+        serde_json::json!({"Id": POOL_ID, "Name": name})
     );
     assert!(body["Reason"].is_null());
     assert_eq!(answer.status(), "SUCCESS");

@@ -8,18 +8,14 @@ use crate::domain::{
 };
 use crate::properties::NameSource;
 
-use crate::test_support::MY_STACK_ID as STACK_ID;
+use crate::test_support::{
+    ADMIN_ROLE, AUTH_ROLE, POOL_ID, STACK_ID, UNAUTH_ROLE, USER_POOL, USER_POOL_CLIENT, string_map,
+};
 
 const FACEBOOK: &str = "graph.facebook.com";
 const OIDC_ARN: &str = "arn:aws:iam::123456789012:oidc-provider/oidc.example.com";
 const OIDC_ISSUER: &str = "oidc.example.com";
 const SAML_ARN: &str = "arn:aws:iam::123456789012:saml-provider/corp-idp";
-use crate::test_support::TEMPLATE_USER_POOL as USER_POOL;
-const USER_POOL_CLIENT: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI:client1";
-
-use crate::test_support::ADMIN_ROLE;
-use crate::test_support::AUTH_ROLE;
-use crate::test_support::UNAUTH_ROLE;
 
 fn parse(properties: &Value) -> Result<PoolSpec, Vec<PropertyError>> {
     PoolSpec::from_properties(
@@ -102,16 +98,15 @@ fn token_mapping() -> Value {
     json!({"Type": "Token", "AmbiguousRoleResolution": "AuthenticatedRole"})
 }
 
+/// `object` (a mapping or a rule) with its `member` set to `value`.
+fn with_member(mut object: Value, member: &str, value: &str) -> Value {
+    object[member] = json!(value);
+    object
+}
+
 fn numbered_rules(count: usize) -> Vec<Value> {
     (0..count)
         .map(|i| rule("cognito:groups", "Equals", &format!("group{i}"), ADMIN_ROLE))
-        .collect()
-}
-
-fn string_map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
 }
 
@@ -201,8 +196,7 @@ fn a_token_mapping_keyed_by_its_provider_is_read() {
 
 #[test]
 fn a_mapping_keyed_by_a_free_name_is_stored_under_its_identity_provider() {
-    let mut mapping = token_mapping();
-    mapping["IdentityProvider"] = json!(USER_POOL_CLIENT);
+    let mapping = with_member(token_mapping(), "IdentityProvider", USER_POOL_CLIENT);
     let spec = parsed(json!({"RoleMappings": {"userpool": mapping}}));
     let providers: Vec<&str> = spec
         .access
@@ -252,9 +246,11 @@ fn a_rules_mapping_with_25_rules_keeps_them_in_order() {
 fn every_match_type_and_ambiguous_role_resolution_is_accepted() {
     for match_type in ["Equals", "Contains", "StartsWith", "NotEqual"] {
         for ambiguous in ["AuthenticatedRole", "Deny"] {
-            let mut mapping =
-                rules_mapping(vec![rule("email", match_type, "a@example.com", AUTH_ROLE)]);
-            mapping["AmbiguousRoleResolution"] = json!(ambiguous);
+            let mapping = with_member(
+                rules_mapping(vec![rule("email", match_type, "a@example.com", AUTH_ROLE)]),
+                "AmbiguousRoleResolution",
+                ambiguous,
+            );
             let spec = parsed(json!({"RoleMappings": {FACEBOOK: mapping}}));
             let read = &spec.access.roles.mappings[FACEBOOK];
             assert_eq!(read.rules[0].match_type.as_str(), match_type);
@@ -306,10 +302,8 @@ fn type_rules_without_rules_configuration_is_rejected() {
 
 #[test]
 fn type_token_with_rules_configuration_is_rejected() {
-    let mut mapping = rules_mapping(numbered_rules(1));
-    mapping["Type"] = json!("Token");
     assert_mapping_rejected(
-        mapping,
+        with_member(rules_mapping(numbered_rules(1)), "Type", "Token"),
         "RulesConfiguration",
         "only allowed when Type is Rules",
     );
@@ -317,10 +311,8 @@ fn type_token_with_rules_configuration_is_rejected() {
 
 #[test]
 fn a_bad_or_missing_type_is_rejected() {
-    let mut mapping = token_mapping();
-    mapping["Type"] = json!("Roles");
     assert_mapping_rejected(
-        mapping,
+        with_member(token_mapping(), "Type", "Roles"),
         "Type",
         "must be one of Token, Rules, got \"Roles\"",
     );
@@ -343,10 +335,12 @@ fn a_missing_or_invalid_ambiguous_role_resolution_is_rejected() {
         "AmbiguousRoleResolution",
         "required property is missing",
     );
-    let mut mapping = rules_mapping(numbered_rules(1));
-    mapping["AmbiguousRoleResolution"] = json!("Allow");
     assert_mapping_rejected(
-        mapping,
+        with_member(
+            rules_mapping(numbered_rules(1)),
+            "AmbiguousRoleResolution",
+            "Allow",
+        ),
         "AmbiguousRoleResolution",
         "must be one of AuthenticatedRole, Deny, got \"Allow\"",
     );
@@ -394,12 +388,17 @@ fn a_rule_with_a_bad_role_arn_is_rejected() {
 
 #[test]
 fn an_unknown_member_of_a_mapping_or_a_rule_is_rejected_with_its_path() {
-    let mut mapping = token_mapping();
-    mapping["AmbiguousRoleResolutoin"] = json!("Deny");
-    assert_mapping_rejected(mapping, "AmbiguousRoleResolutoin", "unknown property");
+    assert_mapping_rejected(
+        with_member(token_mapping(), "AmbiguousRoleResolutoin", "Deny"),
+        "AmbiguousRoleResolutoin",
+        "unknown property",
+    );
 
-    let mut extra = rule("email", "Equals", "a@example.com", AUTH_ROLE);
-    extra["Priority"] = json!("1");
+    let extra = with_member(
+        rule("email", "Equals", "a@example.com", AUTH_ROLE),
+        "Priority",
+        "1",
+    );
     assert_mapping_rejected(
         rules_mapping(vec![extra]),
         "RulesConfiguration.Rules[0].Priority",
@@ -409,8 +408,7 @@ fn an_unknown_member_of_a_mapping_or_a_rule_is_rejected_with_its_path() {
 
 #[test]
 fn two_mappings_for_the_same_provider_are_rejected() {
-    let mut aliased = token_mapping();
-    aliased["IdentityProvider"] = json!(FACEBOOK);
+    let aliased = with_member(token_mapping(), "IdentityProvider", FACEBOOK);
     let error = assert_rejects(
         json!({"RoleMappings": {FACEBOOK: token_mapping(), "facebook": aliased}}),
         "RoleMappings.facebook",
@@ -430,8 +428,7 @@ fn a_mapping_for_any_configured_provider_is_accepted() {
             "{provider}"
         );
 
-        let mut named = token_mapping();
-        named["IdentityProvider"] = json!(provider);
+        let named = with_member(token_mapping(), "IdentityProvider", provider);
         let named = parsed(json!({"RoleMappings": {"mapping": named}}));
         assert_eq!(named.access.roles, keyed.access.roles, "{provider}");
     }
@@ -461,8 +458,7 @@ fn a_mapping_for_a_provider_the_pool_does_not_configure_is_rejected_listing_the_
 
 #[test]
 fn an_unconfigured_identity_provider_of_a_free_named_mapping_is_reported_at_its_property_path() {
-    let mut mapping = token_mapping();
-    mapping["IdentityProvider"] = json!("accounts.google.com");
+    let mapping = with_member(token_mapping(), "IdentityProvider", "accounts.google.com");
     let errors = parse(&pool(json!({"RoleMappings": {"google": mapping}})))
         .expect_err("the provider is not configured");
     assert_eq!(errors.len(), 1, "{errors:?}");
@@ -679,7 +675,7 @@ fn a_claim_with_an_invisible_or_private_use_character_is_refused_at_its_path() {
 fn a_principal_tag_entry_copied_with_its_pool_id_says_to_drop_it() {
     assert_rejects(
         json!({"PrincipalTags": {"users": {
-            "IdentityPoolId": "us-east-1:0c5e2a4b-9d1f-4f8a-b2c3-5e6f7a8b9c0d",
+            "IdentityPoolId": POOL_ID,
             "IdentityProviderName": USER_POOL,
         }}}),
         "PrincipalTags.users.IdentityPoolId",
