@@ -53,7 +53,8 @@ pub struct CustomResourceRequest {
     pub function_arn: String,
     /// The invoker answers CloudFormation itself and takes the invocation's
     /// result as the answer, as CDK's Provider framework does (see
-    /// [`answered_by_invoker`]): nothing is PUT to the ResponseURL.
+    /// docs/design.md#under-the-cdk-provider-framework for how it is told
+    /// apart): nothing is PUT to the ResponseURL.
     pub answered_by_invoker: bool,
 }
 

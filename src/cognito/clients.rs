@@ -31,28 +31,31 @@ macro_rules! rebuilt {
     }};
 }
 
+/// `$client` with its failures worded for a person (naming `$service`) and
+/// Cognito's retry rules.
+macro_rules! refined {
+    ($sdk:ident, $client:expr, $service:expr) => {
+        rebuilt!($sdk, $client, |config| config
+            .interceptor(NameTheEndpoint { service: $service })
+            .retry_classifier(RetryRule::EveryCall))
+    };
+}
+
 impl RegionClients {
-    /// These clients, with failures worded for a person and quotas never
-    /// retried (see [`super::network`] and [`super::retry_rules`]); every region's clients copy this.
+    /// These clients, with failures worded for a person and Cognito's
+    /// retry rules (see [`super::network`] and [`super::retry_rules`]); every
+    /// region's clients copy this.
     fn refined(self) -> Self {
         RegionClients {
-            identity: rebuilt!(aws_sdk_cognitoidentity, self.identity, |config| config
-                .interceptor(NameTheEndpoint {
-                    service: "Cognito Identity"
-                })
-                .retry_classifier(RetryRule::EveryCall)),
-            sync: self.sync.map(|sync| {
-                rebuilt!(aws_sdk_cognitosync, sync, |config| config
-                    .interceptor(NameTheEndpoint {
-                        service: "Cognito Sync"
-                    })
-                    .retry_classifier(RetryRule::EveryCall))
-            }),
-            tagging: rebuilt!(aws_sdk_resourcegroupstagging, self.tagging, |config| config
-                .interceptor(NameTheEndpoint {
-                    service: "the Resource Groups Tagging API"
-                })
-                .retry_classifier(RetryRule::EveryCall)),
+            identity: refined!(aws_sdk_cognitoidentity, self.identity, "Cognito Identity"),
+            sync: self
+                .sync
+                .map(|sync| refined!(aws_sdk_cognitosync, sync, "Cognito Sync")),
+            tagging: refined!(
+                aws_sdk_resourcegroupstagging,
+                self.tagging,
+                "the Resource Groups Tagging API"
+            ),
         }
     }
 
