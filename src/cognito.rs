@@ -31,6 +31,7 @@ pub use clients::{RegionClients, RegionalClients};
 pub use error::{CognitoError, UNREACHABLE};
 pub use lazy::Lazy;
 pub use network::Unreachable;
+pub use retry_rules::{MAX_ATTEMPTS, sdk_retries};
 
 /// ListIdentityPools' largest page: fewest calls for the idempotency look-up.
 const LIST_PAGE_SIZE: i32 = 60;

@@ -173,10 +173,7 @@ impl Handler {
         .await
         {
             Ok(answer) => answer,
-            Err(_elapsed) => {
-                let id = request.physical_resource_id().map(str::to_owned);
-                Answer::failed(id.unwrap_or_else(|| request.failed_create_id()), &cut_off)
-            }
+            Err(_elapsed) => Answer::failed(request.failed_answer_id(), &cut_off),
         }
     }
 }

@@ -11,7 +11,7 @@
 //! (docs/design.md#a-placeholder-id-for-a-failed-create).
 
 use crate::backoff;
-use crate::cognito::{CognitoError, PoolCalls};
+use crate::cognito::{CognitoError, MAX_ATTEMPTS, PoolCalls};
 use crate::domain::{PoolId, PoolSpec};
 use crate::error::ProviderError;
 use crate::request::CustomResourceRequest;
@@ -72,8 +72,9 @@ pub struct Created {
 
 /// Creates the pool unless this same request already did: Lambda delivers an
 /// async event at least once, and CreateIdentityPool has no client token. A
-/// transient failure is retried here rather than by the SDK, looking again
-/// before each attempt, because the failed attempt may have made the pool.
+/// throttled call made nothing and is retried by the SDK; any other transient
+/// failure (a timeout, a 5xx, a dropped connection) is retried here, looking
+/// again before each attempt, because the failed attempt may have made the pool.
 /// The first look finds a redelivered request's pool through the tagging index
 /// (made minutes before, so indexed by now); the looks after a failed attempt
 /// list, because the index may not show a pool made a moment ago.
@@ -105,7 +106,7 @@ pub async fn create_once(
                     made_now: true,
                 });
             }
-            Err(error) if error.transient && attempt < CREATE_ATTEMPTS => {
+            Err(error) if error.transient && attempt < MAX_ATTEMPTS => {
                 tracing::warn!(attempt, %error, "CreateIdentityPool failed transiently; looking for the pool before trying again");
                 tokio::time::sleep(backoff::delay(attempt)).await;
                 attempt += 1;
@@ -114,9 +115,6 @@ pub async fn create_once(
         }
     }
 }
-
-/// As many CreateIdentityPool attempts as the SDK makes of any other call.
-const CREATE_ATTEMPTS: u32 = 5;
 
 /// Where to look for the pools a request made.
 #[derive(Debug, Clone, Copy)]

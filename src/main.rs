@@ -2,31 +2,17 @@
 #![recursion_limit = "256"]
 
 use aws_config::environment::EnvironmentVariableCredentialsProvider;
-use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_cognitoidentity::config::ProvideCredentials;
-use identity_pool_provider::cognito::{Lazy, RegionClients, RegionalClients};
+use identity_pool_provider::cognito::{self, Lazy, RegionClients, RegionalClients};
 use identity_pool_provider::handler::Handler;
 use identity_pool_provider::logging;
 use identity_pool_provider::provider::Provider;
 use identity_pool_provider::response::ResponseSender;
 use identity_pool_provider::trust::Roots;
 use lambda_runtime::service_fn;
-use std::sync::Arc;
 use std::time::Duration;
-
-/// SDK attempts per call. A persistent failure (an unreachable endpoint, a
-/// 5xx that stays) must still be answered with its own Reason well before the
-/// deadline; throttling outlasts them through the provider's own
-/// CreateIdentityPool retries and the look-up's fallback to listing.
-const MAX_ATTEMPTS: u32 = 5;
-
-/// The longest pause between two attempts. The SDK's default, 20 s, leaves a
-/// function idle long after the quota has room again: in the benchmark's burst
-/// (20 stacks, 5 requests/s) the last answer came after 4.3–8.9 s with it and
-/// 3.7–5.9 s with 4 s, for the same number of calls.
-const MAX_BACKOFF: Duration = Duration::from_secs(4);
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
@@ -43,10 +29,10 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         }),
         tagging: aws_sdk_resourcegroupstagging::Client::new(&config),
     });
-    let handler = Arc::new(Handler::new(
+    let handler = Handler::new(
         Provider::new(clients),
         ResponseSender::new(roots.rustls_config()?)?,
-    ));
+    );
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         "identity-pool-provider started"
@@ -57,7 +43,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     // allows (each request has its own journal, clients are shared). `run` would
     // warn whenever the variable is set, also when it is 1.
     lambda_runtime::run_concurrent(service_fn(move |event| {
-        let handler = Arc::clone(&handler);
+        let handler = handler.clone();
         async move { handler.handle(event).await }
     }))
     .await
@@ -67,19 +53,9 @@ async fn main() -> Result<(), lambda_runtime::Error> {
 /// the region work as everywhere), with the function's HTTP client, retries
 /// and timeouts.
 async fn sdk_config(roots: &Roots) -> SdkConfig {
-    // Throttling and 5xx are retried by the SDK, with exponential backoff and
-    // full jitter: the backoff meant for many independent clients sharing one
-    // quota, as a fleet of provider functions does. Adaptive mode is worse
-    // here: its client-side rate limiter learns from one process's own few
-    // calls, so after a single throttle it waits ~10 s before the retry (the
-    // same burst took 25–55 s, and some Creates timed out).
     let loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(roots.sdk_http_client())
-        .retry_config(
-            RetryConfig::standard()
-                .with_max_attempts(MAX_ATTEMPTS)
-                .with_max_backoff(MAX_BACKOFF),
-        )
+        .retry_config(cognito::sdk_retries())
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(3))

@@ -10,7 +10,10 @@
 //! [`plan_update`] decides between nothing, in place and a replacement,
 //! [`reads`] what must be read before deciding the rest, [`ordered_writes`] the
 //! configuration, tag, role and principal-tag writes in an order Cognito accepts,
-//! and [`sync_writes`] the Cognito Sync writes. The provider only carries them out.
+//! and [`sync_writes`] the Cognito Sync writes. The provider only carries them
+//! out. Two writes of an adoption are its own, not an Update's: the ownership
+//! claim it tags and takes back, and the Cognito Sync settings it puts back
+//! after a failure (decided by the pure `sync_put_back` in `provider::adopt`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -113,6 +116,17 @@ pub enum Write {
     SetCognitoEvents(BTreeMap<String, String>),
 }
 
+impl Managed {
+    /// What the template managed before: nothing, for a pool this request made
+    /// (so there is nothing to read before writing).
+    pub fn created_now() -> Self {
+        Managed {
+            created_now: true,
+            ..Managed::default()
+        }
+    }
+}
+
 impl Write {
     /// Whether the write names the pool by its ARN (the tagging calls do).
     pub fn needs_arn(&self) -> bool {
@@ -120,10 +134,12 @@ impl Write {
     }
 }
 
-/// What the template managed before this request, read from an Update's old
-/// properties only to know what to clear: roles and principal tags that the
-/// template no longer mentions go back to their defaults, and ones it never
-/// managed are left alone.
+/// What the template managed before this request, only to know what to clear:
+/// roles and principal tags that the template no longer mentions go back to
+/// their defaults, and ones it never managed are left alone. An Update reads it
+/// from its old properties; a pool made by this request managed nothing yet
+/// ([`Managed::created_now`]); an adoption's put-back manages what the adopting
+/// template set.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Managed {
     /// The old template set `Roles` or `RoleMappings`.

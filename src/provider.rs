@@ -277,13 +277,5 @@ fn parse(request: &CustomResourceRequest) -> Result<PoolSpec, ProviderError> {
         .map_err(ProviderError::InvalidProperties)
 }
 
-/// What the template managed before: nothing, for a pool this request made.
-fn created_now() -> Managed {
-    Managed {
-        created_now: true,
-        ..Managed::default()
-    }
-}
-
 #[cfg(test)]
 mod tests;

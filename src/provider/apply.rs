@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use super::created_now;
 use crate::cognito::{CognitoError, PoolCalls};
 use crate::domain::{Pool, PoolConfig, PoolId, PoolSpec};
 use crate::error::ProviderError;
@@ -22,7 +21,7 @@ pub(super) async fn new_pool(
     let request_tag = request.request_tag();
     let created = idempotency::create_once(calls, spec, &request_tag).await?;
     let previously = match created.made_now {
-        true => created_now(),
+        true => Managed::created_now(),
         false => Managed::default(),
     };
     let mut tags = spec.tags.clone();
