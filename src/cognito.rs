@@ -117,6 +117,12 @@ where
 }
 
 impl PoolCalls<'_> {
+    /// Notes in the journal a pool this request made in an earlier delivery,
+    /// found by its request tag.
+    pub fn note_created(&self, pool_id: &PoolId) {
+        self.journal.record_created(pool_id);
+    }
+
     /// Sends one call, written in the journal first. `send` is the SDK's
     /// `send()` future, which does nothing until it is awaited here.
     async fn send<T, E>(

@@ -94,6 +94,10 @@ pub async fn create_once(
         let existing = pools_created_by(calls, &spec.config.name, request_tag, look_up).await?;
         if let Some(existing) = existing.into_iter().next() {
             tracing::info!(pool_id = %existing, "this request already created the pool; answering it again");
+            // Noted as made by this request, as it was: a failure from here
+            // on removes it like a pool made just now (a replacement has no
+            // rollback Delete that would find it).
+            calls.note_created(&existing);
             return Ok(Created {
                 pool_id: existing,
                 made_now: false,

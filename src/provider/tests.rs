@@ -1105,6 +1105,50 @@ async fn a_replacement_whose_roles_are_refused_deletes_the_new_pool_and_fails_wi
     assert_eq!(journal.calls().last(), Some(&"DeleteIdentityPool"));
 }
 
+#[tokio::test]
+async fn a_redelivered_replacement_that_fails_deletes_the_pool_its_first_delivery_made() {
+    // The first delivery made the new pool and was cut off; this one finds it
+    // by its request tag, and when it cannot finish, removes it as it would a
+    // pool it made itself: no stack resource names that pool.
+    let mut old = described(
+        POOL_ID,
+        &[("team", "identity"), (REQUEST_TAG_KEY, REQUEST_TAG)],
+    );
+    old.developer_provider_name = Some("login.old".to_owned());
+    let describe_old = mock!(Client::describe_identity_pool)
+        .match_requests(|input| input.identity_pool_id() == Some(POOL_ID))
+        .then_output(move || old.clone());
+    let found = described(NEW_POOL_ID, &[(REQUEST_TAG_KEY, REQUEST_TAG)]);
+    let describe_found = describe_returns(found);
+    let tagged = tagged_returns(&[NEW_POOL_ID]);
+    let get_roles = get_roles_returns(no_roles());
+    let set_roles = set_roles_refused();
+    let (delete, deletes) = delete_recording();
+    let rules = [
+        &describe_old,
+        &describe_found,
+        &tagged,
+        &get_roles,
+        &set_roles,
+        &delete,
+    ];
+    let replacing = update_request(
+        POOL_ID,
+        developer_provider(with_roles(), "login.new"),
+        developer_provider(properties(), "login.old"),
+    );
+
+    let (answer, journal) = run(&rules, &replacing).await;
+
+    let reason = failure_reason(answer, POOL_ID);
+    assert!(
+        reason.starts_with("SetIdentityPoolRoles failed: InvalidParameterException"),
+        "{reason}"
+    );
+    assert_eq!(deleted(&deletes), [Some(NEW_POOL_ID.to_owned())]);
+    assert!(!journal.calls().contains(&"CreateIdentityPool"));
+}
+
 // ---- Region ----
 
 const EU_POOL_ID: &str = "eu-west-1:11111111-2222-3333-4444-555555555555";
