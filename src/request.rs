@@ -198,6 +198,7 @@ impl CustomResourceRequest {
         let kind = envelope.kind()?;
         let requester = envelope.requester(invocation)?;
         check_lengths(&requester, &kind)?;
+        check_direct_request_id(&requester)?;
         let answered_by_invoker = answered_by_invoker(
             requester.response_url.as_deref(),
             envelope
@@ -345,6 +346,20 @@ fn check_lengths(requester: &Requester, kind: &RequestKind) -> Result<(), EventE
     } = kind
     {
         check_length("PhysicalResourceId", physical_resource_id, 1024)?;
+    }
+    Ok(())
+}
+
+/// A request without StackId is named by its RequestId alone, and a pool's
+/// request tag is read as `<stack>/<request>` when it has a `/`
+/// ([`crate::ownership::owner`]): such a RequestId would make the pool another
+/// stack's, and the request's own Update and Delete would be refused.
+fn check_direct_request_id(requester: &Requester) -> Result<(), EventError> {
+    if requester.stack_id.is_empty() && requester.request_id.contains('/') {
+        return Err(EventError::Malformed(format!(
+            "RequestId {:?} has a '/': without StackId the RequestId alone names the request (and its pool's owner), so it may not contain '/'",
+            requester.request_id
+        )));
     }
     Ok(())
 }

@@ -406,6 +406,16 @@ proptest! {
 }
 
 #[test]
+fn a_direct_request_id_with_a_slash_is_refused_but_one_with_a_stack_is_not() {
+    let mut direct = without(without(event("Create"), "ResponseURL"), "StackId");
+    direct["RequestId"] = json!("job/42");
+    assert_malformed_mentioning(direct.clone(), "RequestId \"job/42\" has a '/'");
+
+    direct["StackId"] = json!(STACK_ID);
+    assert_eq!(read(direct).requester.request_id, "job/42");
+}
+
+#[test]
 fn overlong_echoed_fields_are_refused() {
     for (field, length) in [
         ("StackId", 1025),
