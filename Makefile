@@ -2,6 +2,8 @@
 # custom resource's whole life on local stand-ins and `make test` runs every test.
 # Each target installs what it needs into the project (.venv, .venv-lint,
 # examples/cdk/node_modules, fuzz/.tools), never onto the machine; `make clean` removes them.
+# One exception: `make build`'s cargo-lambda adds Rust's aarch64-unknown-linux-gnu
+# target to the rustup toolchain when it is missing (`rustup target remove` undoes it).
 # A target's `##` comment is its line in `make help`.
 
 SHELL := /bin/bash
