@@ -32,6 +32,7 @@ use rules::{Errors, TextRule, boolean, optional, text, unknown_property};
 
 pub use access::principal_tag_providers;
 pub use adoption::adopted_pool_id;
+pub(crate) use arn::Arn;
 pub use rules::PropertyError;
 pub(crate) use rules::shown;
 
