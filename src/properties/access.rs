@@ -183,18 +183,22 @@ fn mapping_rules(field: &str, value: &Value) -> Result<Vec<MappingRule>, Propert
                 ["Claim", "MatchType", "Value", "RoleARN"],
                 &["Claim", "MatchType", "Value", "RoleARN"],
             )?;
-            let member = |name: &str, v: Option<&Value>| {
-                (format!("{path}.{name}"), v.cloned().unwrap_or_default())
-            };
-            let (claim_path, claim) = member("Claim", claim);
-            let (match_path, match_type) = member("MatchType", match_type);
-            let (value_path, value) = member("Value", value);
-            let (arn_path, arn) = member("RoleARN", arn);
             Ok(MappingRule {
-                claim: text(&claim_path, &claim, &CLAIM)?,
-                match_type: choice(&match_path, &match_type)?,
-                value: text(&value_path, &value, &RULE_VALUE)?,
-                role_arn: role_arn(&arn_path, &arn)?,
+                claim: text(
+                    &format!("{path}.Claim"),
+                    claim.unwrap_or(&Value::Null),
+                    &CLAIM,
+                )?,
+                match_type: choice(
+                    &format!("{path}.MatchType"),
+                    match_type.unwrap_or(&Value::Null),
+                )?,
+                value: text(
+                    &format!("{path}.Value"),
+                    value.unwrap_or(&Value::Null),
+                    &RULE_VALUE,
+                )?,
+                role_arn: role_arn(&format!("{path}.RoleARN"), arn.unwrap_or(&Value::Null))?,
             })
         })
         .collect()

@@ -131,14 +131,16 @@ pub(super) fn cognito_providers(
                 &["ProviderName", "ClientId"],
             )?;
             Ok(CognitoProvider {
-                provider_name: provider_name
-                    .map(|v| text(&format!("{path}.ProviderName"), v, &COGNITO_PROVIDER_NAME))
-                    .transpose()?
-                    .unwrap_or_default(),
-                client_id: client_id
-                    .map(|v| text(&format!("{path}.ClientId"), v, &CLIENT_ID))
-                    .transpose()?
-                    .unwrap_or_default(),
+                provider_name: text(
+                    &format!("{path}.ProviderName"),
+                    provider_name.unwrap_or(&Value::Null),
+                    &COGNITO_PROVIDER_NAME,
+                )?,
+                client_id: text(
+                    &format!("{path}.ClientId"),
+                    client_id.unwrap_or(&Value::Null),
+                    &CLIENT_ID,
+                )?,
                 server_side_token_check: optional(check, |v| {
                     boolean(&format!("{path}.ServerSideTokenCheck"), v)
                 })?,
