@@ -28,9 +28,8 @@ mod sync;
 mod tagging;
 
 pub use clients::{RegionClients, RegionalClients};
-pub use error::{CognitoError, UNREACHABLE};
+pub use error::CognitoError;
 pub use lazy::Lazy;
-pub use network::Unreachable;
 
 /// ListIdentityPools' largest page: fewest calls for the idempotency look-up.
 const LIST_PAGE_SIZE: i32 = 60;

@@ -24,13 +24,13 @@ mod rules;
 mod sync;
 mod tags;
 
+use access::principal_tag_providers;
 pub use config::NameSource;
 use config::{DEVELOPER_PROVIDER_NAME, POOL_NAME, arns, cognito_providers, login_providers};
 use tags::tags;
 
 use rules::{Errors, TextRule, boolean, optional, text, unknown_property};
 
-pub use access::principal_tag_providers;
 pub use adoption::adopted_pool_id;
 pub(crate) use arn::Arn;
 pub use rules::PropertyError;

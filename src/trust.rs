@@ -98,7 +98,8 @@ impl Roots {
     }
 
     /// Roots that are already known (tests).
-    pub fn of(roots: TrustRoots) -> Self {
+    #[cfg(test)]
+    pub(crate) fn of(roots: TrustRoots) -> Self {
         let known = Self::reading(None);
         known.0.read.get_or_init(|| roots);
         known

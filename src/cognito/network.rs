@@ -15,7 +15,7 @@ use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
 /// the Reason carries.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{service} at {endpoint} could not be reached: {cause}")]
-pub struct Unreachable {
+pub(super) struct Unreachable {
     pub service: &'static str,
     pub endpoint: String,
     pub cause: String,

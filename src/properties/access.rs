@@ -282,7 +282,7 @@ fn tag_claims(field: &str, value: &Value) -> Result<BTreeMap<String, String>, Pr
 
 /// The providers that the `PrincipalTags` of some properties (an Update's old
 /// ones) name, by key or by `IdentityProvider`; none if they do not parse.
-pub fn principal_tag_providers(properties: &Value) -> BTreeSet<String> {
+pub(super) fn principal_tag_providers(properties: &Value) -> BTreeSet<String> {
     properties
         .get("PrincipalTags")
         .filter(|v| !v.is_null())
