@@ -298,30 +298,31 @@ pub(super) fn check_providers(
     mappings: &[Entry<RoleMapping>],
     principal_tags: &[Entry<PrincipalTagMap>],
 ) -> Vec<PropertyError> {
-    fn unknown<T>(
-        config: &PoolConfig,
-        entry: &Entry<T>,
-        with_client_id: bool,
-    ) -> Option<PropertyError> {
-        let configured = config.configured_providers(with_client_id);
+    fn unknown<T>(configured: &BTreeSet<String>, entry: &Entry<T>) -> Option<PropertyError> {
         (!configured.contains(&entry.provider)).then(|| {
             PropertyError::new(
                 &entry.path,
                 format!(
                     "provider {:?} is not configured on the pool (configured: {})",
                     entry.provider,
-                    configured.into_iter().collect::<Vec<_>>().join(", ")
+                    configured
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )
         })
     }
+    let mapped = config.configured_providers(true);
+    let tagged = config.configured_providers(false);
     mappings
         .iter()
-        .filter_map(|entry| unknown(config, entry, true))
+        .filter_map(|entry| unknown(&mapped, entry))
         .chain(
             principal_tags
                 .iter()
-                .filter_map(|entry| unknown(config, entry, false)),
+                .filter_map(|entry| unknown(&tagged, entry)),
         )
         .collect()
 }
