@@ -11,8 +11,8 @@ use serde_json::Value;
 use super::arn::role_arn;
 use super::claim_chars::claim_char;
 use super::rules::{
-    Bounded, PropertyError, TextRule, boolean, choice, list, members, object, optional, string_map,
-    text,
+    Bounded, PropertyError, TextRule, boolean, choice, list, members, object, optional, required,
+    string_map, text,
 };
 use crate::domain::{MappingRule, PoolConfig, PrincipalTagMap, RoleMapping, RoleMappingType};
 
@@ -127,10 +127,7 @@ fn role_mapping(path: &str, key: &str, item: &Value) -> Result<Entry<RoleMapping
         &["Type", "AmbiguousRoleResolution"],
     )?;
     let provider = provider_of(path, key, provider.map(|v| ("IdentityProvider", v)))?;
-    let mapping_type = choice(
-        &format!("{path}.Type"),
-        mapping_type.unwrap_or(&Value::Null),
-    )?;
+    let mapping_type = required(path, "Type", mapping_type, choice)?;
     let rules_path = format!("{path}.RulesConfiguration");
     let rules = match (mapping_type, rules) {
         (RoleMappingType::Rules, Some(rules)) => mapping_rules(&rules_path, rules)?,
@@ -150,10 +147,7 @@ fn role_mapping(path: &str, key: &str, item: &Value) -> Result<Entry<RoleMapping
     };
     let mapping = RoleMapping {
         mapping_type,
-        ambiguous_role_resolution: choice(
-            &format!("{path}.AmbiguousRoleResolution"),
-            ambiguous.unwrap_or(&Value::Null),
-        )?,
+        ambiguous_role_resolution: required(path, "AmbiguousRoleResolution", ambiguous, choice)?,
         rules,
     };
     Ok(Entry {
@@ -184,21 +178,12 @@ fn mapping_rules(field: &str, value: &Value) -> Result<Vec<MappingRule>, Propert
                 &["Claim", "MatchType", "Value", "RoleARN"],
             )?;
             Ok(MappingRule {
-                claim: text(
-                    &format!("{path}.Claim"),
-                    claim.unwrap_or(&Value::Null),
-                    &CLAIM,
-                )?,
-                match_type: choice(
-                    &format!("{path}.MatchType"),
-                    match_type.unwrap_or(&Value::Null),
-                )?,
-                value: text(
-                    &format!("{path}.Value"),
-                    value.unwrap_or(&Value::Null),
-                    &RULE_VALUE,
-                )?,
-                role_arn: role_arn(&format!("{path}.RoleARN"), arn.unwrap_or(&Value::Null))?,
+                claim: required(&path, "Claim", claim, |field, v| text(field, v, &CLAIM))?,
+                match_type: required(&path, "MatchType", match_type, choice)?,
+                value: required(&path, "Value", value, |field, v| {
+                    text(field, v, &RULE_VALUE)
+                })?,
+                role_arn: required(&path, "RoleARN", arn, role_arn)?,
             })
         })
         .collect()
