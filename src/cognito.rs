@@ -28,9 +28,8 @@ mod sync;
 mod tagging;
 
 pub use clients::{RegionClients, RegionalClients};
-pub use error::{CognitoError, UNREACHABLE};
+pub use error::CognitoError;
 pub use lazy::Lazy;
-pub use network::Unreachable;
 pub use retry_rules::{MAX_ATTEMPTS, sdk_retries};
 
 /// ListIdentityPools' largest page: fewest calls for the idempotency look-up.

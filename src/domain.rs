@@ -5,6 +5,7 @@
 //! values from a request, [`crate::plan`] compares them, and [`crate::cognito`]
 //! translates them to and from the SDK.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -158,28 +159,39 @@ impl PoolConfig {
     /// principal tag map without it; both name the login provider domains, the
     /// OIDC and SAML provider ARNs, and an OIDC provider's issuer.
     pub fn configured_providers(&self, with_client_id: bool) -> BTreeSet<String> {
-        let mut names: BTreeSet<String> = self.supported_login_providers.keys().cloned().collect();
-        names.extend(self.saml_provider_arns.iter().cloned());
-        for arn in &self.open_id_connect_provider_arns {
-            names.insert(arn.clone());
-            if let Some((_, issuer)) = arn.split_once(":oidc-provider/") {
-                names.insert(issuer.to_owned());
-            }
-        }
-        names.extend(self.cognito_identity_providers.iter().map(|provider| {
-            if with_client_id {
-                format!("{}:{}", provider.provider_name, provider.client_id)
-            } else {
-                provider.provider_name.clone()
-            }
-        }));
-        names
+        self.provider_names(with_client_id)
+            .map(Cow::into_owned)
+            .collect()
     }
 
     /// Whether this configuration has the provider `name`, named as a role
     /// mapping (`with_client_id`) or a principal tag map names it.
     pub fn configures(&self, name: &str, with_client_id: bool) -> bool {
-        self.configured_providers(with_client_id).contains(name)
+        self.provider_names(with_client_id)
+            .any(|provider| provider == name)
+    }
+
+    /// The names of [`Self::configured_providers`] one by one, unsorted and
+    /// not deduplicated; only a user pool named with its app client is built.
+    fn provider_names(&self, with_client_id: bool) -> impl Iterator<Item = Cow<'_, str>> {
+        let oidc = self.open_id_connect_provider_arns.iter().flat_map(|arn| {
+            let issuer = arn.split_once(":oidc-provider/").map(|(_, issuer)| issuer);
+            std::iter::once(arn.as_str()).chain(issuer)
+        });
+        let user_pools = self.cognito_identity_providers.iter().map(move |provider| {
+            if with_client_id {
+                Cow::Owned(format!("{}:{}", provider.provider_name, provider.client_id))
+            } else {
+                Cow::Borrowed(provider.provider_name.as_str())
+            }
+        });
+        self.supported_login_providers
+            .keys()
+            .chain(&self.saml_provider_arns)
+            .map(String::as_str)
+            .chain(oidc)
+            .map(Cow::Borrowed)
+            .chain(user_pools)
     }
 }
 

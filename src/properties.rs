@@ -7,10 +7,13 @@
 //! message is the Reason a user reads in the CloudFormation console. Once a
 //! `PoolSpec` exists it is known good, and nothing downstream validates again.
 //!
-//! This file holds the pool's types and the reading of the pool configuration;
-//! `access` and `sync` read the roles and principal tags and the Cognito Sync
-//! settings; `rules`, `arn` and `claim_chars` are the checks they share. The
-//! rules are held to the Cognito API model (`model_tests`) and the properties'
+//! This file reads the top level (which properties exist, each read in turn,
+//! every error kept) into the types of [`crate::domain`]. The readers are
+//! `config` (the name and the identity providers), `tags`, `access` (roles,
+//! role mappings, principal tags), `sync` (the Cognito Sync settings) and
+//! `adoption` (`IdentityPoolId`, `AdoptFromStack`), over a validation toolkit,
+//! `rules`, `arn` and `claim_chars`, holding every rule of the Cognito API
+//! model. The rules are held to that model (`model_tests`) and the properties'
 //! types to the native resource's schema (`native_tests`).
 
 use serde_json::{Map, Value};
@@ -24,14 +27,15 @@ mod rules;
 mod sync;
 mod tags;
 
+use access::principal_tag_providers;
 pub use config::NameSource;
 use config::{DEVELOPER_PROVIDER_NAME, POOL_NAME, arns, cognito_providers, login_providers};
 use tags::tags;
 
 use rules::{Errors, TextRule, boolean, optional, text, unknown_property};
 
-pub use access::principal_tag_providers;
 pub use adoption::adopted_pool_id;
+pub(crate) use arn::Arn;
 pub use rules::PropertyError;
 pub(crate) use rules::shown;
 
@@ -182,7 +186,9 @@ impl<'p> Reader<'p> {
     }
 
     /// Roles, role mappings and principal tags, each naming a provider that
-    /// `config` configures (checked once everything else reads well).
+    /// `config` configures: checked when everything read so far (the property
+    /// names, the configuration, the tags and these three) reads well, whatever
+    /// the Cognito Sync settings, `Region` and the adoption, read after, hold.
     fn access(&mut self, config: &PoolConfig) -> Access {
         let roles = self.read("Roles", access::roles);
         let mappings = self.read("RoleMappings", access::role_mappings);

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use crate::domain::PoolId;
 use crate::idempotency;
-use crate::properties::NameSource;
+use crate::properties::{Arn, NameSource};
 
 /// Who the answer goes to and what it must echo back verbatim
 /// (docs/design.md#the-response).
@@ -260,16 +260,11 @@ impl CustomResourceRequest {
     pub fn arn_owner(&self) -> Option<(&str, &str)> {
         [&self.requester.stack_id, &self.function_arn]
             .into_iter()
-            .find_map(
-                |arn| match arn.splitn(6, ':').collect::<Vec<_>>().as_slice() {
-                    ["arn", partition, _, _, account, _]
-                        if !partition.is_empty() && !account.is_empty() =>
-                    {
-                        Some((*partition, *account))
-                    }
-                    _ => None,
-                },
-            )
+            .find_map(|arn| {
+                let arn = Arn::parse(arn)?;
+                (!arn.partition.is_empty() && !arn.account.is_empty())
+                    .then_some((arn.partition, arn.account))
+            })
     }
 
     /// The URL without its query string (the signature): all a log may show.
@@ -318,19 +313,9 @@ fn answered_by_invoker(
 /// A Lambda function ARN without its version or alias: partition, Region,
 /// account and name.
 fn lambda_function(arn: &str) -> Option<[&str; 4]> {
-    match arn.split(':').collect::<Vec<_>>().as_slice() {
-        [
-            "arn",
-            partition,
-            "lambda",
-            region,
-            account,
-            "function",
-            name,
-            ..,
-        ] => Some([*partition, *region, *account, *name]),
-        _ => None,
-    }
+    let arn = Arn::parse(arn).filter(|arn| arn.service == "lambda")?;
+    let name = arn.resource.strip_prefix("function:")?.split(':').next()?;
+    Some([arn.partition, arn.region, arn.account, name])
 }
 
 /// Every field an answer echoes, within CloudFormation's limits.

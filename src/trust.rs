@@ -5,8 +5,10 @@
 //! read and parse the operating system's whole CA bundle on its own, both on the
 //! cold path. Here the bundle is read once (rustls-native-certs: `SSL_CERT_FILE`
 //! and `SSL_CERT_DIR` when set, the OS store otherwise), starting as the process
-//! starts; the first TLS handshake of either client waits for it if it has not
-//! finished by then, and plain http never does.
+//! starts. The SDK's client waits for it at its first call, whatever the
+//! scheme (it builds its one connector, for http and https alike, then); the
+//! response PUT's at its first TLS handshake, so a plain-http PUT never does.
+//! Either waits only if the read has not finished by then.
 
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::thread::JoinHandle;
@@ -98,7 +100,8 @@ impl Roots {
     }
 
     /// Roots that are already known (tests).
-    pub fn of(roots: TrustRoots) -> Self {
+    #[cfg(test)]
+    pub(crate) fn of(roots: TrustRoots) -> Self {
         let known = Self::reading(None);
         known.0.read.get_or_init(|| roots);
         known

@@ -20,7 +20,7 @@ pub struct CognitoError {
 }
 
 /// The code of a call that never got an answer from the service.
-pub const UNREACHABLE: &str = "Unreachable";
+const UNREACHABLE: &str = "Unreachable";
 
 impl std::fmt::Display for CognitoError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -15,7 +15,7 @@ use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
 /// the Reason carries.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{service} at {endpoint} could not be reached: {cause}")]
-pub struct Unreachable {
+pub(super) struct Unreachable {
     pub service: &'static str,
     pub endpoint: String,
     pub cause: String,
@@ -40,19 +40,19 @@ impl Intercept for NameTheEndpoint {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        // The endpoint the SDK resolved for this attempt (the request itself
-        // is gone once the connector failed with it).
-        let endpoint = cfg
-            .load::<Endpoint>()
-            .map(|endpoint| endpoint_of(endpoint.url()))
-            .unwrap_or_else(|| "its endpoint".to_owned());
         let Some(Err(error)) = context.output_or_error_mut() else {
             return Ok(());
         };
         let unreachable = |cause: String| {
+            // The endpoint the SDK resolved for this attempt (the request
+            // itself is gone once the connector failed with it).
+            let endpoint = cfg
+                .load::<Endpoint>()
+                .map(|endpoint| endpoint_of(endpoint.url()))
+                .unwrap_or_else(|| "its endpoint".to_owned());
             Box::new(Unreachable {
                 service: self.service,
-                endpoint: endpoint.clone(),
+                endpoint,
                 cause,
             })
         };

@@ -11,8 +11,8 @@ use serde_json::Value;
 use super::arn::role_arn;
 use super::claim_chars::claim_char;
 use super::rules::{
-    Bounded, PropertyError, TextRule, boolean, choice, list, members, object, optional, string_map,
-    text,
+    Bounded, PropertyError, TextRule, boolean, choice, list, members, object, optional, required,
+    string_map, text,
 };
 use crate::domain::{MappingRule, PoolConfig, PrincipalTagMap, RoleMapping, RoleMappingType};
 
@@ -127,10 +127,7 @@ fn role_mapping(path: &str, key: &str, item: &Value) -> Result<Entry<RoleMapping
         &["Type", "AmbiguousRoleResolution"],
     )?;
     let provider = provider_of(path, key, provider.map(|v| ("IdentityProvider", v)))?;
-    let mapping_type = choice(
-        &format!("{path}.Type"),
-        mapping_type.unwrap_or(&Value::Null),
-    )?;
+    let mapping_type = required(path, "Type", mapping_type, choice)?;
     let rules_path = format!("{path}.RulesConfiguration");
     let rules = match (mapping_type, rules) {
         (RoleMappingType::Rules, Some(rules)) => mapping_rules(&rules_path, rules)?,
@@ -150,10 +147,7 @@ fn role_mapping(path: &str, key: &str, item: &Value) -> Result<Entry<RoleMapping
     };
     let mapping = RoleMapping {
         mapping_type,
-        ambiguous_role_resolution: choice(
-            &format!("{path}.AmbiguousRoleResolution"),
-            ambiguous.unwrap_or(&Value::Null),
-        )?,
+        ambiguous_role_resolution: required(path, "AmbiguousRoleResolution", ambiguous, choice)?,
         rules,
     };
     Ok(Entry {
@@ -183,18 +177,13 @@ fn mapping_rules(field: &str, value: &Value) -> Result<Vec<MappingRule>, Propert
                 ["Claim", "MatchType", "Value", "RoleARN"],
                 &["Claim", "MatchType", "Value", "RoleARN"],
             )?;
-            let member = |name: &str, v: Option<&Value>| {
-                (format!("{path}.{name}"), v.cloned().unwrap_or_default())
-            };
-            let (claim_path, claim) = member("Claim", claim);
-            let (match_path, match_type) = member("MatchType", match_type);
-            let (value_path, value) = member("Value", value);
-            let (arn_path, arn) = member("RoleARN", arn);
             Ok(MappingRule {
-                claim: text(&claim_path, &claim, &CLAIM)?,
-                match_type: choice(&match_path, &match_type)?,
-                value: text(&value_path, &value, &RULE_VALUE)?,
-                role_arn: role_arn(&arn_path, &arn)?,
+                claim: required(&path, "Claim", claim, |field, v| text(field, v, &CLAIM))?,
+                match_type: required(&path, "MatchType", match_type, choice)?,
+                value: required(&path, "Value", value, |field, v| {
+                    text(field, v, &RULE_VALUE)
+                })?,
+                role_arn: required(&path, "RoleARN", arn, role_arn)?,
             })
         })
         .collect()
@@ -278,7 +267,7 @@ fn tag_claims(field: &str, value: &Value) -> Result<BTreeMap<String, String>, Pr
 
 /// The providers that the `PrincipalTags` of some properties (an Update's old
 /// ones) name, by key or by `IdentityProvider`; none if they do not parse.
-pub fn principal_tag_providers(properties: &Value) -> BTreeSet<String> {
+pub(super) fn principal_tag_providers(properties: &Value) -> BTreeSet<String> {
     properties
         .get("PrincipalTags")
         .filter(|v| !v.is_null())
@@ -294,30 +283,31 @@ pub(super) fn check_providers(
     mappings: &[Entry<RoleMapping>],
     principal_tags: &[Entry<PrincipalTagMap>],
 ) -> Vec<PropertyError> {
-    fn unknown<T>(
-        config: &PoolConfig,
-        entry: &Entry<T>,
-        with_client_id: bool,
-    ) -> Option<PropertyError> {
-        let configured = config.configured_providers(with_client_id);
+    fn unknown<T>(configured: &BTreeSet<String>, entry: &Entry<T>) -> Option<PropertyError> {
         (!configured.contains(&entry.provider)).then(|| {
             PropertyError::new(
                 &entry.path,
                 format!(
                     "provider {:?} is not configured on the pool (configured: {})",
                     entry.provider,
-                    configured.into_iter().collect::<Vec<_>>().join(", ")
+                    configured
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )
         })
     }
+    let mapped = config.configured_providers(true);
+    let tagged = config.configured_providers(false);
     mappings
         .iter()
-        .filter_map(|entry| unknown(config, entry, true))
+        .filter_map(|entry| unknown(&mapped, entry))
         .chain(
             principal_tags
                 .iter()
-                .filter_map(|entry| unknown(config, entry, false)),
+                .filter_map(|entry| unknown(&tagged, entry)),
         )
         .collect()
 }

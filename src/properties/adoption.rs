@@ -6,10 +6,11 @@ use serde_json::Value;
 use super::{PropertyError, TextRule, text};
 use crate::domain::PoolId;
 
-/// The API model's rule for an identity pool id.
+/// The API model's rule for an identity pool id: its length and characters
+/// first, then [`PoolId::parse`] for its form.
 const POOL_ID: TextRule = TextRule {
     min: 1,
-    max: 55,
+    max: PoolId::MAX_LEN,
     allowed: |c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == ':',
     pattern: r"[\w-]+:[0-9a-f-]+",
 };

@@ -1,7 +1,8 @@
 //! The ARN forms the properties take. The API models write them for the `aws`
 //! partition only (`arn:aws:iam::\d+:role/.*`); the same resources exist in the
 //! China and GovCloud (US) partitions, so `aws-cn` and `aws-us-gov` are accepted
-//! in the same place, and nothing else.
+//! in the same place, and nothing else. [`Arn`] is the one reading of an ARN's
+//! fields, which the request's own ARNs (of any partition) go through too.
 
 use serde_json::Value;
 
@@ -13,25 +14,38 @@ pub(super) const PARTITIONS: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
 /// ARNString in the Cognito Identity model: any ARN-valued member.
 const ARN: TextRule = TextRule::length(20, 2048);
 
-/// The five `:`-separated fields before an ARN's resource, when it has them and
-/// its partition is one of [`PARTITIONS`].
-struct Arn<'a> {
-    service: &'a str,
-    region: &'a str,
-    account: &'a str,
-    resource: &'a str,
+/// The fields of `arn:<partition>:<service>:<region>:<account>:<resource>`;
+/// the resource is the rest, `:`s and all.
+pub(crate) struct Arn<'a> {
+    pub(crate) partition: &'a str,
+    pub(crate) service: &'a str,
+    pub(crate) region: &'a str,
+    pub(crate) account: &'a str,
+    pub(crate) resource: &'a str,
 }
 
+impl<'a> Arn<'a> {
+    /// `arn`'s fields when it has them, whatever partition it names: a request
+    /// takes its stack's and function's ARNs as they come, the properties only
+    /// those of [`PARTITIONS`] ([`split`]).
+    pub(crate) fn parse(arn: &'a str) -> Option<Self> {
+        let mut parts = arn.splitn(6, ':');
+        let scheme = parts.next()?;
+        let arn = Arn {
+            partition: parts.next()?,
+            service: parts.next()?,
+            region: parts.next()?,
+            account: parts.next()?,
+            resource: parts.next()?,
+        };
+        (scheme == "arn").then_some(arn)
+    }
+}
+
+/// An ARN of a property: its fields when it has them and its partition is
+/// one of [`PARTITIONS`].
 fn split(arn: &str) -> Option<Arn<'_>> {
-    let mut parts = arn.splitn(6, ':');
-    let (scheme, partition) = (parts.next()?, parts.next()?);
-    let arn = Arn {
-        service: parts.next()?,
-        region: parts.next()?,
-        account: parts.next()?,
-        resource: parts.next()?,
-    };
-    (scheme == "arn" && PARTITIONS.contains(&partition)).then_some(arn)
+    Arn::parse(arn).filter(|arn| PARTITIONS.contains(&arn.partition))
 }
 
 /// Java's `\d+`: one or more ASCII digits.

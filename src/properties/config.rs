@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::arn;
 use super::rules::{
-    Bounded, PropertyError, TextRule, boolean, list, members, object_or_json, optional, string_map,
-    text, word_char,
+    Bounded, PropertyError, TextRule, boolean, list, members, object_or_json, optional, required,
+    string_map, text, word_char,
 };
 use crate::domain::CognitoProvider;
 
@@ -131,14 +131,12 @@ pub(super) fn cognito_providers(
                 &["ProviderName", "ClientId"],
             )?;
             Ok(CognitoProvider {
-                provider_name: provider_name
-                    .map(|v| text(&format!("{path}.ProviderName"), v, &COGNITO_PROVIDER_NAME))
-                    .transpose()?
-                    .unwrap_or_default(),
-                client_id: client_id
-                    .map(|v| text(&format!("{path}.ClientId"), v, &CLIENT_ID))
-                    .transpose()?
-                    .unwrap_or_default(),
+                provider_name: required(&path, "ProviderName", provider_name, |field, v| {
+                    text(field, v, &COGNITO_PROVIDER_NAME)
+                })?,
+                client_id: required(&path, "ClientId", client_id, |field, v| {
+                    text(field, v, &CLIENT_ID)
+                })?,
                 server_side_token_check: optional(check, |v| {
                     boolean(&format!("{path}.ServerSideTokenCheck"), v)
                 })?,

@@ -208,6 +208,18 @@ pub(super) fn members<'v, const N: usize>(
     Ok(known.map(|name| map.get(name).filter(|v| !v.is_null())))
 }
 
+/// A member [`members`] was told is required, read by `read` at its path
+/// (`field.name`). [`members`] has made sure it is there; were it not, `read`
+/// would be given a null to refuse.
+pub(super) fn required<T>(
+    field: &str,
+    name: &str,
+    value: Option<&Value>,
+    read: impl FnOnce(&str, &Value) -> Result<T, PropertyError>,
+) -> Result<T, PropertyError> {
+    read(&format!("{field}.{name}"), value.unwrap_or(&Value::Null))
+}
+
 pub(super) fn choice<T: ApiEnum>(field: &str, value: &Value) -> Result<T, PropertyError> {
     let text = string(field, value)?;
     T::from_name(text).ok_or_else(|| {

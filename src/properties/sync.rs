@@ -13,7 +13,7 @@ use crate::domain::{CognitoStreams, PushSync, SyncSettings};
 impl SyncSettings {
     /// The settings an Update's `OldResourceProperties` had, each part read on
     /// its own: a part that no longer parses counts as not set.
-    pub fn from_old_properties(old: &Value) -> Self {
+    pub(super) fn from_old_properties(old: &Value) -> Self {
         let part = |name: &str| old.get(name).filter(|v| !v.is_null());
         SyncSettings {
             streams: part("CognitoStreams").and_then(|v| cognito_streams("CognitoStreams", v).ok()),

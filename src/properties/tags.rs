@@ -1,5 +1,6 @@
 //! `IdentityPoolTags`: the user's tags, beside the one the provider keeps.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -42,15 +43,21 @@ pub(super) fn tags(field: &str, value: &Value) -> Result<Tags, PropertyError> {
     Ok(tags)
 }
 
-/// Each tag as (its path, its key, its value), from either form.
-fn pairs<'v>(
-    field: &str,
-    value: &'v Value,
-) -> Result<Vec<(String, Value, &'v Value)>, PropertyError> {
+/// A tag as (its path, its key, its value); a map's key is made a value here.
+type Pair<'v> = (String, Cow<'v, Value>, &'v Value);
+
+/// Each tag, from either form.
+fn pairs<'v>(field: &str, value: &'v Value) -> Result<Vec<Pair<'v>>, PropertyError> {
     match value {
         Value::Object(map) => Ok(map
             .iter()
-            .map(|(key, value)| (format!("{field}.{key}"), Value::String(key.clone()), value))
+            .map(|(key, value)| {
+                (
+                    format!("{field}.{key}"),
+                    Cow::Owned(Value::String(key.clone())),
+                    value,
+                )
+            })
             .collect()),
         Value::Array(items) => items
             .iter()
@@ -60,7 +67,7 @@ fn pairs<'v>(
                 let [key, value] = members(&path, item, ["Key", "Value"], &["Key", "Value"])?;
                 Ok((
                     path,
-                    key.cloned().unwrap_or_default(),
+                    Cow::Borrowed(key.unwrap_or(&Value::Null)),
                     value.unwrap_or(&Value::Null),
                 ))
             })
