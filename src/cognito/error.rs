@@ -96,7 +96,7 @@ impl CognitoError {
     }
 }
 
-/// The [`Unreachable`] that [`NameTheEndpoint`] put into a failed call, if any.
+/// The [`Unreachable`] that [`super::network::NameTheEndpoint`] put into a failed call, if any.
 fn unreachable<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a Unreachable> {
     let mut current = Some(error);
     while let Some(err) = current {

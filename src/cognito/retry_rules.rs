@@ -32,7 +32,7 @@ pub const MAX_ATTEMPTS: u32 = 5;
 const MAX_BACKOFF: Duration = Duration::from_secs(4);
 
 /// The SDK's retries for every call: standard mode, [`MAX_ATTEMPTS`] attempts,
-/// pauses capped at [`MAX_BACKOFF`].
+/// pauses capped at 4 s (`MAX_BACKOFF`).
 pub fn sdk_retries() -> RetryConfig {
     // Throttling and 5xx are retried by the SDK, with exponential backoff and
     // full jitter: the backoff meant for many independent clients sharing one

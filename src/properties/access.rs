@@ -22,7 +22,7 @@ const CLAIM: TextRule = TextRule {
     allowed: claim_char,
     pattern: r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+",
 };
-/// Rules per role mapping: https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_RulesConfigurationType.html
+/// Rules per role mapping: <https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_RulesConfigurationType.html>
 const MAX_RULES: usize = 25;
 const RULE_VALUE: TextRule = TextRule::length(1, 128);
 const PROVIDER_NAME: TextRule = TextRule::length(1, 128);
