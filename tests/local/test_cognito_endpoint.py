@@ -293,9 +293,13 @@ def test_unicode_claims_and_the_largest_mappings_pass(client):
     (r"[\w_]+", "é", False),  # Java's \w is ASCII
     (r"[\S]+", "a\u00a0b", True),  # and so is its \s
     (r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+", "é日本€-", True),  # \p{..} is Unicode
-    (r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+", "a\ue000", False),
+    (r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+", "a\ue000", False),  # private use (Co)
+    (r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+", "a\u200bb", False),  # zero-width space (Cf)
+    (r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+", "e\u0301", True),  # a combining mark (Mn)
     (r"arn:aws:iam::\d+:role/.*", "arn:aws:iam::1:role/a\rb", False),  # Java's . stops at \r
+    (r"arn:aws:iam::\d+:role/.*", "arn:aws:iam::1:role/a\u2028b", False),  # and at \u2028
     (r"arn:aws:iam::\d+:role/.*", "arn:aws:iam::1:role/a.b", True),
+    (r"arn:aws:iam::\d+:role/.*", "arn:aws:iam::1:role/", True),
     (r"(un)?authenticated", "authenticated2", False),  # the whole value must match
 ])
 def test_java_patterns(pattern, value, matches):
