@@ -12,9 +12,6 @@ from __future__ import annotations
 import copy
 import uuid
 
-import boto3
-from botocore.config import Config
-
 USER_POOL = "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI"
 ROLE = "arn:aws:iam::123456789012:role/identity-pool/{}"
 OTHER_STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/other-app/7a1d2e30-0000-4000-8000-00000000a11e"
@@ -44,13 +41,6 @@ def made_outside(cognito, name: str = "legacy_pool", tags: dict | None = None) -
     client.set_principal_tag_attribute_map(IdentityPoolId=pool_id, IdentityProviderName=USER_POOL,
                                            UseDefaults=False, PrincipalTags={"team": "custom:team"})
     return pool_id
-
-
-def sync_client(cognito):
-    """A Cognito Sync client of the local endpoint (no retries)."""
-    return boto3.client("cognito-sync", endpoint_url=cognito.url, region_name="us-east-1",
-                        aws_access_key_id="local", aws_secret_access_key="local",
-                        config=Config(retries={"total_max_attempts": 1}))
 
 
 def template(pool_id: str | None, **changes) -> dict:
@@ -191,7 +181,7 @@ def test_a_failed_adoption_puts_cognito_sync_back_too(function, cognito, cfn):
     sets others, and its last write (SetCognitoEvents) fails: the settings read
     before the claim are written back, and the pool is exactly as it was."""
     pool_id = made_outside(cognito)
-    sync = sync_client(cognito)
+    sync = cognito.client("cognito-sync")
     sync.set_identity_pool_configuration(IdentityPoolId=pool_id, CognitoStreams={
         "StreamName": "legacy-stream", "RoleArn": ROLE.format("streams"), "StreamingStatus": "ENABLED"})
     sync.set_cognito_events(IdentityPoolId=pool_id,
