@@ -22,6 +22,7 @@ import copy
 import itertools
 import json
 import os
+import socket
 import sys
 import uuid
 from pathlib import Path
@@ -141,6 +142,22 @@ def cfn() -> CloudFormation:
 
 
 # --------------------------------------------------------------------------- endpoints
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now, for a process started later to take."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def dead_port() -> Iterator[int]:
+    """A loopback port nothing listens on for the whole test: it stays bound (never
+    listening), so no other process can take it, and a connection is refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -13,26 +13,18 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 from typing import Iterator
 
 import pytest
+from conftest import REPO_ROOT, free_port
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 120.0
 INVOKE_TIMEOUT_S = 300.0
 CREATE_ID = "0d9f1c52-1111-4a8e-9a41-6f0e1c2b3a01"
 POOL_ID = re.compile(r"us-east-1:[0-9a-f-]{36}")
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Background:
