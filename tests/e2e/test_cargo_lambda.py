@@ -187,15 +187,3 @@ def test_the_readme_workflow(running: tuple[Workflow, Background, Background]) -
                          received), received
     assert "AWS_LAMBDA_MAX_CONCURRENCY" not in watch.output()
 
-
-@pytest.mark.parametrize("concurrency", ["1", "2"])
-def test_lambda_max_concurrency_is_honoured_without_a_warning(provider, cfn, concurrency: str) -> None:
-    """`cargo lambda watch` sets AWS_LAMBDA_MAX_CONCURRENCY=1 (Lambda Managed Instances
-    set more): the function serves under it and does not warn that it is set."""
-    function = provider(AWS_LAMBDA_MAX_CONCURRENCY=concurrency)
-
-    created = function.request("create")
-    function.request("delete", physical_resource_id=created["PhysicalResourceId"],
-                     PhysicalResourceId=created["PhysicalResourceId"])
-
-    assert "AWS_LAMBDA_MAX_CONCURRENCY" not in function.process.logs()
