@@ -107,7 +107,11 @@ def test_unreachable_endpoint_is_one_sentence_naming_service_endpoint_and_cause(
     endpoint = f"http://127.0.0.1:{dead_port}"
     function = provider(endpoint_url=endpoint)
 
-    failed = function.request("create", status="FAILED", timeout_s=20)
+    # The SDK retries a refused connection (5 attempts, jittered pauses of up to 1, 2,
+    # 4, 4 s) for GetResources and then for the listing: up to 22 s of pauses before
+    # the Reason. A 20 s deadline made this fail now and then with "Timed out before
+    # the Lambda deadline"; 60 s leaves room for the worst case.
+    failed = function.request("create", status="FAILED", timeout_s=60)
 
     reason = failed["Reason"]
     assert re.fullmatch(
