@@ -28,7 +28,7 @@ help: ## List the targets (what a bare `make` does)
 run: venv binary ## Create → Update → replacement → Delete, then an adoption, against local stand-ins, step by step
 	$(PYTHON) local/run_lifecycle.py --binary $(BINARY)
 
-test: lint unit local-tests e2e cdk-test ## Everything below, in order: lint, unit, local-tests, e2e, cdk-test
+test: lint unit local-tests e2e cdk-test ## lint, unit, local-tests, e2e, cdk-test, in that order
 
 # --- the parts of `make test` ---------------------------------------------------------
 
@@ -43,7 +43,7 @@ unit: venv ## cargo test (unit, SDK-seam, property tests); tests/model's extract
 	cargo test --locked
 	$(PYTHON) -m pytest -q tests/model
 
-local-tests: venv ## The local stand-ins' own tests (tests/local: endpoint, receiver, Runtime API)
+local-tests: venv ## The local stand-ins' own tests (endpoint, receiver, Runtime API, TLS) and the Makefile and README checks (tests/local)
 	$(PYTHON) -m pytest -q tests/local
 
 e2e: venv binary ## End-to-end tests of the built binary (tests/e2e), the cargo-lambda workflow included

@@ -26,11 +26,9 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-import boto3
-from botocore.config import Config
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from clients import boto3_client  # noqa: E402
 from cognito_endpoint import CognitoServer  # noqa: E402
 from lambda_harness import LambdaProcess, LocalStack  # noqa: E402
 
@@ -42,14 +40,7 @@ class Lifecycle:
 
     def __init__(self, stack: LocalStack, endpoint_url: str):
         self.stack = stack
-        self.cognito = boto3.client(
-            "cognito-identity",
-            endpoint_url=endpoint_url,
-            region_name="us-east-1",
-            aws_access_key_id="local",
-            aws_secret_access_key="local",
-            config=Config(retries={"total_max_attempts": 1}),
-        )
+        self.cognito = boto3_client(endpoint_url)
         self.failures: list[str] = []
 
     def send(self, name: str, title: str, **overrides: object) -> dict:

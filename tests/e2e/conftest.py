@@ -22,20 +22,18 @@ import copy
 import itertools
 import json
 import os
+import socket
 import sys
-import time
-import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-import boto3
 import pytest
-from botocore.config import Config
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT / "local"))
 
+from clients import REGION, LocalCognito, boto3_client, http_json  # noqa: E402
 from cognito_endpoint import CognitoServer  # noqa: E402
 from lambda_harness import LambdaProcess, LocalStack  # noqa: E402
 from receiver import ReceivedResponse  # noqa: E402
@@ -43,7 +41,6 @@ from runtime_api import Invocation  # noqa: E402
 
 DEFAULT_BINARY = REPO_ROOT / "target" / "debug" / "identity-pool-provider"
 EVENTS_DIR = REPO_ROOT / "events"
-REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
 DEFAULT_TIMEOUT_S = 15.0
 MAX_BODY_BYTES = 4096
@@ -147,75 +144,28 @@ def cfn() -> CloudFormation:
 # --------------------------------------------------------------------------- endpoints
 
 
-class Endpoint:
-    """Our local Cognito Identity endpoint, seen through its admin API and boto3."""
-
-    def __init__(self, server: CognitoServer):
-        self.server = server
-        self.url = server.url
-
-    def _admin(self, path: str, payload: Any = None, method: str = "GET") -> Any:
-        return http_json(self.url + path, payload, method)
-
-    def pools(self) -> list[dict]:
-        """Every pool the endpoint holds, with tags (``GET /_admin/pools``)."""
-        return self._admin("/_admin/pools")["pools"]
-
-    def pools_by_id(self) -> dict[str, dict]:
-        """The pools keyed by IdentityPoolId."""
-        return {pool["IdentityPoolId"]: pool for pool in self.pools()}
-
-    def calls(self) -> list[str]:
-        """Operation names received so far, in order (``GET /_admin/calls``)."""
-        return self._admin("/_admin/calls")["calls"]
-
-    def clear_calls(self) -> None:
-        """Forget the calls so far, so a test sees only those of the next request."""
-        self._admin("/_admin/calls/clear", method="POST")
-
-    def inject(self, *rules: dict) -> None:
-        """Replace the fault plan (``POST /_admin/faults``); no rules clears it."""
-        self._admin("/_admin/faults", list(rules), method="POST")
-
-    def wait_for_pools(self, count: int, timeout: float = 10.0) -> list[dict]:
-        """Poll until the endpoint holds ``count`` pools; AssertionError otherwise."""
-        deadline = time.monotonic() + timeout
-        while len(pools := self.pools()) != count:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"expected {count} pool(s) within {timeout}s, have {pools}")
-            time.sleep(0.1)
-        return pools
-
-    def client(self) -> Any:
-        """A boto3 client of this endpoint (no retries: what the endpoint says, shows)."""
-        return boto3_client(self.url)
-
-
-def http_json(url: str, payload: Any = None, method: str = "GET") -> Any:
-    """One plain-JSON admin call to a local stand-in."""
-    data = None if method == "GET" else json.dumps(payload).encode()
-    with urllib.request.urlopen(urllib.request.Request(url, data=data, method=method),
-                                timeout=5) as response:
-        return json.loads(response.read() or b"null")
-
-
-def boto3_client(endpoint_url: str) -> Any:
-    """A cognito-identity client for a local endpoint, with throwaway credentials."""
-    return boto3.client(
-        "cognito-identity",
-        endpoint_url=endpoint_url,
-        region_name=REGION,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-        config=Config(retries={"total_max_attempts": 1}),
-    )
+def free_port() -> int:
+    """A loopback port nothing listens on now, for a process started later to take."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @pytest.fixture
-def cognito() -> Iterator[Endpoint]:
-    """A fresh local Cognito Identity endpoint: no pools, no faults, no calls."""
+def dead_port() -> Iterator[int]:
+    """A loopback port nothing listens on for the whole test: it stays bound (never
+    listening), so no other process can take it, and a connection is refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+
+
+@pytest.fixture
+def cognito() -> Iterator[LocalCognito]:
+    """A fresh local Cognito Identity endpoint (no pools, no faults, no calls), seen
+    through its admin API and boto3."""
     with CognitoServer() as server:
-        yield Endpoint(server)
+        yield LocalCognito(server.url)
 
 
 class MotoEndpoint:
@@ -362,7 +312,7 @@ class Function:
 
 @pytest.fixture
 def provider(binary_path: Path, stack: LocalStack,
-             cognito: Endpoint) -> Iterator[Callable[..., Function]]:
+             cognito: LocalCognito) -> Iterator[Callable[..., Function]]:
     """``provider(endpoint_url=None, **env)`` starts the binary against ``endpoint_url``
     (default: our Cognito endpoint) for Cognito Identity, Cognito Sync and the tagging
     API, trusting the local CA, with extra environment."""

@@ -12,13 +12,9 @@ from __future__ import annotations
 import copy
 import uuid
 
-import boto3
-from botocore.config import Config
-
 USER_POOL = "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI"
 ROLE = "arn:aws:iam::123456789012:role/identity-pool/{}"
 OTHER_STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/other-app/7a1d2e30-0000-4000-8000-00000000a11e"
-TAG_KEY = "identity-pool-provider:create-request"
 
 
 def made_outside(cognito, name: str = "legacy_pool", tags: dict | None = None) -> str:
@@ -44,13 +40,6 @@ def made_outside(cognito, name: str = "legacy_pool", tags: dict | None = None) -
     client.set_principal_tag_attribute_map(IdentityPoolId=pool_id, IdentityProviderName=USER_POOL,
                                            UseDefaults=False, PrincipalTags={"team": "custom:team"})
     return pool_id
-
-
-def sync_client(cognito):
-    """A Cognito Sync client of the local endpoint (no retries)."""
-    return boto3.client("cognito-sync", endpoint_url=cognito.url, region_name="us-east-1",
-                        aws_access_key_id="local", aws_secret_access_key="local",
-                        config=Config(retries={"total_max_attempts": 1}))
 
 
 def template(pool_id: str | None, **changes) -> dict:
@@ -108,7 +97,7 @@ def test_adopt_takes_the_pool_over_without_creating_one(function, cognito, cfn):
     assert pool["AllowUnauthenticatedIdentities"] is False
     assert pool["CognitoIdentityProviders"][0]["ServerSideTokenCheck"] is True
     assert pool["IdentityPoolTags"] == {"team": "identity", "env": "prod",
-                                        TAG_KEY: f"{stack_guid(event)}/{event['RequestId']}"}
+                                        cfn.REQUEST_TAG_KEY: f"{stack_guid(event)}/{event['RequestId']}"}
     assert pool["Roles"] == {"authenticated": ROLE.format("auth"), "unauthenticated": ROLE.format("guest")}
     assert pool["PrincipalTags"] == {USER_POOL: {"UseDefaults": False, "PrincipalTags": {"dept": "custom:dept"}}}
     # Roles and RoleMappings are one setting (SetIdentityPoolRoles replaces both):
@@ -136,7 +125,7 @@ def test_update_of_an_adopted_pool_is_in_place(function, cognito, cfn):
     [pool] = cognito.pools()
     assert pool["IdentityPoolName"] == "renamed_pool"
     assert cfn.user_tags(pool["IdentityPoolTags"]) == {"team": "platform"}
-    assert pool["IdentityPoolTags"][TAG_KEY].startswith(stack_guid(event) + "/")
+    assert pool["IdentityPoolTags"][cfn.REQUEST_TAG_KEY].startswith(stack_guid(event) + "/")
 
 
 def test_changing_identity_pool_id_adopts_the_other_pool_and_the_clean_up_keeps_the_first(function, cognito, cfn):
@@ -150,7 +139,7 @@ def test_changing_identity_pool_id_adopts_the_other_pool_and_the_clean_up_keeps_
     assert answer["PhysicalResourceId"] == second
     pools = cognito.pools_by_id()
     assert pools[second]["IdentityPoolName"] == "adopted_pool"
-    assert pools[second]["IdentityPoolTags"][TAG_KEY] == f"{stack_guid(event)}/{moved['RequestId']}"
+    assert pools[second]["IdentityPoolTags"][cfn.REQUEST_TAG_KEY] == f"{stack_guid(event)}/{moved['RequestId']}"
     # CloudFormation's clean-up Delete of the old id carries the old properties,
     # which name it by IdentityPoolId: the pool is kept.
     cleanup = cfn.delete_for(event, first)
@@ -191,7 +180,7 @@ def test_a_failed_adoption_puts_cognito_sync_back_too(function, cognito, cfn):
     sets others, and its last write (SetCognitoEvents) fails: the settings read
     before the claim are written back, and the pool is exactly as it was."""
     pool_id = made_outside(cognito)
-    sync = sync_client(cognito)
+    sync = cognito.client("cognito-sync")
     sync.set_identity_pool_configuration(IdentityPoolId=pool_id, CognitoStreams={
         "StreamName": "legacy-stream", "RoleArn": ROLE.format("streams"), "StreamingStatus": "ENABLED"})
     sync.set_cognito_events(IdentityPoolId=pool_id,
@@ -228,12 +217,12 @@ def test_a_pool_of_another_stack_is_refused_until_adopt_from_stack_names_it(func
     assert f"belongs to stack {other_guid}" in refused["Reason"]
     assert f"AdoptFromStack: {other_guid}" in refused["Reason"]
     assert cognito.calls() == ["DescribeIdentityPool"]
-    assert cognito.pools_by_id()[pool_id]["IdentityPoolTags"][TAG_KEY].startswith(other_guid + "/")
+    assert cognito.pools_by_id()[pool_id]["IdentityPoolTags"][cfn.REQUEST_TAG_KEY].startswith(other_guid + "/")
 
     taken = function.event("create", ResourceProperties=dict(mine, AdoptFromStack=OTHER_STACK),
                            RequestId=str(uuid.uuid4()))
     function.request(taken, physical_resource_id=pool_id)
-    assert cognito.pools_by_id()[pool_id]["IdentityPoolTags"][TAG_KEY].startswith(stack_guid(taken) + "/")
+    assert cognito.pools_by_id()[pool_id]["IdentityPoolTags"][cfn.REQUEST_TAG_KEY].startswith(stack_guid(taken) + "/")
 
     their_update = function.event("update", StackId=OTHER_STACK, PhysicalResourceId=pool_id)
     refused_update = function.request(their_update, status="FAILED", physical_resource_id=pool_id)

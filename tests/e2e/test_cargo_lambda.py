@@ -13,26 +13,18 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 from typing import Iterator
 
 import pytest
+from conftest import REPO_ROOT, free_port
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 120.0
 INVOKE_TIMEOUT_S = 300.0
 CREATE_ID = "0d9f1c52-1111-4a8e-9a41-6f0e1c2b3a01"
 POOL_ID = re.compile(r"us-east-1:[0-9a-f-]{36}")
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Background:
@@ -195,15 +187,3 @@ def test_the_readme_workflow(running: tuple[Workflow, Background, Background]) -
                          received), received
     assert "AWS_LAMBDA_MAX_CONCURRENCY" not in watch.output()
 
-
-@pytest.mark.parametrize("concurrency", ["1", "2"])
-def test_lambda_max_concurrency_is_honoured_without_a_warning(provider, cfn, concurrency: str) -> None:
-    """`cargo lambda watch` sets AWS_LAMBDA_MAX_CONCURRENCY=1 (Lambda Managed Instances
-    set more): the function serves under it and does not warn that it is set."""
-    function = provider(AWS_LAMBDA_MAX_CONCURRENCY=concurrency)
-
-    created = function.request("create")
-    function.request("delete", physical_resource_id=created["PhysicalResourceId"],
-                     PhysicalResourceId=created["PhysicalResourceId"])
-
-    assert "AWS_LAMBDA_MAX_CONCURRENCY" not in function.process.logs()

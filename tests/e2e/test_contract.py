@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 
 import pytest
 from conftest import REPO_ROOT
@@ -26,13 +25,6 @@ def readme_direct_payload() -> dict:
     match = re.search(r"aws lambda invoke [^\n]*\\\n\s*--payload '([^']+)'", readme)
     assert match, "the README's direct-invocation example (aws lambda invoke … --payload '…') is gone"
     return json.loads(match.group(1))
-
-
-def dead_port() -> int:
-    """A loopback port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.mark.parametrize("function_arn", [None, EMULATOR_FUNCTION_ARN], ids=["lambda", "cargo-lambda"])
@@ -110,12 +102,16 @@ def test_update_of_an_unknown_pool_id_says_what_is_known_and_the_likely_causes(f
     assert "mistyped" in reason and "another account or Region" in reason, reason
 
 
-def test_unreachable_endpoint_is_one_sentence_naming_service_endpoint_and_cause(provider):
+def test_unreachable_endpoint_is_one_sentence_naming_service_endpoint_and_cause(provider, dead_port):
     """No Rust debug dump: the Reason names Cognito Identity, the endpoint and the cause."""
-    endpoint = f"http://127.0.0.1:{dead_port()}"
+    endpoint = f"http://127.0.0.1:{dead_port}"
     function = provider(endpoint_url=endpoint)
 
-    failed = function.request("create", status="FAILED", timeout_s=20)
+    # The SDK retries a refused connection (5 attempts, jittered pauses of up to 1, 2,
+    # 4, 4 s) for GetResources and then for the listing: up to 22 s of pauses before
+    # the Reason. A 20 s deadline made this fail now and then with "Timed out before
+    # the Lambda deadline"; 60 s leaves room for the worst case.
+    failed = function.request("create", status="FAILED", timeout_s=60)
 
     reason = failed["Reason"]
     assert re.fullmatch(
@@ -123,10 +119,10 @@ def test_unreachable_endpoint_is_one_sentence_naming_service_endpoint_and_cause(
         r"Connection refused \(os error 111\)", reason), reason
 
 
-def test_an_answer_that_cannot_be_delivered_names_the_last_error(function, cognito):
+def test_an_answer_that_cannot_be_delivered_names_the_last_error(function, cognito, dead_port):
     """A dead ResponseURL: the invocation fails (Lambda retries it) and both its
     error and the final log line say why the answer was not delivered."""
-    dead = f"http://127.0.0.1:{dead_port()}/response?X-Amz-Signature=dead"
+    dead = f"http://127.0.0.1:{dead_port}/response?X-Amz-Signature=dead"
 
     invocation, _ = function.invoke("create", timeout_s=6, ResponseURL=dead)
 

@@ -214,3 +214,17 @@ def test_sns_backed_create_and_delete_against_moto_are_answered_like_direct_ones
     deleted = function.receiver.wait_for(2, timeout=5)[-1].json
     cfn.assert_answer(deleted, delete, "SUCCESS", pool_id)
     assert client.list_identity_pools(MaxResults=60)["IdentityPools"] == []
+
+
+@pytest.mark.parametrize("concurrency", ["1", "2"])
+def test_lambda_max_concurrency_is_accepted_without_a_warning(provider, concurrency: str) -> None:
+    """`cargo lambda watch` sets AWS_LAMBDA_MAX_CONCURRENCY=1 (Lambda Managed Instances
+    set more): the function serves a Create and a Delete under it and does not warn
+    that it is set. Whether more than one request is served at a time is not checked."""
+    function = provider(AWS_LAMBDA_MAX_CONCURRENCY=concurrency)
+
+    created = function.request("create")
+    function.request("delete", physical_resource_id=created["PhysicalResourceId"],
+                     PhysicalResourceId=created["PhysicalResourceId"])
+
+    assert "AWS_LAMBDA_MAX_CONCURRENCY" not in function.process.logs()

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-LOG_WIDTH = 110  # local/run_lifecycle.py wraps the log at this width
+from conftest import REPO_ROOT
+from run_lifecycle import LOG_WIDTH
 
 
 def test_make_run_shows_each_request_and_a_readable_log(binary_path: Path) -> None:

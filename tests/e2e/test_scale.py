@@ -14,7 +14,7 @@ PRELOADED = 999
 def test_a_create_in_an_account_of_999_pools_makes_two_calls(function, cognito, cfn):
     """GetResources finds nothing for the new request's tag, CreateIdentityPool
     makes the pool: two calls, however many pools the account holds."""
-    cognito._admin("/_admin/preload", {"count": PRELOADED}, method="POST")
+    cognito.preload(PRELOADED)
     cognito.clear_calls()
 
     created = function.request(function.event("create"))
@@ -27,7 +27,7 @@ def test_a_create_in_an_account_of_999_pools_makes_two_calls(function, cognito, 
 def test_a_redelivered_create_finds_its_pool_through_the_tagging_index(function, cognito):
     """The same request delivered again, once the index has the pool: found by
     its tag and described, no second pool, still no listing."""
-    cognito._admin("/_admin/preload", {"count": 300}, method="POST")
+    cognito.preload(300)
     create = function.event("create")
     first = function.request(create)["PhysicalResourceId"]
     cognito.clear_calls()
@@ -45,8 +45,8 @@ def test_after_a_lost_create_answer_the_retry_lists_and_finds_the_pool_the_index
     """CreateIdentityPool made the pool and answered 500; the tagging index lags a
     minute behind, so the retry's look-up lists the account (a call per 60 pools)
     and answers the pool made: one pool, not two."""
-    cognito._admin("/_admin/settings", {"tagging_lag_ms": 60_000}, method="POST")
-    cognito._admin("/_admin/preload", {"count": 130}, method="POST")
+    cognito.settings(tagging_lag_ms=60_000)
+    cognito.preload(130)
     cognito.inject({"operation": "CreateIdentityPool", "mode": "fail-after", "count": 1})
     cognito.clear_calls()
 

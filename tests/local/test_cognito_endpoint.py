@@ -7,6 +7,7 @@ and the fault-injection admin API the reliability tests use.
 
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
@@ -16,15 +17,14 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 LOCAL_DIR = Path(__file__).resolve().parents[2] / "local"
 sys.path.insert(0, str(LOCAL_DIR))
 
 from aws_model import java_pattern, service_model  # noqa: E402
+from clients import LocalCognito, boto3_client  # noqa: E402
 from cognito_endpoint import POOL_ID as POOL_ID_SHAPE, CognitoServer, RateLimiter, Settings  # noqa: E402
 
 USER_POOL = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abcdefghi"
@@ -43,29 +43,21 @@ def server():
     srv.stop()
 
 
-def admin(server, path, payload=None, method="GET"):
-    """Call the admin API; a payload makes it a POST."""
-    data = None if payload is None and method == "GET" else json.dumps(payload).encode()
-    with urllib.request.urlopen(urllib.request.Request(server.url + path, data=data), timeout=5) as response:
-        return json.loads(response.read())
+@pytest.fixture(scope="module")
+def admin(server):
+    """The endpoint's admin API (local/clients.py)."""
+    return LocalCognito(server.url)
 
 
 @pytest.fixture(autouse=True)
-def clean(server):
+def clean(admin):
     """Every test starts from an empty account with no faults."""
-    admin(server, "/_admin/reset", method="POST")
+    admin.reset()
 
 
-def make_client(server, region="us-east-1"):
-    """A boto3 client without retries or client-side validation, so the server's answers show.
-
-    botocore's ``max_attempts`` counts retries only; ``total_max_attempts`` counts the first try.
-    """
-    return boto3.client(
-        "cognito-identity", endpoint_url=server.url, region_name=region,
-        aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret",
-        config=Config(retries={"total_max_attempts": 1}, parameter_validation=False),
-    )
+def make_client(server, region="us-east-1", service="cognito-identity"):
+    """A boto3 client without retries or client-side validation, so the server's answers show."""
+    return boto3_client(server.url, service, region=region, parameter_validation=False)
 
 
 @pytest.fixture
@@ -262,11 +254,11 @@ def test_validation_answer_on_the_wire(server):
     {**POOL_REQUEST, "SamlProviderARNs": SAML_ARN},
     {**POOL_REQUEST, "IdentityPoolTags": {"k": 1}},
 ], ids=["boolean", "string", "list", "map value"])
-def test_wrong_json_type_is_a_serialization_error(server, request_):
+def test_wrong_json_type_is_a_serialization_error(server, admin, request_):
     status, headers, body = raw_call(server, "AWSCognitoIdentityService.CreateIdentityPool",
                                      json.dumps(request_).encode())
     assert (status, body["__type"]) == (400, "SerializationException")
-    assert admin(server, "/_admin/pools")["pools"] == []
+    assert admin.pools() == []
 
 
 def test_boundary_values_pass(client):
@@ -293,9 +285,13 @@ def test_unicode_claims_and_the_largest_mappings_pass(client):
     (r"[\w_]+", "é", False),  # Java's \w is ASCII
     (r"[\S]+", "a\u00a0b", True),  # and so is its \s
     (r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+", "é日本€-", True),  # \p{..} is Unicode
-    (r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+", "a\ue000", False),
+    (r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+", "a\ue000", False),  # private use (Co)
+    (r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+", "a\u200bb", False),  # zero-width space (Cf)
+    (r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+", "e\u0301", True),  # a combining mark (Mn)
     (r"arn:aws:iam::\d+:role/.*", "arn:aws:iam::1:role/a\rb", False),  # Java's . stops at \r
+    (r"arn:aws:iam::\d+:role/.*", "arn:aws:iam::1:role/a\u2028b", False),  # and at \u2028
     (r"arn:aws:iam::\d+:role/.*", "arn:aws:iam::1:role/a.b", True),
+    (r"arn:aws:iam::\d+:role/.*", "arn:aws:iam::1:role/", True),
     (r"(un)?authenticated", "authenticated2", False),  # the whole value must match
 ])
 def test_java_patterns(pattern, value, matches):
@@ -442,17 +438,17 @@ def test_principal_tags(client):
     assert error_of(client.set_principal_tag_attribute_map, **other, UseDefaults=True)[0] == "InvalidParameterException"
 
 
-def test_admin_pools_shows_everything(server, client):
+def test_admin_pools_shows_everything(admin, client):
     pool_id = create_pool(client, **FULL_CONFIG)["IdentityPoolId"]
     client.set_identity_pool_roles(IdentityPoolId=pool_id, Roles={"authenticated": AUTH_ROLE})
     client.set_principal_tag_attribute_map(IdentityPoolId=pool_id, IdentityProviderName=USER_POOL,
                                            UseDefaults=True)
-    [pool] = admin(server, "/_admin/pools")["pools"]
+    [pool] = admin.pools()
     assert pool["IdentityPoolId"] == pool_id and pool["IdentityPoolTags"] == {}
     assert pool["Roles"] == {"authenticated": AUTH_ROLE} and pool["RoleMappings"] == {}
     assert pool["PrincipalTags"] == {USER_POOL: {"UseDefaults": True, "PrincipalTags": {}}}
     client.delete_identity_pool(IdentityPoolId=pool_id)
-    assert admin(server, "/_admin/pools")["pools"] == []
+    assert admin.pools() == []
 
 
 # ---------------------------------------------------------------- wire format
@@ -489,49 +485,54 @@ def test_success_wire_format_accepts_any_content_type(server):
 # ---------------------------------------------------------------- faults and the call log
 
 
-def test_throttle_count_then_success(server, client):
-    admin(server, "/_admin/faults", [{"operation": "CreateIdentityPool", "mode": "throttle", "count": 2}])
+def test_throttle_count_then_success(admin, client):
+    admin.inject({"operation": "CreateIdentityPool", "mode": "throttle", "count": 2})
     for _ in range(2):
         assert error_of(create_pool, client)[0] == "TooManyRequestsException"
     client.list_identity_pools(MaxResults=1)  # other operations are unaffected
     create_pool(client)
-    assert len(admin(server, "/_admin/pools")["pools"]) == 1
-    assert admin(server, "/_admin/faults")["faults"] == []
+    assert len(admin.pools()) == 1
+    assert admin.faults() == []
 
 
-def test_error500(server, client):
-    admin(server, "/_admin/faults", [{"operation": "*", "mode": "error500"}])
+def test_error500(admin, client):
+    admin.inject({"operation": "*", "mode": "error500"})
     with pytest.raises(ClientError) as info:
         create_pool(client)
     assert info.value.response["Error"]["Code"] == "InternalErrorException"
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
-    assert admin(server, "/_admin/pools")["pools"] == []
+    assert admin.pools() == []
     create_pool(client)
 
 
-def test_fail_after_leaves_the_pool_created(server, client):
-    admin(server, "/_admin/faults", [{"operation": "CreateIdentityPool", "mode": "fail-after"}])
+def test_fail_after_leaves_the_pool_created(admin, client):
+    admin.inject({"operation": "CreateIdentityPool", "mode": "fail-after"})
     assert error_of(create_pool, client, "lost")[0] == "InternalErrorException"
-    assert [p["IdentityPoolName"] for p in admin(server, "/_admin/pools")["pools"]] == ["lost"]
+    assert [p["IdentityPoolName"] for p in admin.pools()] == ["lost"]
 
 
-def test_forever_rule_until_replaced(server, client):
-    admin(server, "/_admin/faults", [{"operation": "ListIdentityPools", "mode": "throttle", "count": -1}])
+def test_forever_rule_until_replaced(admin, client):
+    admin.inject({"operation": "ListIdentityPools", "mode": "throttle", "count": -1})
     for _ in range(3):
         assert error_of(client.list_identity_pools, MaxResults=1)[0] == "TooManyRequestsException"
-    admin(server, "/_admin/faults", [])
+    admin.inject()
     client.list_identity_pools(MaxResults=1)
 
 
-def test_bad_fault_rule_is_refused(server):
+def test_bad_fault_rule_is_refused(admin):
     with pytest.raises(urllib.error.HTTPError) as info:
-        admin(server, "/_admin/faults", [{"operation": "*", "mode": "explode"}])
+        admin.inject({"operation": "*", "mode": "explode"})
     assert info.value.code == 400
 
 
-def test_hang_delays_while_another_request_is_served(server, client):
+def test_hang_delays_while_another_request_is_served(server, admin, client):
+    """A hanging call holds its own connection only. The bounds are far apart so that a
+    slow machine cannot fail it: another call is served within 2 s while the hang (4 s)
+    lasts, and the hung call answers no sooner than the hang ends."""
+    hang_s = 4.0
     pool_id = create_pool(client)["IdentityPoolId"]
-    admin(server, "/_admin/faults", [{"operation": "DescribeIdentityPool", "mode": "hang", "seconds": 1.5}])
+    admin.inject({"operation": "DescribeIdentityPool", "mode": "hang", "seconds": hang_s})
+    admin.clear_calls()
     result = {}
 
     def slow_describe():
@@ -541,26 +542,32 @@ def test_hang_delays_while_another_request_is_served(server, client):
 
     thread = threading.Thread(target=slow_describe)
     thread.start()
-    time.sleep(0.2)
+    arrived_by = time.monotonic() + 10
+    while "DescribeIdentityPool" not in admin.calls():  # received: it hangs from now on
+        assert time.monotonic() < arrived_by, "the DescribeIdentityPool never reached the endpoint"
+        time.sleep(0.02)
     started = time.monotonic()
     client.list_identity_pools(MaxResults=1)
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 2
     assert "name" not in result  # still hanging
-    thread.join(5)
-    assert result["name"] == "pool" and result["elapsed"] >= 1.4
+    thread.join(hang_s + 10)
+    assert not thread.is_alive(), "the hung call never answered"
+    assert result["name"] == "pool" and result["elapsed"] >= hang_s - 0.1
 
 
-def test_calls_log(server, client):
-    admin(server, "/_admin/faults", [{"operation": "CreateIdentityPool", "mode": "throttle"}])
+def test_calls_log(admin, client):
+    admin.inject({"operation": "CreateIdentityPool", "mode": "throttle"})
     error_of(create_pool, client)
     pool_id = create_pool(client)["IdentityPoolId"]
     client.describe_identity_pool(IdentityPoolId=pool_id)
     error_of(client.describe_identity_pool, IdentityPoolId="bad")
-    assert admin(server, "/_admin/calls") == {
+    assert admin.call("/_admin/calls") == {
         "calls": ["CreateIdentityPool", "CreateIdentityPool", "DescribeIdentityPool", "DescribeIdentityPool"],
         "throttled": ["CreateIdentityPool"]}
-    admin(server, "/_admin/calls/clear", method="POST")
-    assert admin(server, "/_admin/calls") == {"calls": [], "throttled": []}
+    assert admin.calls() == ["CreateIdentityPool", "CreateIdentityPool", "DescribeIdentityPool", "DescribeIdentityPool"]
+    assert admin.throttled() == ["CreateIdentityPool"]
+    admin.clear_calls()
+    assert admin.call("/_admin/calls") == {"calls": [], "throttled": []}
 
 
 # ---------------------------------------------------------------- Cognito Sync
@@ -570,18 +577,10 @@ PUSH_SYNC = {"ApplicationArns": ["arn:aws:sns:us-east-1:123456789012:app/GCM/my-
 SYNC_TRIGGER = "arn:aws:lambda:us-east-1:123456789012:function:on-sync"
 
 
-def make_sync_client(server):
-    """A cognito-sync client (restJson1) of the same endpoint, as strict as ``make_client``."""
-    return boto3.client(
-        "cognito-sync", endpoint_url=server.url, region_name="us-east-1",
-        aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret",
-        config=Config(retries={"total_max_attempts": 1}, parameter_validation=False),
-    )
-
-
 @pytest.fixture
 def sync(server):
-    return make_sync_client(server)
+    """A cognito-sync client (restJson1) of the same endpoint, as strict as ``client``."""
+    return make_client(server, service="cognito-sync")
 
 
 def without_metadata(output):
@@ -589,7 +588,7 @@ def without_metadata(output):
     return output
 
 
-def test_sync_configuration_sets_the_parts_named(server, client, sync):
+def test_sync_configuration_sets_the_parts_named(admin, client, sync):
     pool_id = create_pool(client)["IdentityPoolId"]
     assert without_metadata(sync.get_identity_pool_configuration(IdentityPoolId=pool_id)) == {
         "IdentityPoolId": pool_id}
@@ -601,16 +600,16 @@ def test_sync_configuration_sets_the_parts_named(server, client, sync):
     sync.set_identity_pool_configuration(IdentityPoolId=pool_id, CognitoStreams=disabled)
     assert without_metadata(sync.get_identity_pool_configuration(IdentityPoolId=pool_id)) == {
         "IdentityPoolId": pool_id, "CognitoStreams": disabled, "PushSync": PUSH_SYNC}
-    [pool] = admin(server, "/_admin/pools")["pools"]
+    [pool] = admin.pools()
     assert (pool["CognitoStreams"], pool["PushSync"]) == (disabled, PUSH_SYNC)
 
 
-def test_cognito_events_merge_and_an_empty_value_removes(server, client, sync):
+def test_cognito_events_merge_and_an_empty_value_removes(admin, client, sync):
     pool_id = create_pool(client)["IdentityPoolId"]
     assert sync.get_cognito_events(IdentityPoolId=pool_id)["Events"] == {}
     sync.set_cognito_events(IdentityPoolId=pool_id, Events={"SyncTrigger": SYNC_TRIGGER})
     assert sync.get_cognito_events(IdentityPoolId=pool_id)["Events"] == {"SyncTrigger": SYNC_TRIGGER}
-    assert admin(server, "/_admin/pools")["pools"][0]["CognitoEvents"] == {"SyncTrigger": SYNC_TRIGGER}
+    assert admin.pools()[0]["CognitoEvents"] == {"SyncTrigger": SYNC_TRIGGER}
     sync.set_cognito_events(IdentityPoolId=pool_id, Events={"SyncTrigger": ""})
     assert sync.get_cognito_events(IdentityPoolId=pool_id)["Events"] == {}
 
@@ -627,14 +626,14 @@ def test_cognito_events_merge_and_an_empty_value_removes(server, client, sync):
      "Value 'ON' at 'cognitoStreams.streamingStatus' failed to satisfy constraint: "
      "Member must satisfy enum value set: [ENABLED, DISABLED]"),
 ], ids=["platform application", "role partition", "streaming status"])
-def test_sync_configuration_is_checked_against_the_sync_model(server, client, sync, kwargs, expected):
+def test_sync_configuration_is_checked_against_the_sync_model(admin, client, sync, kwargs, expected):
     pool_id = create_pool(client)["IdentityPoolId"]
     with pytest.raises(ClientError) as info:
         sync.set_identity_pool_configuration(IdentityPoolId=pool_id, **kwargs)
     response = info.value.response
     assert response["Error"] == {"Code": "ValidationException", "Message": PREFIX + expected}
     assert response["ResponseMetadata"]["HTTPHeaders"]["x-amzn-errortype"] == "ValidationException"
-    assert admin(server, "/_admin/pools")["pools"][0]["CognitoStreams"] is None
+    assert admin.pools()[0]["CognitoStreams"] is None
 
 
 def test_cognito_events_hold_one_event(client, sync):
@@ -721,40 +720,40 @@ def test_get_resources_is_regional_and_checked(server, client):
     assert (status, body["__type"]) == (400, "InvalidParameterException")
 
 
-def test_get_resources_lags_by_the_setting(server, client):
-    admin(server, "/_admin/preload", {"count": 2})
-    admin(server, "/_admin/settings", {"tagging_lag_ms": 3_600_000})
+def test_get_resources_lags_by_the_setting(server, admin, client):
+    admin.preload(2)
+    admin.settings(tagging_lag_ms=3_600_000)
     new = create_pool(client, IdentityPoolTags={"k": "v"})["IdentityPoolId"]
     preloaded = found(server)
     assert len(preloaded) == 2 and new not in preloaded  # preloaded pools were there all along
     client.delete_identity_pool(IdentityPoolId=next(iter(preloaded)))
     assert found(server) == preloaded  # the deletion is not seen yet either
-    admin(server, "/_admin/settings", {"tagging_lag_ms": 0})
+    admin.settings(tagging_lag_ms=0)
     assert new in found(server) and len(found(server)) == 2
 
 
 # ---------------------------------------------------------------- scale knobs
 
 
-def test_settings_partial_update_and_reset(server):
-    assert admin(server, "/_admin/settings") == {"latency_ms": 0, "rate_limit": 0, "tagging_lag_ms": 0}
-    assert admin(server, "/_admin/settings", {"rate_limit": 5}) == {"latency_ms": 0, "rate_limit": 5,
+def test_settings_partial_update_and_reset(admin):
+    assert admin.settings() == {"latency_ms": 0, "rate_limit": 0, "tagging_lag_ms": 0}
+    assert admin.settings(rate_limit=5) == {"latency_ms": 0, "rate_limit": 5,
                                                                     "tagging_lag_ms": 0}
-    assert admin(server, "/_admin/settings", {"latency_ms": 1.5})["rate_limit"] == 5
-    admin(server, "/_admin/reset", method="POST")
-    assert admin(server, "/_admin/settings") == {"latency_ms": 0, "rate_limit": 0, "tagging_lag_ms": 0}
+    assert admin.settings(latency_ms=1.5)["rate_limit"] == 5
+    admin.reset()
+    assert admin.settings() == {"latency_ms": 0, "rate_limit": 0, "tagging_lag_ms": 0}
 
 
 @pytest.mark.parametrize("payload", [{"latency": 5}, {"rate_limit": -1}, {"tagging_lag_ms": "5"}, [1]])
-def test_bad_settings_are_refused(server, payload):
+def test_bad_settings_are_refused(admin, payload):
     with pytest.raises(urllib.error.HTTPError) as info:
-        admin(server, "/_admin/settings", payload)
+        admin.call("/_admin/settings", payload)
     assert info.value.code == 400
 
 
-def test_rate_limit_throttles_each_operation_apart(server, client, sync):
+def test_rate_limit_throttles_each_operation_apart(server, admin, client, sync):
     # 0.01/s: the burst is one call, and the next token is 100 s away.
-    admin(server, "/_admin/settings", {"rate_limit": 0.01})
+    admin.settings(rate_limit=0.01)
     pool_id = create_pool(client)["IdentityPoolId"]
     client.list_identity_pools(MaxResults=1)
     get_resources(server)
@@ -763,9 +762,8 @@ def test_rate_limit_throttles_each_operation_apart(server, client, sync):
     assert raw_call(server, GET_RESOURCES)[2]["__type"] == "TooManyRequestsException"
     for _ in range(2):  # Cognito Sync is not limited
         sync.get_cognito_events(IdentityPoolId=pool_id)
-    calls = admin(server, "/_admin/calls")
-    assert calls["throttled"] == ["ListIdentityPools", "CreateIdentityPool", "GetResources"]
-    assert calls["calls"].count("ListIdentityPools") == 2 and len(admin(server, "/_admin/pools")["pools"]) == 1
+    assert admin.throttled() == ["ListIdentityPools", "CreateIdentityPool", "GetResources"]
+    assert admin.calls().count("ListIdentityPools") == 2 and len(admin.pools()) == 1
 
 
 def test_rate_limiter_refills_at_its_rate():
@@ -776,19 +774,22 @@ def test_rate_limiter_refills_at_its_rate():
     assert [limiter.allow("Op", 10.0) for _ in range(6)] == [True] * 5 + [False]  # the burst caps the refill
 
 
-def test_latency_delays_every_aws_call(server, client):
-    admin(server, "/_admin/settings", {"latency_ms": 300})
+def test_latency_delays_every_aws_call(admin, client):
+    admin.settings(latency_ms=300)
     started = time.monotonic()
     client.list_identity_pools(MaxResults=1)
     assert time.monotonic() - started >= 0.3
+    # The admin API is not delayed: under a latency of 10 s, an admin call that
+    # waited for it could not answer within 2 s, however slow the machine.
+    admin.settings(latency_ms=10_000)
     started = time.monotonic()
-    admin(server, "/_admin/pools")
-    assert time.monotonic() - started < 0.3  # the admin API is not delayed
+    admin.pools()
+    assert time.monotonic() - started < 2
 
 
-def test_preload_makes_an_account_in_use(server, client):
-    first = admin(server, "/_admin/preload", {"count": 3})["preloaded"]
-    west = admin(server, "/_admin/preload", {"count": 1, "region": "us-west-2"})["preloaded"]
+def test_preload_makes_an_account_in_use(admin, client):
+    first = admin.preload(3)
+    west = admin.preload(1, region="us-west-2")
     assert all(POOL_ID_SHAPE.fullmatch(pool_id) for pool_id in first + west)
     assert west[0].startswith("us-west-2:")
     listed = client.list_identity_pools(MaxResults=60)["IdentityPools"]
@@ -797,29 +798,41 @@ def test_preload_makes_an_account_in_use(server, client):
     tags = [client.list_tags_for_resource(ResourceArn=arn_of(pool_id))["Tags"] for pool_id in first]
     assert all(1 <= len(t) <= 2 for t in tags) and len({json.dumps(t) for t in tags}) > 1
     with pytest.raises(urllib.error.HTTPError) as info:
-        admin(server, "/_admin/preload", {"count": "many"})
+        admin.call("/_admin/preload", {"count": "many"})
     assert info.value.code == 400
 
 
-def test_preload_stops_at_the_pool_quota(server):
-    admin(server, "/_admin/preload", {"count": 1000})
+def test_preload_stops_at_the_pool_quota(admin):
+    admin.preload(1000)
     with pytest.raises(urllib.error.HTTPError) as info:
-        admin(server, "/_admin/preload", {"count": 1})
+        admin.preload(1)
     assert info.value.code == 400
-    assert len(admin(server, "/_admin/pools")["pools"]) == 1000
+    assert len(admin.pools()) == 1000
 
 
 def test_reset_restores_the_start_settings_and_preloaded_pools():
     with CognitoServer(settings=Settings(rate_limit=5), preload=2) as srv:
-        admin(srv, "/_admin/settings", {"rate_limit": 0, "latency_ms": 10})
-        admin(srv, "/_admin/preload", {"count": 3})
-        admin(srv, "/_admin/reset", method="POST")
-        assert admin(srv, "/_admin/settings") == {"latency_ms": 0, "rate_limit": 5, "tagging_lag_ms": 0}
-        assert [p["IdentityPoolName"] for p in admin(srv, "/_admin/pools")["pools"]] == [
+        own = LocalCognito(srv.url)
+        own.settings(rate_limit=0, latency_ms=10)
+        own.preload(3)
+        own.reset()
+        assert own.settings() == {"latency_ms": 0, "rate_limit": 5, "tagging_lag_ms": 0}
+        assert [p["IdentityPoolName"] for p in own.pools()] == [
             "preloaded-0001", "preloaded-0002"]
 
 
 # ---------------------------------------------------------------- CLI
+
+
+def readline_within(stream, timeout):
+    """The stream's next line; AssertionError when none comes within ``timeout`` seconds
+    (the reader thread ends when the stream is closed)."""
+    lines = queue.Queue()
+    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
+    try:
+        return lines.get(timeout=timeout)
+    except queue.Empty:
+        raise AssertionError(f"no line within {timeout} s") from None
 
 
 def test_cli_announces_itself_applies_its_knobs_and_exits_cleanly_on_sigterm():
@@ -828,17 +841,13 @@ def test_cli_announces_itself_applies_its_knobs_and_exits_cleanly_on_sigterm():
                                 "--preload", "2"],
                                stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
-        line = process.stdout.readline().strip()
+        line = readline_within(process.stdout, timeout=30).strip()
         name = "Cognito endpoint (local Cognito Identity, Cognito Sync, tagging API) listening on "
         assert line.startswith(name + "http://127.0.0.1:")
-        url = line.removeprefix(name)
-        with urllib.request.urlopen(url + "/_admin/calls", timeout=5) as response:
-            assert json.loads(response.read()) == {"calls": [], "throttled": []}
-        with urllib.request.urlopen(url + "/_admin/settings", timeout=5) as response:
-            assert json.loads(response.read()) == {"latency_ms": 5, "rate_limit": 3, "tagging_lag_ms": 250}
-        with urllib.request.urlopen(url + "/_admin/pools", timeout=5) as response:
-            names = [p["IdentityPoolName"] for p in json.loads(response.read())["pools"]]
-        assert names == ["preloaded-0001", "preloaded-0002"]
+        started = LocalCognito(line.removeprefix(name))
+        assert started.call("/_admin/calls") == {"calls": [], "throttled": []}
+        assert started.settings() == {"latency_ms": 5, "rate_limit": 3, "tagging_lag_ms": 250}
+        assert [p["IdentityPoolName"] for p in started.pools()] == ["preloaded-0001", "preloaded-0002"]
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=5) == 0
     finally:

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cfnlint.decode import cfn_yaml
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 #: What the guide's snippets refer to and leave to the user's own template.
@@ -76,8 +78,23 @@ def test_every_migration_template_lints_clean(tmp_path: Path) -> None:
 
 
 def test_the_custom_template_takes_its_service_token_from_nothing_template_yaml_lacks() -> None:
-    """An `!ImportValue` would need an export that template.yaml does not declare."""
-    custom = migration_snippets()[1]
-    imports = re.findall(r"!ImportValue\s+(\S+)", custom)
-    template = (REPO_ROOT / "template.yaml").read_text()
-    assert all(re.search(rf"Name:\s*{re.escape(name)}\b", template) for name in imports), imports
+    """The Custom::IdentityPool's ServiceToken is a `!Ref` to a parameter the snippet
+    declares (filled from template.yaml's output of the function's ARN), or an
+    `!ImportValue` of an export template.yaml declares; nothing else."""
+    custom = cfn_yaml.loads(as_template(migration_snippets()[1]))
+    [pool] = [r for r in custom["Resources"].values() if r["Type"] == "Custom::IdentityPool"]
+    token = pool["Properties"].get("ServiceToken")
+    provider_template = cfn_yaml.loads((REPO_ROOT / "template.yaml").read_text())
+    outputs = provider_template.get("Outputs", {}).values()
+
+    assert isinstance(token, dict) and len(token) == 1, f"ServiceToken is {token!r}, not a !Ref or !ImportValue"
+    if "Ref" in token:
+        parameter = custom.get("Parameters", {}).get(token["Ref"])
+        assert parameter is not None, f"!Ref {token['Ref']} names no Parameter of the snippet"
+        assert parameter["Type"] == "String", parameter
+        function_arn = {"Fn::GetAtt": ["ProviderFunction", "Arn"]}
+        assert any(output["Value"] == function_arn for output in outputs), "template.yaml outputs no function ARN"
+    else:
+        assert "Fn::ImportValue" in token, f"ServiceToken is {token!r}, not a !Ref or !ImportValue"
+        exports = [output["Export"]["Name"] for output in outputs if "Export" in output]
+        assert token["Fn::ImportValue"] in exports, f"template.yaml exports {exports}, not {token['Fn::ImportValue']!r}"

@@ -18,9 +18,7 @@ they differ from what the installed botocore and cfn-lint say, so a model update
 from __future__ import annotations
 
 import json
-import re
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +26,10 @@ import botocore.loaders
 import cfnlint
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1] / "local"))
+
+from aws_model import java_pattern  # noqa: E402  (the local endpoint's reading of the models' patterns)
+
 CONSTRAINTS = HERE / "cognito-constraints.json"
 NATIVE = HERE / "native-schema.json"
 
@@ -45,7 +47,8 @@ OPERATIONS = {
 }
 
 # For each pattern of the model: strings inside it and strings outside it. They are checked
-# against the pattern below, with Java's meaning (the services are Java; `\w`, `\d` are ASCII).
+# against the pattern with Java's meaning (the services are Java; `\w`, `\d` are ASCII), as
+# local/aws_model.py's java_pattern reads it.
 PATTERN_PROBES: dict[str, dict[str, list[str]]] = {
     r"[\w\s+=,.@-]+": {
         "inside": ["My pool, v2 @prod", "a+b=c", "tab\there"],
@@ -116,24 +119,6 @@ PATTERN_PROBES: dict[str, dict[str, list[str]]] = {
     },
 }
 
-# Java character classes as this model uses them: `\p{X}` is a Unicode general category.
-_CATEGORY_CLASS = re.compile(r"^\[((?:\\p\{[A-Z]\})+)\]\+$")
-
-
-def java_fullmatch(pattern: str, text: str) -> bool:
-    """Whether `text` matches `pattern` as a whole, as java.util.regex reads it."""
-    categories = _CATEGORY_CLASS.match(pattern)
-    if categories:
-        allowed = set(re.findall(r"\\p\{([A-Z])\}", categories.group(1)))
-        return bool(text) and all(unicodedata.category(c)[0] in allowed for c in text)
-    if r"\p{" in pattern:
-        raise ValueError(f"no translation for {pattern}")
-    # Java: `.` stops at any line terminator; Python's only at `\n`.
-    if any(c in text for c in "\r\u0085\u2028\u2029"):
-        pattern = pattern.replace(".*", "[^\r\n\u0085\u2028\u2029]*")
-    return re.fullmatch(pattern, text, re.ASCII) is not None
-
-
 def _walk(shapes: dict[str, Any], shape_name: str, path: str, out: list[dict[str, Any]]) -> None:
     shape = shapes[shape_name]
     constraints = {key: shape[key] for key in ("min", "max", "pattern", "enum") if key in shape}
@@ -170,7 +155,7 @@ def constraints() -> dict[str, Any]:
             continue
         for kind, expected in (("inside", True), ("outside", False)):
             for text in probes[kind]:
-                if java_fullmatch(member["pattern"], text) != expected:
+                if (java_pattern(member["pattern"]).fullmatch(text) is not None) != expected:
                     raise ValueError(f"{text!r} is not {kind} {member['pattern']}")
                 if not member.get("min", 0) <= len(text) <= member.get("max", len(text)):
                     raise ValueError(f"{text!r} breaks the length of {member['member']}")

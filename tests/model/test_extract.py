@@ -12,8 +12,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import extract  # noqa: E402
 
-import pytest  # noqa: E402
-
 STALE = "stale: run `.venv/bin/python tests/model/extract.py`, then `cargo test model` and fix the rules it names"
 
 
@@ -24,16 +22,3 @@ def test_constraints_extract_matches_botocore() -> None:
 def test_native_schema_extract_matches_cfn_lint() -> None:
     assert extract.NATIVE.read_text() == extract.rendered(extract.native()), STALE
 
-
-@pytest.mark.parametrize(
-    ("pattern", "text", "expected"),
-    [
-        (r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+", "a\u200bb", False),
-        (r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+", "e\u0301", True),
-        (r"[\w_]+", "é", False),
-        (r"arn:aws:iam::\d+:role/.*", "arn:aws:iam::1:role/a\u2028b", False),
-        (r"arn:aws:iam::\d+:role/.*", "arn:aws:iam::1:role/", True),
-    ],
-)
-def test_patterns_are_read_as_java_reads_them(pattern: str, text: str, expected: bool) -> None:
-    assert extract.java_fullmatch(pattern, text) is expected

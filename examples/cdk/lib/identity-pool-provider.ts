@@ -45,12 +45,20 @@ export interface IdentityPoolProviderProps {
 /** The repository's cargo-lambda output directory, from `examples/cdk/lib`. */
 const DEFAULT_CODE_PATH = path.resolve(__dirname, '../../../target/lambda/identity-pool-provider');
 
+/**
+ * The tag every pool the provider makes or adopts carries, its ownership
+ * (`REQUEST_TAG_KEY` in src/idempotency.rs); the policy's conditions are on it.
+ */
+const OWNERSHIP_TAG = 'identity-pool-provider:create-request';
+
 /** An IAM path: `/`, or `/` followed by `/`-terminated segments (as template.yaml's AllowedPattern). */
 const ROLE_PATH = /^\/([\w+=,.@-]+\/)*$/;
 
 /**
  * The `Custom::IdentityPool` provider: the Rust function of this repository with
- * the settings and the least-privilege policy of `template.yaml`.
+ * the settings and the least-privilege policy of `template.yaml`, statement for
+ * statement (the ownership-tag conditions and the Deny on removing the tag included;
+ * test/synth.test.ts compares them).
  *
  * One provider serves every identity pool of an account and region; deploy it once
  * and pass it (or its `serviceToken`) to each `IdentityPool`.
@@ -99,32 +107,84 @@ export class IdentityPoolProvider extends Construct implements IIdentityPoolProv
     const stack = Stack.of(this);
     const ownRegionPools = (service: string) =>
       stack.formatArn({ service, resource: 'identitypool', resourceName: '*' });
+    const identityPools = ownRegionPools('cognito-identity');
+    const requestSetsTheTag = { Null: { [`aws:RequestTag/${OWNERSHIP_TAG}`]: 'false' } };
+    // The statements of template.yaml's ProviderFunction policy, in its order
+    // (test/synth.test.ts compares the two). Ownership: every pool the provider
+    // makes or adopts carries the tag OWNERSHIP_TAG (<stack guid>/<request id>).
     const statements = [
-      // Neither call names an existing pool, so neither supports a resource ARN.
+      // Neither ListIdentityPools nor CreateIdentityPool names an existing pool, so
+      // neither supports a resource ARN; a pool can only be created with the tag.
       new iam.PolicyStatement({
-        sid: 'CreateAndFindPools',
-        actions: ['cognito-identity:CreateIdentityPool', 'cognito-identity:ListIdentityPools'],
+        sid: 'FindPools',
+        actions: ['cognito-identity:ListIdentityPools'],
+        resources: ['*'],
+      }),
+      // The idempotency look-up finds a request's pool by its tag in one call at any
+      // account size. GetResources supports no resource-level scope.
+      new iam.PolicyStatement({
+        sid: 'FindPoolsByTag',
+        actions: ['tag:GetResources'],
         resources: ['*'],
       }),
       new iam.PolicyStatement({
-        sid: 'ManageOwnRegionPools',
+        sid: 'CreateOnlyTaggedPools',
+        actions: ['cognito-identity:CreateIdentityPool'],
+        resources: ['*'],
+        conditions: requestSetsTheTag,
+      }),
+      // Reading is harmless, and adoption reads a pool before claiming it.
+      new iam.PolicyStatement({
+        sid: 'ReadOwnRegionPools',
+        actions: ['DescribeIdentityPool', 'GetIdentityPoolRoles', 'GetPrincipalTagAttributeMap'].map(
+          (action) => `cognito-identity:${action}`,
+        ),
+        resources: [identityPools],
+      }),
+      // Changing or deleting a pool needs the ownership tag on it.
+      new iam.PolicyStatement({
+        sid: 'ChangeOnlyTaggedPools',
         actions: [
-          'DescribeIdentityPool',
           'UpdateIdentityPool',
           'DeleteIdentityPool',
           'TagResource',
           'UntagResource',
-          'GetIdentityPoolRoles',
           'SetIdentityPoolRoles',
-          'GetPrincipalTagAttributeMap',
           'SetPrincipalTagAttributeMap',
         ].map((action) => `cognito-identity:${action}`),
-        resources: [ownRegionPools('cognito-identity')],
+        resources: [identityPools],
+        conditions: { Null: { [`aws:ResourceTag/${OWNERSHIP_TAG}`]: 'false' } },
       }),
-      // CognitoStreams, PushSync and CognitoEvents live in the Cognito Sync API.
+      // Adoption claims a pool that has no tag yet: tagging is allowed when the call
+      // sets the ownership tag.
+      new iam.PolicyStatement({
+        sid: 'ClaimPoolsByTagging',
+        actions: ['cognito-identity:TagResource'],
+        resources: [identityPools],
+        conditions: requestSetsTheTag,
+      }),
+      // The ownership tag is never removed, except a provisional claim ("adopting:…")
+      // that a failed adoption takes back.
+      new iam.PolicyStatement({
+        sid: 'NeverRemoveTheOwnershipTag',
+        effect: iam.Effect.DENY,
+        actions: ['cognito-identity:UntagResource'],
+        resources: ['*'],
+        conditions: {
+          'ForAnyValue:StringEquals': { 'aws:TagKeys': OWNERSHIP_TAG },
+          StringNotLike: { [`aws:ResourceTag/${OWNERSHIP_TAG}`]: 'adopting:*' },
+        },
+      }),
+      // CognitoStreams, PushSync and CognitoEvents live in the Cognito Sync API. An
+      // adoption reads them first, to put them back if it fails.
       new iam.PolicyStatement({
         sid: 'ManageOwnRegionSyncSettings',
-        actions: ['cognito-sync:SetIdentityPoolConfiguration', 'cognito-sync:SetCognitoEvents'],
+        actions: [
+          'SetIdentityPoolConfiguration',
+          'SetCognitoEvents',
+          'GetIdentityPoolConfiguration',
+          'GetCognitoEvents',
+        ].map((action) => `cognito-sync:${action}`),
         resources: [ownRegionPools('cognito-sync')],
       }),
       // SetIdentityPoolRoles (and the stream and push-sync settings) pass roles

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import { IdentityPool } from '../lib/identity-pool';
 import { IdentityPoolProvider } from '../lib/identity-pool-provider';
 
@@ -29,19 +30,53 @@ const getAtt = (prefix: string, attribute: string) => ({
 });
 /** `{"Ref": <logical id starting with prefix>}`. */
 const ref = (prefix: string) => ({ Ref: Match.stringLikeRegexp(`^${prefix}[0-9A-F]{8}$`) });
-/** An ARN in the stack's partition and account, and region unless `regional` is false. */
-const stackArn = (service: string, resource: string, regional = true) => ({
-  'Fn::Join': [
-    '',
-    [
-      'arn:',
-      { Ref: 'AWS::Partition' },
-      ...(regional ? [`:${service}:`, { Ref: 'AWS::Region' }, ':'] : [`:${service}::`]),
-      { Ref: 'AWS::AccountId' },
-      `:${resource}`,
-    ],
-  ],
-});
+
+/**
+ * `value` with each ARN built by `Fn::Join` (CDK's `formatArn`) or `Fn::Sub`
+ * (template.yaml) as one text, pseudo parameters as `${AWS::Region}`, and template
+ * parameters as their value in `parameters`, so that the two can be compared.
+ */
+function arnsAsText(value: any, parameters: Record<string, string> = {}): any {
+  if (Array.isArray(value)) {
+    return value.map((item) => arnsAsText(item, parameters));
+  }
+  if (value === null || typeof value !== 'object') {
+    return value;
+  }
+  if ('Fn::Sub' in value) {
+    assert.equal(typeof value['Fn::Sub'], 'string', 'Fn::Sub with a variable map');
+    return value['Fn::Sub'].replace(/\$\{(\w+)\}/g, (_whole: string, name: string) => {
+      assert.ok(name in parameters, `no value for \${${name}}`);
+      return parameters[name];
+    });
+  }
+  if ('Fn::Join' in value) {
+    const [separator, parts] = value['Fn::Join'];
+    return parts
+      .map((part: string | { Ref: string }) => {
+        if (typeof part === 'string') {
+          return part;
+        }
+        assert.deepEqual(Object.keys(part), ['Ref'], `an ARN part that is no Ref: ${JSON.stringify(part)}`);
+        return `\${${part.Ref}}`;
+      })
+      .join(separator);
+  }
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, arnsAsText(item, parameters)]));
+}
+
+/**
+ * The statements of template.yaml's ProviderFunction policy (read with CfnInclude,
+ * which understands its `!Sub` short forms), its ARNs as text, `AssignableRolePath`
+ * as given.
+ */
+function samPolicyStatements(assignableRolePath = '/identity-pool/') {
+  const stack = new Stack(new App(), 'Sam');
+  new CfnInclude(stack, 'Template', { templateFile: path.resolve(EXAMPLE_DIR, '../../template.yaml') });
+  const policies = Template.fromStack(stack).toJSON().Resources.ProviderFunction.Properties.Policies;
+  assert.equal(policies.length, 1, 'template.yaml has one policy document');
+  return arnsAsText(policies[0].Statement, { AssignableRolePath: assignableRolePath });
+}
 
 /** The client id the example takes from its environment (not its placeholder). */
 const GOOGLE_CLIENT_ID = '1234-test.apps.googleusercontent.com';
@@ -132,55 +167,23 @@ describe('the example app', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  test("the function's policy is template.yaml's, PassRole under /identity-pool/ only", () => {
+  test("the function's policy is template.yaml's, statement for statement", () => {
+    const [policy, ...others] = Object.values(
+      template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [ref('ProviderFunctionServiceRole')] },
+      }),
+    );
+    assert.equal(others.length, 0, 'one policy on the function role');
     template.hasResourceProperties('AWS::IAM::Policy', Match.objectEquals({
       PolicyName: Match.anyValue(),
       Roles: [ref('ProviderFunctionServiceRole')],
-      PolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'CreateAndFindPools',
-            Effect: 'Allow',
-            Action: ['cognito-identity:CreateIdentityPool', 'cognito-identity:ListIdentityPools'],
-            Resource: '*',
-          },
-          {
-            Sid: 'ManageOwnRegionPools',
-            Effect: 'Allow',
-            Action: [
-              'cognito-identity:DescribeIdentityPool',
-              'cognito-identity:UpdateIdentityPool',
-              'cognito-identity:DeleteIdentityPool',
-              'cognito-identity:TagResource',
-              'cognito-identity:UntagResource',
-              'cognito-identity:GetIdentityPoolRoles',
-              'cognito-identity:SetIdentityPoolRoles',
-              'cognito-identity:GetPrincipalTagAttributeMap',
-              'cognito-identity:SetPrincipalTagAttributeMap',
-            ],
-            Resource: stackArn('cognito-identity', 'identitypool/*'),
-          },
-          {
-            Sid: 'ManageOwnRegionSyncSettings',
-            Effect: 'Allow',
-            Action: ['cognito-sync:SetIdentityPoolConfiguration', 'cognito-sync:SetCognitoEvents'],
-            Resource: stackArn('cognito-sync', 'identitypool/*'),
-          },
-          {
-            Sid: 'PassPoolRoles',
-            Effect: 'Allow',
-            Action: 'iam:PassRole',
-            Resource: stackArn('iam', 'role/identity-pool/*', false),
-            Condition: {
-              StringEquals: {
-                'iam:PassedToService': ['cognito-identity.amazonaws.com', 'cognito-sync.amazonaws.com'],
-              },
-            },
-          },
-        ],
-      },
+      PolicyDocument: { Version: '2012-10-17', Statement: Match.anyValue() },
     }));
+    const statements = arnsAsText(policy.Properties.PolicyDocument.Statement);
+    assert.deepEqual(statements, samPolicyStatements());
+    // The comparison reads both sides' ARNs as text: PassRole under /identity-pool/ only.
+    const passRole = statements.find((statement: { Sid: string }) => statement.Sid === 'PassPoolRoles');
+    assert.equal(passRole.Resource, 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/identity-pool/*');
   });
 
   test('the pool roles are under the assignable path and trust Cognito identity pools', () => {
@@ -272,6 +275,16 @@ describe('IdentityPoolProvider', () => {
     assert.throws(
       () => new IdentityPoolProvider(stack, 'Provider', { codePath: path.join(work, 'nothing-here') }),
       /No bootstrap or bootstrap.zip in .*"make build" in the repository root, or point PROVIDER_CODE_PATH/,
+    );
+  });
+
+  test("another assignable role path is template.yaml's policy with that AssignableRolePath", () => {
+    const stack = new Stack(new App(), 'Test');
+    new IdentityPoolProvider(stack, 'Provider', { codePath, assignableRolePath: '/pools/team-a/' });
+    const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    assert.deepEqual(
+      arnsAsText(policy.Properties.PolicyDocument.Statement),
+      samPolicyStatements('/pools/team-a/'),
     );
   });
 
