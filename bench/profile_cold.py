@@ -1,7 +1,7 @@
 """Where a cold first answer's time goes: one provider, a few cold Creates, optionally under a tracer.
 
     .venv/bin/python bench/profile_cold.py --binary target/bench/release/identity-pool-provider
-    .venv/bin/python bench/profile_cold.py --binary ... --scheme http          # no TLS on the PUT
+    .venv/bin/python bench/profile_cold.py --binary ... --scheme http          # no TLS anywhere
     .venv/bin/python bench/profile_cold.py --binary ... --env SSL_CERT_FILE=   # system roots (unset)
     .venv/bin/python bench/profile_cold.py --binary ... --deployed   # the OS-style store run_bench.py uses
     .venv/bin/python bench/profile_cold.py --binary ... --wrap 'strace -f -tt -o {out}'
@@ -9,6 +9,11 @@
 
 With ``--binary`` given more than once, the binaries take turns (an interleaved A/B on
 a shared machine) and the medians of each are printed at the end.
+
+The Cognito endpoint (Cognito Identity and Sync; the tagging API on a port of its
+own) and the receiver are served over ``--scheme``; ours runs with the logging
+variables Lambda sets for template.yaml (JSON), the baseline with
+``AWS_CA_BUNDLE`` naming the bundle its ``SSL_CERT_FILE`` names, as in run_bench.py.
 
 Each run prints cold start, first answer, CPU and peak RSS as run_bench.py
 measures them (under a wrapper they describe the wrapper process, which execs
@@ -25,19 +30,22 @@ import stat
 import statistics
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run_bench import (MIB, BASELINE_BOOTSTRAP, CognitoServer, Endpoint, Events,  # noqa: E402
-                             Provider, Receiver, cold_run, deployed_trust_store, ensure_local_ca)
+from bench.run_bench import (BASE, BASELINE_BOOTSTRAP, DEPLOYED, MIB, OURS, OURS_LOGGING,  # noqa: E402
+                             BUNDLE, Events, Provider, Receiver, cognito_endpoint, cold_run,
+                             deployed_trust_store, ensure_local_ca, trust_settings)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary", action="append", default=[],
                         help="our bootstrap (repeat to interleave several); default: the crhelper baseline")
-    parser.add_argument("--scheme", choices=("https", "http"), default="https")
+    parser.add_argument("--scheme", choices=("https", "http"), default="https",
+                        help="of the Cognito endpoint and the receiver")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--wrap", help="a command prefix, e.g. 'strace -f -tt -o {out}'")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE")
@@ -46,22 +54,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     events = Events()
-    with tempfile.TemporaryDirectory(prefix="identity-pool-profile-") as scratch, \
-            CognitoServer() as server:
+    with tempfile.TemporaryDirectory(prefix="identity-pool-profile-") as scratch, ExitStack() as stack:
         ca = ensure_local_ca(scratch)
-        endpoint = Endpoint(server)
+        endpoint = cognito_endpoint(stack, ca)
         receiver = Receiver(ca if args.scheme == "https" else None).start()
-        env: dict = {"SSL_CERT_FILE": ca.ca_file, "AWS_ENDPOINT_URL_COGNITO_IDENTITY": endpoint.url,
-                     "AWS_ENDPOINT_URL_COGNITO_SYNC": endpoint.url,
-                     "AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API": endpoint.url}
-        if args.deployed:
-            trust_dir, full_bundle = deployed_trust_store(scratch, ca.ca_file)
-            env |= ({"SSL_CERT_FILE": None, "SSL_CERT_DIR": trust_dir} if args.binary
-                    else {"SSL_CERT_FILE": full_bundle})
+        trust_dir, full_bundle = deployed_trust_store(scratch, ca.ca_file)
+        trust = trust_settings(ca, trust_dir, full_bundle)[DEPLOYED if args.deployed else BUNDLE]
+        env: dict = dict(endpoint.urls[args.scheme])
         targets = [Path(binary).resolve() for binary in args.binary]
-        if not targets:
+        if targets:
+            env |= OURS_LOGGING | trust[OURS]
+        else:
             targets = [BASELINE_BOOTSTRAP]
-            env |= {"BENCH_PYTHON": sys.executable, "PYTHONPATH": str(BASELINE_BOOTSTRAP.parents[2])}
+            env |= trust[BASE] | {"BENCH_PYTHON": sys.executable,
+                                  "PYTHONPATH": str(BASELINE_BOOTSTRAP.parents[2])}
         for item in args.env:
             name, _, value = item.partition("=")
             env[name] = value or None

@@ -1,9 +1,11 @@
 """`make bench`: the release bootstrap against a crhelper + boto3 baseline, on local stand-ins.
 
 Both providers run as Lambda runs them: a fresh process polling a local Runtime
-API (``local/runtime_api.py``), talking to the local Cognito Identity endpoint
-(``local/cognito_endpoint.py``) and PUTting each answer to a local presigned-URL
-receiver (``local/receiver.py``: https with a local CA, or plain http). The
+API (``local/runtime_api.py``), talking to the local Cognito endpoint
+(``local/cognito_endpoint.py``: Cognito Identity and Sync on one port, the
+tagging API on another, as they are two hosts on AWS) and PUTting each answer to
+a local presigned-URL receiver (``local/receiver.py``). Both are served over
+https with a local CA, or, in the plain-http configuration, without TLS. The
 baseline is ``bench/crhelper_provider`` under ``python -m awslambdaric``.
 
 Measured, with ``time.monotonic`` and ``/proc``:
@@ -12,9 +14,9 @@ Measured, with ``time.monotonic`` and ``/proc``:
   (``RuntimeApi.first_poll_at``); the Create is queued before the spawn, as a
   cold invoke is;
 * cold first answer: spawn → that Create's response accepted by the receiver
-  (``ReceivedResponse.received_at``), over https with the deployed trust
-  store (the OS store, no SSL_CERT_FILE) and with a one-certificate bundle,
-  and over plain http;
+  (``ReceivedResponse.received_at``), every connection (Cognito, the tagging
+  API, the PUT) over https with the deployed trust store (the OS store, no
+  SSL_CERT_FILE) and with a one-certificate bundle, and all over plain http;
 * CPU time (utime+stime from ``/proc/<pid>/stat``, 10 ms ticks, and the sum of
   the threads' ``/proc/<pid>/task/*/schedstat`` run time in ns) and peak RSS
   (``VmHWM``), sampled as soon as the first answer is in and after the warm
@@ -53,6 +55,7 @@ import time
 import urllib.request
 import uuid
 import zipfile
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -65,7 +68,7 @@ from cognito_endpoint import CognitoServer  # noqa: E402
 from lambda_harness import LambdaProcess  # noqa: E402
 from receiver import Receiver  # noqa: E402
 from runtime_api import RuntimeApi  # noqa: E402
-from tls import ensure_local_ca  # noqa: E402
+from tls import LocalCa, ensure_local_ca  # noqa: E402
 
 from bench import charts  # noqa: E402
 
@@ -79,10 +82,15 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 INVOKE_TIMEOUT_S = 30.0
 STEPS = ("Create", "Update", "No-op update", "Delete")
 OURS, BASE = "ours", "crhelper"
-# The TLS configurations of the cold runs: what Lambda users deploy (no
-# SSL_CERT_FILE: the OS store, here a private copy of this machine's bundle plus
-# the local CA), a one-certificate bundle in SSL_CERT_FILE, and no TLS at all.
+# The TLS configurations of the cold runs: what Lambda users deploy (every
+# connection over https; no SSL_CERT_FILE: the OS store, here a private copy of
+# this machine's bundle plus the local CA), the same connections trusting a
+# one-certificate bundle, and no TLS at all (the endpoint and receiver over http).
 DEPLOYED, BUNDLE, HTTP = "deployed", "bundle", "http"
+SCHEME = {DEPLOYED: "https", BUNDLE: "https", HTTP: "http"}
+# What Lambda sets for ours from template.yaml's LoggingConfig (LogFormat: JSON,
+# so the application log level defaults to INFO); src/logging.rs reads both.
+OURS_LOGGING = {"AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "INFO"}
 MIB = 1024 * 1024
 # Where OpenSSL-style stores keep the system bundle (openssl-probe's list, which
 # rustls-native-certs reads on Linux), Debian's and Amazon Linux's first.
@@ -138,11 +146,19 @@ def sample(pid: int) -> ProcSample:
 
 
 class Endpoint:
-    """The local Cognito Identity endpoint plus its call log, read over its admin API."""
+    """The local Cognito endpoint's account plus its call log, read over its admin API.
 
-    def __init__(self, server: CognitoServer):
-        self.server = server
-        self.url = server.url
+    ``urls[scheme]`` are the ``AWS_ENDPOINT_URL_*`` variables that point a
+    function at it over ``https`` or ``http``: the same account on four ports
+    (Cognito Identity and Sync on one, the tagging API on another, as they are
+    two hosts on AWS, so a client makes a connection, and a TLS handshake, for
+    each; over https with the local CA's certificate, and over http).
+    """
+
+    def __init__(self, admin: CognitoServer, urls: dict[str, dict[str, str]]):
+        self.server = admin
+        self.url = admin.url
+        self.urls = urls
 
     def _admin(self, method: str, path: str, payload: Any = None) -> dict:
         data = json.dumps(payload).encode() if payload is not None else b""
@@ -177,6 +193,21 @@ class Endpoint:
 
     def pool_count(self) -> int:
         return len(self.pools())
+
+
+def cognito_endpoint(stack: ExitStack, ca: LocalCa) -> Endpoint:
+    """The local Cognito endpoint, started on ``stack``: one account served over
+    https (the local CA's certificate) and over http, each on two ports (Cognito
+    Identity and Sync; the tagging API)."""
+    admin = stack.enter_context(CognitoServer())
+    servers = {"http": (admin, stack.enter_context(CognitoServer(backend=admin.backend))),
+               "https": tuple(stack.enter_context(CognitoServer(tls=ca, backend=admin.backend))
+                              for _ in range(2))}
+    urls = {scheme: {"AWS_ENDPOINT_URL_COGNITO_IDENTITY": cognito.url,
+                     "AWS_ENDPOINT_URL_COGNITO_SYNC": cognito.url,
+                     "AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API": tagging.url}
+            for scheme, (cognito, tagging) in servers.items()}
+    return Endpoint(admin, urls)
 
 
 def load_event(name: str) -> dict:
@@ -269,6 +300,27 @@ def deployed_trust_store(scratch: str, ca_file: str) -> tuple[str, str]:
     bundle = directory / "tls-ca-bundle.pem"
     bundle.write_text(system.read_text() + "\n" + Path(ca_file).read_text())
     return str(directory), str(bundle)
+
+
+def trust_settings(ca: LocalCa, trust_dir: str, full_bundle: str) -> dict[str, dict[str, dict[str, str | None]]]:
+    """Each provider's trust variables in each configuration.
+
+    Deployed, ours reads the OS store (SSL_CERT_DIR stands in for the system
+    directory) for the Cognito calls and the PUT alike. The baseline reads a full
+    bundle twice, as on Lambda: Python's ssl (crhelper's PUT) through
+    SSL_CERT_FILE, and botocore its own bundle (certifi's or its vendored
+    cacert.pem, here AWS_CA_BUNDLE). Both name the same file: the machine's
+    bundle plus the local CA. With the one-certificate bundle all of them name
+    the local CA alone.
+    """
+    one_cert = {OURS: {"SSL_CERT_FILE": ca.ca_file},
+                BASE: {"SSL_CERT_FILE": ca.ca_file, "AWS_CA_BUNDLE": ca.ca_file}}
+    return {
+        DEPLOYED: {OURS: {"SSL_CERT_FILE": None, "SSL_CERT_DIR": trust_dir},
+                   BASE: {"SSL_CERT_FILE": full_bundle, "AWS_CA_BUNDLE": full_bundle}},
+        BUNDLE: one_cert,
+        HTTP: one_cert,  # nothing to verify
+    }
 
 
 # --------------------------------------------------------------------------- runs
@@ -606,10 +658,6 @@ def ms(values: list[float]) -> list[float]:
     return [v * 1000 for v in values]
 
 
-def mib(values: list[int] | list[float]) -> list[float]:
-    return [v / MIB for v in values]
-
-
 # --------------------------------------------------------------------------- report
 
 
@@ -764,13 +812,15 @@ def render_scale(scale: dict[str, dict[int, list[CreateOutcome]]], burst: dict[s
 ABOUT = """# Benchmarks
 
 `make bench` runs the release `bootstrap` the way Lambda does (a fresh process
-polling a Runtime API), against the local stand-ins in `local/`: the Cognito
-Identity endpoint (plain http, like the SDK's endpoint override) and the
-presigned-URL receiver (https with a local CA in `SSL_CERT_FILE`, and plain
-http to show what TLS costs). In the same run it does the same job with the
-usual Python way of writing a custom resource, `bench/crhelper_provider`
-(crhelper + boto3, clients created at init) under `python -m awslambdaric`,
-and prints baseline/ours for each figure.
+polling a Runtime API, with the variables Lambda sets for template.yaml's
+function, `AWS_LAMBDA_LOG_FORMAT=JSON` among them), against the local stand-ins
+in `local/`: the Cognito endpoint (Cognito Identity and Sync on one port, the
+tagging API on another, as they are two hosts on AWS) and the presigned-URL
+receiver. Both are served over https with a local CA, as deployed every
+connection is TLS, and over plain http to show what TLS costs. In the same run
+it does the same job with the usual Python way of writing a custom resource,
+`bench/crhelper_provider` (crhelper + boto3, clients created at init) under
+`python -m awslambdaric`, and prints baseline/ours for each figure.
 
 ## How to reproduce
 
@@ -783,7 +833,8 @@ make build && make bench         # the same, with the arm64 bootstrap and zip si
 
 The cold and warm runs take under a minute once built, the scale runs a few more (the release build: about 8 minutes cold,
 in its own target directory so it never waits on a debug build). The baseline
-needs `awslambdaric`, `crhelper` and `boto3` in `.venv` (local/requirements.txt).
+needs `awslambdaric` and `crhelper` (bench/requirements.txt, which `make bench`
+installs into `.venv`) and `boto3` (local/requirements.txt).
 
 What is measured (`bench/run_bench.py` has the details):
 
@@ -794,16 +845,25 @@ What is measured (`bench/run_bench.py` has the details):
   machine.
 - **cold first answer**: spawn → that Create's response accepted by the
   receiver (what CloudFormation waits for).
-- **TLS configurations**: the headline is the **deployed** one. On
+- **TLS configurations**: the headline is the **deployed** one. Every
+  connection is https, as on AWS: the Create's calls to the tagging API and
+  to Cognito Identity (two hosts, so two handshakes) and the response PUT. On
   `provided.al2023` no `SSL_CERT_FILE` is set and the function reads the OS
   trust store: here ours runs without `SSL_CERT_FILE`, with `SSL_CERT_DIR`
   naming a private directory that holds a copy of this machine's whole CA
   bundle plus the local CA (rustls-native-certs reads every file there, as it
   reads the system's bundle and directories when nothing is set; the machine's
-  own store is untouched), and the baseline's `SSL_CERT_FILE` names that same
-  full bundle (what Python's `ssl` loads from the system). Beside it: both
-  with a **one-certificate bundle** in `SSL_CERT_FILE`, and a plain **http**
-  receiver (no TLS), to show what TLS costs.
+  own store is untouched). The baseline reads that same full bundle twice, as
+  it would on Lambda: Python's `ssl` (crhelper's PUT) through `SSL_CERT_FILE`,
+  botocore through `AWS_CA_BUNDLE` (on Lambda, its own full bundle). Beside
+  it, secondary figures: the same https connections with both trusting a
+  **one-certificate bundle** (the local CA alone in `SSL_CERT_FILE` and
+  `AWS_CA_BUNDLE`), which is not what anyone deploys, and everything over
+  plain **http** (the endpoint and the receiver, no TLS), to show what TLS costs.
+- **logging**: ours runs with `AWS_LAMBDA_LOG_FORMAT=JSON` and
+  `AWS_LAMBDA_LOG_LEVEL=INFO`, as Lambda sets them for template.yaml's
+  `LoggingConfig` (`LogFormat: JSON`); the baseline keeps the runtime's text
+  format, as a crhelper function deployed without a `LoggingConfig` does.
 - **CPU**: user+system time of the process, from the sum of its threads'
   `/proc/<pid>/task/*/schedstat` run time (ns) and from `/proc/<pid>/stat`
   utime+stime (10 ms ticks, so per-lifecycle figures there are a mean over all
@@ -836,7 +896,7 @@ providers: the absolute numbers include their latency, equally for both.
 
 `bench/profile_cold.py` replays cold Creates of one provider, optionally under
 a tracer (`--wrap 'strace -f -tt -o {out}'`, `--wrap 'perf record -o {out}'`),
-with the receiver over https or http, in the deployed TLS configuration
+with the endpoint and the receiver over https or http, in the deployed TLS configuration
 (`--deployed`) and any Lambda variable changed (`--env SSL_CERT_FILE=` removes
 it); `--binary` given several times interleaves the builds and prints each
 one's medians (an A/B on a shared machine): the tool behind the profile notes below.
@@ -888,33 +948,24 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     events = Events()
-    with tempfile.TemporaryDirectory(prefix="identity-pool-bench-") as scratch, \
-            CognitoServer() as server:
+    with tempfile.TemporaryDirectory(prefix="identity-pool-bench-") as scratch, ExitStack() as stack:
         ca = ensure_local_ca(scratch)
         trust_dir, full_bundle = deployed_trust_store(scratch, ca.ca_file)
-        endpoint = Endpoint(server)
+        endpoint = cognito_endpoint(stack, ca)
         receivers = {"https": Receiver(ca).start(), "http": Receiver(None).start()}
-        common = {"AWS_ENDPOINT_URL_COGNITO_IDENTITY": endpoint.url,
-                  "AWS_ENDPOINT_URL_COGNITO_SYNC": endpoint.url,
-                  "AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API": endpoint.url}
         baseline_env = {"BENCH_PYTHON": args.python, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
-        # Deployed, ours reads the OS store (SSL_CERT_DIR stands in for the system
-        # directory); Python's ssl reads the same full bundle through OpenSSL.
-        trust = {
-            DEPLOYED: {OURS: {"SSL_CERT_FILE": None, "SSL_CERT_DIR": trust_dir},
-                       BASE: {"SSL_CERT_FILE": full_bundle}},
-            BUNDLE: {OURS: {"SSL_CERT_FILE": ca.ca_file}, BASE: {"SSL_CERT_FILE": ca.ca_file}},
-        }
-        trust[HTTP] = trust[BUNDLE]
+        trust = trust_settings(ca, trust_dir, full_bundle)
 
         def contenders(config: str) -> list[Provider]:
+            urls = endpoint.urls[SCHEME[config]]
             return [
-                Provider(OURS, "identity-pool-provider (Rust)", binary, {**common, **trust[config][OURS]}),
+                Provider(OURS, "identity-pool-provider (Rust)", binary,
+                         {**urls, **OURS_LOGGING, **trust[config][OURS]}),
                 Provider(BASE, "crhelper + boto3 (Python)", BASELINE_BOOTSTRAP,
-                         {**common, **baseline_env, **trust[config][BASE]}),
+                         {**urls, **baseline_env, **trust[config][BASE]}),
             ]
 
-        receiver_of = {DEPLOYED: receivers["https"], BUNDLE: receivers["https"], HTTP: receivers["http"]}
+        receiver_of = {config: receivers[scheme] for config, scheme in SCHEME.items()}
         try:
             log("warm-up: one cold run each (fills the page cache and Python's .pyc files)")
             for provider in contenders(DEPLOYED):
@@ -957,8 +1008,9 @@ def main(argv: list[str] | None = None) -> int:
                  lambda r: r.first_answer, DEPLOYED),
         cold_fig("cold_answer_bundle", "cold first answer, https, one-certificate bundle", "ms",
                  lambda r: r.first_answer, BUNDLE),
-        cold_fig("cold_answer_http", "cold first answer, plain http receiver", "ms", lambda r: r.first_answer, HTTP),
-        Figure("tls_cost", "TLS cost: https (one-cert bundle) − http first answer", "ms", tls_cost[OURS],
+        cold_fig("cold_answer_http", "cold first answer, plain http (endpoint and receiver)", "ms",
+                 lambda r: r.first_answer, HTTP),
+        Figure("tls_cost", "TLS cost: all https (one-cert bundle) − all http first answer", "ms", tls_cost[OURS],
                tls_cost[BASE], "paired runs", ratio_makes_sense=False),
         cold_fig("cpu_cold", "CPU spawn → first answer (deployed TLS)", "ms", lambda r: r.cpu_sched, DEPLOYED,
                  "schedstat"),

@@ -21,7 +21,10 @@ Python 3.11 with botocore and regex (local/requirements.txt).
 
 It prints one line, ``Cognito endpoint (local Cognito Identity, Cognito Sync,
 tagging API) listening on http://HOST:PORT``, and serves until SIGTERM/SIGINT.
-As a library: ``CognitoServer(host, port, settings=Settings(...), preload=N)``.
+As a library: ``CognitoServer(host, port, settings=Settings(...), preload=N)``;
+``tls=`` a ``tls.LocalCa`` serves https with its certificate (as AWS's endpoints
+are), and ``backend=`` another server's ``backend`` serves the same account on a
+second port (the benchmark gives the tagging API a host of its own, as AWS does).
 
 Signatures are not verified; the region comes from the Authorization header's
 credential scope (default us-east-1). Pools are scoped to that region; the
@@ -98,6 +101,7 @@ import json
 import math
 import re
 import signal
+import ssl
 import sys
 import threading
 import time
@@ -105,9 +109,12 @@ import urllib.parse
 import uuid
 from dataclasses import asdict, dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from aws_model import ApiError, ServiceModel, Violation, service_model, validation_error
+
+if TYPE_CHECKING:
+    from tls import LocalCa
 
 ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -916,27 +923,53 @@ ADMIN_ROUTES: dict[tuple[str, str], Callable[[Backend, Any], dict]] = {
 
 
 class _HttpServer(ThreadingHTTPServer):
-    """One thread per connection, so a hanging request never blocks the others."""
+    """One thread per connection, so a hanging request never blocks the others.
+
+    With an SSL context, each connection's TLS handshake runs in its own thread
+    (as ``tls.LocalServer`` does it), never in the accepting one.
+    """
 
     daemon_threads = True
     block_on_close = False  # stop() must not wait for a hanging request
 
-    def __init__(self, address: tuple[str, int], verbose: bool, backend: Backend):
+    def __init__(self, address: tuple[str, int], verbose: bool, backend: Backend,
+                 context: ssl.SSLContext | None = None):
         super().__init__(address, Handler)
         self.backend = backend
         self.stopping = threading.Event()
         self.verbose = verbose
+        self.ssl_context = context
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        if self.ssl_context is not None:
+            try:
+                request = self.ssl_context.wrap_socket(request, server_side=True)
+            except (ssl.SSLError, OSError):
+                return  # a failed handshake (a client that distrusts the CA): nothing to serve
+        try:
+            super().finish_request(request, client_address)
+        except (ConnectionError, ssl.SSLError, TimeoutError):
+            pass  # the client went away mid-request
+        finally:
+            if self.ssl_context is not None:
+                request.close()  # the mixin's shutdown_request only sees the raw socket, detached by the wrap
 
 
 class CognitoServer:
-    """The endpoint as a library: ``start()`` serves in a daemon thread, ``stop()`` ends it."""
+    """The endpoint as a library: ``start()`` serves in a daemon thread, ``stop()`` ends it.
+
+    ``tls`` (a ``tls.LocalCa``) serves https; ``backend`` shares another
+    server's account, call log and settings (its own ``settings`` and
+    ``preload`` are then ignored).
+    """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, verbose: bool = False,
-                 settings: Settings = Settings(), preload: int = 0):
-        self.backend = Backend(settings, preload)
-        self.httpd = _HttpServer((host, port), verbose, self.backend)
+                 settings: Settings = Settings(), preload: int = 0, tls: LocalCa | None = None,
+                 backend: Backend | None = None):
+        self.backend = backend if backend is not None else Backend(settings, preload)
+        self.httpd = _HttpServer((host, port), verbose, self.backend, tls.server_context() if tls else None)
         self.host, self.port = self.httpd.server_address[:2]
-        self.url = f"http://{self.host}:{self.port}"
+        self.url = f"{'https' if tls else 'http'}://{self.host}:{self.port}"
         self._thread: threading.Thread | None = None
 
     def start(self) -> CognitoServer:

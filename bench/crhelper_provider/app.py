@@ -2,7 +2,9 @@
 
 crhelper (https://github.com/aws-cloudformation/custom-resource-helper) plus
 boto3, run by awslambdaric, is what most hand-written custom resources look
-like. It does what the Rust provider does for the steps the benchmark drives:
+like. For the steps the benchmark drives it leaves the same pools as the Rust
+provider, with fewer calls and safeguards: no look-up before a Create (below),
+no DescribeIdentityPool before a Delete (BENCHMARKS.md counts each step's calls):
 
 * Create: CreateIdentityPool with the complete configuration and the tags;
 * Update: UpdateIdentityPool with the complete configuration (the API resets

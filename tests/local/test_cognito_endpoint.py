@@ -26,6 +26,7 @@ sys.path.insert(0, str(LOCAL_DIR))
 from aws_model import java_pattern, service_model  # noqa: E402
 from clients import LocalCognito, boto3_client  # noqa: E402
 from cognito_endpoint import POOL_ID as POOL_ID_SHAPE, CognitoServer, RateLimiter, Settings  # noqa: E402
+from tls import ensure_local_ca  # noqa: E402
 
 USER_POOL = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abcdefghi"
 USER_POOL_CLIENT = f"{USER_POOL}:clientid123"
@@ -819,6 +820,27 @@ def test_reset_restores_the_start_settings_and_preloaded_pools():
         assert own.settings() == {"latency_ms": 0, "rate_limit": 5, "tagging_lag_ms": 0}
         assert [p["IdentityPoolName"] for p in own.pools()] == [
             "preloaded-0001", "preloaded-0002"]
+
+
+def test_https_and_a_second_port_on_the_same_account(tmp_path):
+    """``tls=`` serves https with the local CA's certificate (a client trusting only
+    another store is refused, and the server keeps serving); ``backend=`` serves
+    the same account, calls and settings on a second port."""
+    ca = ensure_local_ca(tmp_path)
+    with CognitoServer(tls=ca) as https, CognitoServer(backend=https.backend) as second:
+        assert https.url.startswith("https://127.0.0.1:") and second.url.startswith("http://")
+        client = boto3.client(
+            "cognito-identity", endpoint_url=https.url, region_name="us-east-1", verify=ca.ca_file,
+            aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret",
+            config=Config(retries={"total_max_attempts": 1}))
+        pool_id = create_pool(client)["IdentityPoolId"]
+        with pytest.raises(urllib.error.URLError):
+            urllib.request.urlopen(https.url + "/_admin/calls", timeout=5)  # the system store alone
+        with urllib.request.urlopen(https.url + "/_admin/calls", timeout=5,
+                                    context=ca.client_context()) as response:
+            assert json.loads(response.read())["calls"] == ["CreateIdentityPool"]
+        assert [p["IdentityPoolId"] for p in admin(second, "/_admin/pools")["pools"]] == [pool_id]
+        assert admin(second, "/_admin/calls")["calls"] == ["CreateIdentityPool"]
 
 
 # ---------------------------------------------------------------- CLI
