@@ -21,18 +21,19 @@ REGION = "us-east-1"
 
 
 def boto3_client(endpoint_url: str, service: str = "cognito-identity", *, region: str = REGION,
-                 parameter_validation: bool = True) -> Any:
+                 parameter_validation: bool = True, verify: str | None = None) -> Any:
     """A boto3 client of a local endpoint, with throwaway credentials and no retries,
     so that what the endpoint answers shows (botocore's ``max_attempts`` counts
     retries only; ``total_max_attempts`` counts the first try). Without
     ``parameter_validation``, botocore sends what it would refuse, so that the
-    server's own checks answer."""
+    server's own checks answer. ``verify`` names a CA bundle for an https endpoint."""
     return boto3.client(
         service,
         endpoint_url=endpoint_url,
         region_name=region,
         aws_access_key_id="local",
         aws_secret_access_key="local",
+        verify=verify,
         config=Config(retries={"total_max_attempts": 1}, parameter_validation=parameter_validation),
     )
 

@@ -829,18 +829,15 @@ def test_https_and_a_second_port_on_the_same_account(tmp_path):
     ca = ensure_local_ca(tmp_path)
     with CognitoServer(tls=ca) as https, CognitoServer(backend=https.backend) as second:
         assert https.url.startswith("https://127.0.0.1:") and second.url.startswith("http://")
-        client = boto3.client(
-            "cognito-identity", endpoint_url=https.url, region_name="us-east-1", verify=ca.ca_file,
-            aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret",
-            config=Config(retries={"total_max_attempts": 1}))
+        client = boto3_client(https.url, verify=ca.ca_file)
         pool_id = create_pool(client)["IdentityPoolId"]
         with pytest.raises(urllib.error.URLError):
             urllib.request.urlopen(https.url + "/_admin/calls", timeout=5)  # the system store alone
         with urllib.request.urlopen(https.url + "/_admin/calls", timeout=5,
                                     context=ca.client_context()) as response:
             assert json.loads(response.read())["calls"] == ["CreateIdentityPool"]
-        assert [p["IdentityPoolId"] for p in admin(second, "/_admin/pools")["pools"]] == [pool_id]
-        assert admin(second, "/_admin/calls")["calls"] == ["CreateIdentityPool"]
+        assert [p["IdentityPoolId"] for p in LocalCognito(second.url).pools()] == [pool_id]
+        assert LocalCognito(second.url).calls() == ["CreateIdentityPool"]
 
 
 # ---------------------------------------------------------------- CLI
