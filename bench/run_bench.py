@@ -52,7 +52,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 import zipfile
 from contextlib import ExitStack
@@ -64,6 +63,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "local"))
 sys.path.insert(0, str(ROOT))
 
+from clients import LocalCognito  # noqa: E402
 from cognito_endpoint import CognitoServer  # noqa: E402
 from lambda_harness import LambdaProcess  # noqa: E402
 from receiver import Receiver  # noqa: E402
@@ -145,7 +145,7 @@ def sample(pid: int) -> ProcSample:
 # --------------------------------------------------------------------------- stand-ins
 
 
-class Endpoint:
+class Endpoint(LocalCognito):
     """The local Cognito endpoint's account plus its call log, read over its admin API.
 
     ``urls[scheme]`` are the ``AWS_ENDPOINT_URL_*`` variables that point a
@@ -156,40 +156,17 @@ class Endpoint:
     """
 
     def __init__(self, admin: CognitoServer, urls: dict[str, dict[str, str]]):
+        super().__init__(admin.url)
         self.server = admin
-        self.url = admin.url
         self.urls = urls
-
-    def _admin(self, method: str, path: str, payload: Any = None) -> dict:
-        data = json.dumps(payload).encode() if payload is not None else b""
-        request = urllib.request.Request(f"{self.url}{path}", method=method,
-                                         data=data if method == "POST" else None)
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read())
-
-    def calls(self) -> list[str]:
-        return self._admin("GET", "/_admin/calls")["calls"]
-
-    def throttled(self) -> list[str]:
-        """The calls answered TooManyRequestsException since the last clear."""
-        return self._admin("GET", "/_admin/calls")["throttled"]
 
     def account(self, pools: int, **settings: float) -> None:
         """Start over with ``pools`` preloaded pools and these scale settings."""
         self.reset()
-        self._admin("POST", "/_admin/settings", settings)
+        self.settings(**settings)
         if pools:
-            self._admin("POST", "/_admin/preload", {"count": pools})
+            self.preload(pools)
         self.clear_calls()
-
-    def pools(self) -> list[dict]:
-        return self._admin("GET", "/_admin/pools")["pools"]
-
-    def clear_calls(self) -> None:
-        self._admin("POST", "/_admin/calls/clear")
-
-    def reset(self) -> None:
-        self._admin("POST", "/_admin/reset")
 
     def pool_count(self) -> int:
         return len(self.pools())
