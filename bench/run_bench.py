@@ -805,7 +805,7 @@ it does the same job with the usual Python way of writing a custom resource,
 make bench                       # release build in target/bench, then bench/run_bench.py --size
 make build && make bench         # the same, with the arm64 bootstrap and zip sizes
 .venv/bin/python bench/run_bench.py --binary target/bench/release/identity-pool-provider \\
-    --runs 15 --lifecycles 20 --size      # directly; --no-write leaves this file alone
+    --runs 15 --lifecycles 20 --size      # directly; --no-write leaves this file and the charts alone
 ```
 
 The cold and warm runs take under a minute once built, the scale runs a few more (the release build: about 8 minutes cold,
@@ -905,7 +905,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lambda-dir", default=str(LAMBDA_DIR), help=argparse.SUPPRESS)
     parser.add_argument("--python", default=sys.executable,
                         help="interpreter with awslambdaric, crhelper and boto3 (default: this one)")
-    parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md and bench/charts alone")
     args = parser.parse_args(argv)
     if args.runs < 1 or args.lifecycles < 1 or args.scale_reps < 1:
         parser.error("--runs, --lifecycles and --scale-reps must be at least 1")
@@ -1019,6 +1019,25 @@ def main(argv: list[str] | None = None) -> int:
                 figures.append(Figure(key, label, "MiB", [value / MIB], None, size.note))
     calls = {key: warm[key].calls for key in (OURS, BASE)}
     elapsed = time.monotonic() - t0
+    report = render(figures, calls, args, command, started, elapsed, size, binary)
+    report += ("\n### Scale: the idempotency look-up and throttling\n\n"
+               "![Create latency against account size, and the burst](bench/charts/scale.png)\n\n"
+               + render_scale(scale, burst))
+    if not args.size:
+        report += "\nSizes: not measured (pass `--size`; `make build` makes the arm64 zip).\n"
+    elif size and size.bootstrap is None:
+        report += f"\nSizes: {size.note}.\n"
+    print(report)
+    if not args.no_write:
+        draw_charts(figures, scale, burst)
+        write_benchmarks_md(report)
+        log(f"wrote {BENCHMARKS_MD.relative_to(ROOT)} and {CHARTS.relative_to(ROOT)}/")
+    return 0
+
+
+
+def draw_charts(figures: list[Figure], scale: dict, burst: dict) -> None:
+    """The charts BENCHMARKS.md shows, of this run (only when it writes the file)."""
     by_key = {f.key: f for f in figures}
     CHARTS.mkdir(exist_ok=True)
     charts.cold_chart(
@@ -1033,19 +1052,6 @@ def main(argv: list[str] | None = None) -> int:
         {key: [statistics.median(o.calls for o in scale[key][n]) for n in SCALE_SIZES] for key in (OURS, BASE)},
         {key: (burst[key].last_answer, burst[key].failed, BURST_STACKS) for key in (OURS, BASE)},
         f"{BURST_STACKS} stacks at once, {BURST_POOLS} pools, {SCALE['rate_limit']} req/s")
-    report = render(figures, calls, args, command, started, elapsed, size, binary)
-    report += ("\n### Scale: the idempotency look-up and throttling\n\n"
-               "![Create latency against account size, and the burst](bench/charts/scale.png)\n\n"
-               + render_scale(scale, burst))
-    if not args.size:
-        report += "\nSizes: not measured (pass `--size`; `make build` makes the arm64 zip).\n"
-    elif size and size.bootstrap is None:
-        report += f"\nSizes: {size.note}.\n"
-    print(report)
-    if not args.no_write:
-        write_benchmarks_md(report)
-        log(f"wrote {BENCHMARKS_MD.relative_to(ROOT)}")
-    return 0
 
 
 if __name__ == "__main__":
